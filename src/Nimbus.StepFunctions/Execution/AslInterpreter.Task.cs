@@ -1,0 +1,154 @@
+using System.Text.Json.Nodes;
+using Nimbus.StepFunctions.Asl.Model;
+using Nimbus.StepFunctions.History;
+using Nimbus.StepFunctions.Json;
+
+namespace Nimbus.StepFunctions.Execution;
+
+/// <summary>Task state: parameters, timeouts, the task invoker seam and the Task*/LambdaFunction* events.</summary>
+public sealed partial class AslInterpreter
+{
+    private async ValueTask<JsonNode?> RunTaskCoreAsync(TaskState state, JsonNode? input, Frame frame, CancellationToken ct)
+    {
+        var jsonata = state.QueryLanguage == QueryLanguageKind.Jsonata;
+        var resource = ParseResource(state.Resource);
+        if (resource.WaitForTaskToken)
+        {
+            frame.SetTaskToken(Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N"));
+        }
+
+        JsonNode? parameters;
+        if (jsonata)
+        {
+            parameters = state.Arguments is null ? input?.DeepClone() : EvaluateJsonataTemplate(state.Arguments, StatesBinding(input, frame), frame);
+        }
+        else
+        {
+            var effective = ApplyInputPath(state.InputPath, input, frame);
+            parameters = state.Parameters is not null ? state.Parameters.Evaluate(frame.Scope(effective)) : effective?.DeepClone();
+        }
+
+        var timeout = state.TimeoutSeconds;
+        if (state.TimeoutSecondsPath is not null)
+        {
+            timeout = PositiveIntFromPath(state.TimeoutSecondsPath, input, frame, "TimeoutSecondsPath");
+        }
+
+        var heartbeat = state.HeartbeatSeconds;
+        if (state.HeartbeatSecondsPath is not null)
+        {
+            heartbeat = PositiveIntFromPath(state.HeartbeatSecondsPath, input, frame, "HeartbeatSecondsPath");
+        }
+
+        var parametersText = JsonText.Serialize(parameters);
+        if (resource.IsLambdaFunction)
+        {
+            frame.Append(HistoryEventType.LambdaFunctionScheduled, new LambdaFunctionScheduledEventDetails(state.Resource, parametersText, timeout));
+            frame.Append(HistoryEventType.LambdaFunctionStarted);
+        }
+        else
+        {
+            frame.Append(
+                HistoryEventType.TaskScheduled,
+                new TaskScheduledEventDetails(resource.ResourceType, resource.Resource, resource.Region ?? options.Region, parametersText, timeout, heartbeat));
+            frame.Append(HistoryEventType.TaskStarted, new TaskStartedEventDetails(resource.ResourceType, resource.Resource));
+        }
+
+        var invoker = options.TaskInvoker;
+        TaskInvocationResult result;
+        if (invoker is null)
+        {
+            result = TaskInvocationResult.Failure(StatesErrors.TaskFailed, $"No task invoker is configured for resource '{state.Resource}'.");
+        }
+        else
+        {
+            using var timeoutCts = timeout is { } ts ? new CancellationTokenSource(TimeSpan.FromSeconds(ts), options.TimeProvider) : null;
+            using var linked = timeoutCts is null ? null : CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
+            var invocation = new TaskInvocation(
+                state.Resource, parameters, frame.ContextDocument?.DeepClone(), frame.TaskToken, timeout, heartbeat, state.Name, frame.Run.Request.ExecutionArn);
+            try
+            {
+                result = await invoker.InvokeAsync(invocation, linked?.Token ?? ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (timeoutCts?.IsCancellationRequested == true && !ct.IsCancellationRequested)
+            {
+                result = TaskInvocationResult.Failure(StatesErrors.Timeout, null);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                result = TaskInvocationResult.Failure(ex.GetType().Name, ex.Message);
+            }
+        }
+
+        if (!result.Succeeded)
+        {
+            var timedOut = result.Error is StatesErrors.Timeout or StatesErrors.HeartbeatTimeout;
+            if (resource.IsLambdaFunction)
+            {
+                frame.Append(
+                    timedOut ? HistoryEventType.LambdaFunctionTimedOut : HistoryEventType.LambdaFunctionFailed,
+                    new FailureEventDetails(result.Error, result.Cause));
+            }
+            else
+            {
+                frame.Append(
+                    timedOut ? HistoryEventType.TaskTimedOut : HistoryEventType.TaskFailed,
+                    new TaskFailedEventDetails(resource.ResourceType, resource.Resource, result.Error, result.Cause));
+            }
+
+            throw new StatesException(result.Error ?? StatesErrors.TaskFailed, result.Cause);
+        }
+
+        var outputText = JsonText.Serialize(result.Output);
+        CheckPayload(outputText, state.Name);
+        if (resource.IsLambdaFunction)
+        {
+            frame.Append(HistoryEventType.LambdaFunctionSucceeded, new LambdaFunctionSucceededEventDetails(outputText));
+        }
+        else
+        {
+            frame.Append(HistoryEventType.TaskSucceeded, new TaskSucceededEventDetails(resource.ResourceType, resource.Resource, outputText));
+        }
+
+        return result.Output;
+    }
+
+    private static int PositiveIntFromPath(string path, JsonNode? input, Frame frame, string field)
+    {
+        var value = ResolveOptionalPath(path, input, frame, field, out _);
+        if (!JsonText.IsInteger(value) || JsonText.ToDouble(value!) < 1)
+        {
+            throw new StatesException(
+                StatesErrors.Runtime,
+                $"The {field} field refers to value {JsonText.Serialize(value)} which is not a valid positive integer: {path}");
+        }
+
+        return (int)Math.Min(JsonText.ToDouble(value!), int.MaxValue);
+    }
+
+    /// <summary>The parts of a Task resource ARN that history events report.</summary>
+    internal sealed record TaskResource(string ResourceType, string Resource, string? Region, bool IsLambdaFunction, bool WaitForTaskToken);
+
+    internal static TaskResource ParseResource(string arn)
+    {
+        var parts = arn.Split(':');
+        var region = parts.Length > 3 && parts[3].Length > 0 ? parts[3] : null;
+        if (parts.Length >= 7 && parts[2] == "lambda" && parts[5] == "function")
+        {
+            return new TaskResource("lambda", arn, region, IsLambdaFunction: true, WaitForTaskToken: false);
+        }
+
+        if (parts.Length >= 7 && parts[2] == "states" && parts[5] == "activity")
+        {
+            return new TaskResource("activity", string.Join(':', parts[6..]), region, false, false);
+        }
+
+        if (parts.Length >= 7 && parts[2] == "states")
+        {
+            var res = string.Join(':', parts[6..]);
+            return new TaskResource(parts[5], res, region, false, res.EndsWith(".waitForTaskToken", StringComparison.Ordinal));
+        }
+
+        return new TaskResource(parts.Length > 2 ? parts[2] : "unknown", arn, region, false, false);
+    }
+}

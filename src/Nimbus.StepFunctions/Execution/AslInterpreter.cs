@@ -1,0 +1,215 @@
+using System.Text.Json.Nodes;
+using Nimbus.StepFunctions.Asl.Model;
+using Nimbus.StepFunctions.History;
+using Nimbus.StepFunctions.Json;
+
+namespace Nimbus.StepFunctions.Execution;
+
+/// <summary>
+/// Runs a parsed state machine in memory and records AWS-shaped history. Stateless and thread-safe: one instance can run many executions.
+/// </summary>
+public sealed partial class AslInterpreter(InterpreterOptions options)
+{
+    private readonly IWaitScheduler _waits = options.WaitScheduler ?? new TimeProviderWaitScheduler(options.TimeProvider);
+
+    public InterpreterOptions Options => options;
+
+    /// <summary>Runs one execution to completion.</summary>
+    public async Task<ExecutionResult> ExecuteAsync(StateMachineDefinition definition, ExecutionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(request);
+        var history = new ExecutionHistory(options.TimeProvider, request.HistorySink, options.MaxHistoryEvents);
+        var input = JsonText.Parse(request.Input);
+        var run = new ExecutionRun(request, options, history, input, request.StartTime ?? options.TimeProvider.GetUtcNow());
+        var root = new EventScope(0);
+        history.Append(root, HistoryEventType.ExecutionStarted, new ExecutionStartedEventDetails(JsonText.Serialize(input), request.RoleArn), updateSource: false);
+        var frame = new Frame(run, root, new VariableScope(null));
+        using var timeout = definition.TimeoutSeconds is { } ts ? new CancellationTokenSource(TimeSpan.FromSeconds(ts), options.TimeProvider) : null;
+        using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var ct = linked?.Token ?? cancellationToken;
+        try
+        {
+            var output = await RunProgramAsync(definition, input, frame, ct).ConfigureAwait(false);
+            var text = JsonText.Serialize(output);
+            history.Append(root, HistoryEventType.ExecutionSucceeded, new ExecutionSucceededEventDetails(text), terminal: true);
+            return new ExecutionResult(ExecutionStatus.Succeeded, text, null, null, history.Events);
+        }
+        catch (StatesException ex)
+        {
+            history.Append(root, HistoryEventType.ExecutionFailed, new FailureEventDetails(ex.Error, ex.Cause), terminal: true);
+            return new ExecutionResult(ExecutionStatus.Failed, null, ex.Error, ex.Cause, history.Events);
+        }
+        catch (OperationCanceledException) when (timeout?.IsCancellationRequested == true && !cancellationToken.IsCancellationRequested)
+        {
+            history.Append(root, HistoryEventType.ExecutionTimedOut, new FailureEventDetails(StatesErrors.Timeout, "The execution timed out."), terminal: true);
+            return new ExecutionResult(ExecutionStatus.TimedOut, null, StatesErrors.Timeout, null, history.Events);
+        }
+        catch (OperationCanceledException)
+        {
+            history.Append(root, HistoryEventType.ExecutionAborted, new FailureEventDetails(null, null), terminal: true);
+            return new ExecutionResult(ExecutionStatus.Aborted, null, null, null, history.Events);
+        }
+    }
+
+    internal async ValueTask<JsonNode?> RunProgramAsync(StateMachineDefinition program, JsonNode? input, Frame frame, CancellationToken ct)
+    {
+        var name = program.StartAt;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            var state = program.States[name];
+            var (output, next) = await RunStateAsync(state, input, frame, ct).ConfigureAwait(false);
+            if (next is null)
+            {
+                return output;
+            }
+
+            name = next;
+            input = output;
+        }
+    }
+
+    /// <summary>Runs one state: entered event, its work, exited event; returns the output and the next state (null = end).</summary>
+    private async ValueTask<(JsonNode? Output, string? Next)> RunStateAsync(StateDefinition state, JsonNode? input, Frame frame, CancellationToken ct)
+    {
+        frame.EnterState(state.Name);
+        frame.EnteredEventId = frame.Append(EnteredType(state), new StateEnteredEventDetails(state.Name, JsonText.Serialize(input)));
+        try
+        {
+            if (state.QueryLanguage == QueryLanguageKind.Jsonata && options.Jsonata is null)
+            {
+                throw new StatesException(
+                    StatesErrors.QueryEvaluationError,
+                    $"The state '{state.Name}' uses QueryLanguage JSONata, but no JSONata evaluator is configured in this Nimbus build.");
+            }
+
+            return state switch
+            {
+                PassState p => RunPass(p, input, frame),
+                ChoiceState c => RunChoice(c, input, frame),
+                WaitState w => await RunWaitAsync(w, input, frame, ct).ConfigureAwait(false),
+                SucceedState s => RunSucceed(s, input, frame),
+                FailState f => throw RunFail(f, input, frame),
+                ExecutableState e => await RunWithErrorHandlingAsync(e, input, frame, ct).ConfigureAwait(false),
+                _ => throw new StatesException(StatesErrors.Runtime, $"Unsupported state type {state.Type}"),
+            };
+        }
+        catch (StatesException ex) when (ex.Error == StatesErrors.Runtime && !ex.IsFromFailState && !ex.HasStatePrefix)
+        {
+            throw ex.WithStatePrefix(state.Name, frame.EnteredEventId);
+        }
+    }
+
+    private static HistoryEventType EnteredType(StateDefinition s) => s switch
+    {
+        PassState => HistoryEventType.PassStateEntered,
+        TaskState => HistoryEventType.TaskStateEntered,
+        ChoiceState => HistoryEventType.ChoiceStateEntered,
+        WaitState => HistoryEventType.WaitStateEntered,
+        SucceedState => HistoryEventType.SucceedStateEntered,
+        FailState => HistoryEventType.FailStateEntered,
+        ParallelState => HistoryEventType.ParallelStateEntered,
+        _ => HistoryEventType.MapStateEntered,
+    };
+
+    private static HistoryEventType ExitedType(StateDefinition s) => s switch
+    {
+        PassState => HistoryEventType.PassStateExited,
+        TaskState => HistoryEventType.TaskStateExited,
+        ChoiceState => HistoryEventType.ChoiceStateExited,
+        WaitState => HistoryEventType.WaitStateExited,
+        SucceedState => HistoryEventType.SucceedStateExited,
+        ParallelState => HistoryEventType.ParallelStateExited,
+        _ => HistoryEventType.MapStateExited,
+    };
+
+    /// <summary>Emits the exited event (with assigned variables), applying the assignments, and returns the transition.</summary>
+    private (JsonNode? Output, string? Next) Exit(StateDefinition state, JsonNode? output, Frame frame, JsonObject? assigned, string? next, bool forceNext = false)
+    {
+        var text = JsonText.Serialize(output);
+        CheckPayload(text, state.Name);
+        Dictionary<string, string>? vars = null;
+        if (assigned is not null)
+        {
+            vars = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (k, v) in assigned)
+            {
+                vars[k] = JsonText.Serialize(v);
+            }
+
+            foreach (var (k, v) in assigned.ToArray())
+            {
+                assigned.Remove(k);
+                frame.Variables.Set(k, v);
+            }
+        }
+
+        frame.Append(ExitedType(state), new StateExitedEventDetails(state.Name, text, vars));
+        return (output, state.IsTerminal && !forceNext ? null : next);
+    }
+
+    private void CheckPayload(string json, string stateName)
+    {
+        if (json.Length * 3 > options.MaxPayloadBytes && JsonText.Utf8Size(json) > options.MaxPayloadBytes)
+        {
+            throw new StatesException(
+                StatesErrors.DataLimitExceeded,
+                $"The state/task '{stateName}' returned a result with a size exceeding the maximum number of bytes service limit.");
+        }
+    }
+
+    private (JsonNode? Output, string? Next) RunPass(PassState state, JsonNode? input, Frame frame)
+    {
+        if (state.QueryLanguage == QueryLanguageKind.Jsonata)
+        {
+            return RunPassJsonata(state, input, frame);
+        }
+
+        var effective = ApplyInputPath(state.InputPath, input, frame);
+        JsonNode? result = state.Parameters is not null
+            ? state.Parameters.Evaluate(frame.Scope(effective))
+            : state.HasResult ? state.Result?.DeepClone() : effective?.DeepClone();
+        var assigned = EvaluateAssign(state.Assign, result, frame);
+        var output = ApplyResultPath(state.ResultPath, input, result);
+        output = ApplyOutputPath(state.OutputPath, output, frame);
+        return Exit(state, output, frame, assigned, state.Next);
+    }
+
+    private (JsonNode? Output, string? Next) RunSucceed(SucceedState state, JsonNode? input, Frame frame)
+    {
+        if (state.QueryLanguage == QueryLanguageKind.Jsonata)
+        {
+            var o = state.Output is null ? input : EvaluateJsonataTemplate(state.Output, StatesBinding(input, frame), frame);
+            return Exit(state, o, frame, null, null);
+        }
+
+        var effective = ApplyInputPath(state.InputPath, input, frame);
+        var output = ApplyOutputPath(state.OutputPath, effective, frame);
+        return Exit(state, output, frame, null, null);
+    }
+
+    private StatesException RunFail(FailState state, JsonNode? input, Frame frame)
+    {
+        string? error = state.Error;
+        string? cause = state.Cause;
+        if (state.QueryLanguage == QueryLanguageKind.Jsonata)
+        {
+            var states = StatesBinding(input, frame);
+            error = state.Error is null ? null : JsonText.AsString(EvaluateJsonataTemplate(JsonValue.Create(state.Error), states, frame)) ?? error;
+            cause = state.Cause is null ? null : JsonText.AsString(EvaluateJsonataTemplate(JsonValue.Create(state.Cause), states, frame)) ?? cause;
+        }
+
+        if (state.ErrorPath is not null)
+        {
+            error = EvaluatePathOrIntrinsic(state.ErrorPath, input, frame, "ErrorPath");
+        }
+
+        if (state.CausePath is not null)
+        {
+            cause = EvaluatePathOrIntrinsic(state.CausePath, input, frame, "CausePath");
+        }
+
+        return new StatesException(error, cause) { IsFromFailState = true };
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+using Nimbus.StepFunctions.History;
+
+namespace Nimbus.StepFunctions.Execution;
+
+/// <summary>What a Task state asks its resource to do.</summary>
+/// <param name="Resource">The Task's <c>Resource</c> ARN (e.g. <c>arn:aws:states:::lambda:invoke</c> or a Lambda function ARN).</param>
+/// <param name="Parameters">The effective parameters (after InputPath/Parameters).</param>
+/// <param name="Context">The context object (<c>$$</c>) at the time of the call.</param>
+/// <param name="TaskToken">Set for <c>.waitForTaskToken</c> resources: the invoker completes when the token is answered.</param>
+public sealed record TaskInvocation(
+    string Resource,
+    JsonNode? Parameters,
+    JsonNode? Context,
+    string? TaskToken,
+    int? TimeoutSeconds,
+    int? HeartbeatSeconds,
+    string StateName,
+    string ExecutionArn);
+
+/// <summary>The outcome of a task: a JSON result, or an error name + cause (retriable/catchable by the state).</summary>
+public sealed record TaskInvocationResult(bool Succeeded, JsonNode? Output, string? Error, string? Cause)
+{
+    public static TaskInvocationResult Success(JsonNode? output) => new(true, output, null, null);
+
+    public static TaskInvocationResult Failure(string error, string? cause) => new(false, null, error, cause);
+}
+
+/// <summary>The seam through which Task states reach the outside world (Lambda, activities, service integrations).</summary>
+public interface ITaskInvoker
+{
+    ValueTask<TaskInvocationResult> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken);
+}
+
+/// <summary>Waits (Wait states, retry back-off). Production: real timers / durable timers; tests: a fake clock that returns at once.</summary>
+public interface IWaitScheduler
+{
+    ValueTask WaitUntilAsync(DateTimeOffset dueTime, CancellationToken cancellationToken);
+}
+
+/// <summary>Waits with <see cref="Task.Delay(TimeSpan, TimeProvider, CancellationToken)"/> on the given clock.</summary>
+public sealed class TimeProviderWaitScheduler(TimeProvider time) : IWaitScheduler
+{
+    public async ValueTask WaitUntilAsync(DateTimeOffset dueTime, CancellationToken cancellationToken)
+    {
+        var delay = dueTime - time.GetUtcNow();
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>
+/// The query-language seam for JSONata (<c>"QueryLanguage": "JSONata"</c>). The evaluator receives the expression text
+/// (without the <c>{% %}</c> markers) and its bindings: <c>$states</c> (input, result, errorOutput, context) and the workflow variables.
+/// </summary>
+public interface IJsonataEvaluator
+{
+    /// <summary>Evaluates an expression; throws <see cref="StatesException"/> (e.g. <c>States.QueryEvaluationError</c>) on failure.</summary>
+    JsonNode? Evaluate(string expression, JsonObject states, IReadOnlyDictionary<string, JsonNode?> variables);
+}
+
+/// <summary>Interpreter configuration and seams. Only <see cref="TaskInvoker"/> is usually needed.</summary>
+public sealed record InterpreterOptions
+{
+    public ITaskInvoker? TaskInvoker { get; init; }
+
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Defaults to timers on <see cref="TimeProvider"/>.</summary>
+    public IWaitScheduler? WaitScheduler { get; init; }
+
+    /// <summary>JSONata support; without it JSONata states fail with a clear <c>States.QueryEvaluationError</c>.</summary>
+    public IJsonataEvaluator? Jsonata { get; init; }
+
+    public string Region { get; init; } = "us-east-1";
+
+    public string AccountId { get; init; } = "000000000000";
+
+    /// <summary>Payload quota (AWS: 256 KiB).</summary>
+    public int MaxPayloadBytes { get; init; } = 262_144;
+
+    /// <summary>History quota (AWS: 25,000 events).</summary>
+    public int MaxHistoryEvents { get; init; } = ExecutionHistory.DefaultMaxEvents;
+
+    /// <summary>Seeded for deterministic MathRandom/jitter in tests; null = shared random.</summary>
+    public Random? Random { get; init; }
+}
+
+/// <summary>One execution to run.</summary>
+public sealed record ExecutionRequest(string ExecutionArn, string Name, string StateMachineArn, string StateMachineName, string Input)
+{
+    public string? RoleArn { get; init; }
+
+    /// <summary>Receives every event as it is appended (for durable checkpointing).</summary>
+    public IHistoryEventSink? HistorySink { get; init; }
+
+    /// <summary>Execution start time; defaults to the clock at start.</summary>
+    public DateTimeOffset? StartTime { get; init; }
+}
+
+public enum ExecutionStatus
+{
+    Running,
+    Succeeded,
+    Failed,
+    TimedOut,
+    Aborted,
+}
+
+/// <summary>The final state of an execution with its full history.</summary>
+public sealed record ExecutionResult(ExecutionStatus Status, string? Output, string? Error, string? Cause, IReadOnlyList<HistoryEvent> History);

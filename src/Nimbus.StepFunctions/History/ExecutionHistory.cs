@@ -1,0 +1,77 @@
+namespace Nimbus.StepFunctions.History;
+
+/// <summary>Receives each history event as it is appended, e.g. to checkpoint a durable execution.</summary>
+public interface IHistoryEventSink
+{
+    /// <summary>Called synchronously, in id order, under the history lock; keep it fast (buffer or batch for I/O).</summary>
+    void OnEventAppended(HistoryEvent historyEvent);
+}
+
+/// <summary>Where the next event of a (sub)program chains from: AWS's <c>previousEventId</c> bookkeeping per program frame.</summary>
+internal sealed class EventScope(long sourceEventId)
+{
+    public long SourceEventId { get; set; } = sourceEventId;
+
+    public long LastPublishedEventId { get; set; } = sourceEventId;
+
+    public EventScope Fork() => new(SourceEventId) { LastPublishedEventId = LastPublishedEventId };
+}
+
+/// <summary>The append-only history of one execution, with AWS's id assignment and the 25,000-event quota.</summary>
+internal sealed class ExecutionHistory(TimeProvider time, IHistoryEventSink? sink, int maxEvents = ExecutionHistory.DefaultMaxEvents)
+{
+    public const int DefaultMaxEvents = 25_000;
+
+    private readonly List<HistoryEvent> _events = [];
+    private readonly Lock _lock = new();
+
+    public IReadOnlyList<HistoryEvent> Events
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _events.ToArray();
+            }
+        }
+    }
+
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _events.Count;
+            }
+        }
+    }
+
+    /// <summary>Appends an event chained to <paramref name="scope"/>; returns its id.</summary>
+    /// <exception cref="Execution.StatesException">When the quota is reached (the last slot is kept for the terminal event).</exception>
+    public long Append(EventScope scope, HistoryEventType type, HistoryEventDetails? details = null, bool updateSource = true, bool terminal = false)
+    {
+        HistoryEvent e;
+        lock (_lock)
+        {
+            if (!terminal && _events.Count >= maxEvents - 1)
+            {
+                throw new Execution.StatesException(
+                    Execution.StatesErrors.Runtime,
+                    $"The execution history reached the limit of {maxEvents} events.");
+            }
+
+            e = new HistoryEvent(_events.Count + 1, scope.SourceEventId, time.GetUtcNow(), type, details);
+            _events.Add(e);
+            sink?.OnEventAppended(e);
+        }
+
+        scope.LastPublishedEventId = e.Id;
+        if (updateSource)
+        {
+            scope.SourceEventId = e.Id;
+        }
+
+        return e.Id;
+    }
+}
