@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Nimbus.StepFunctions.Asl.Model;
-using Nimbus.StepFunctions.Asl.Paths;
 using Nimbus.StepFunctions.History;
 using Nimbus.StepFunctions.Json;
 
@@ -258,7 +257,7 @@ public sealed partial class AslInterpreter
 
     private int? MapInt(JsonNode? literal, string? path, string field, JsonNode? effective, Frame frame, JsonObject? states)
     {
-        var value = path is not null ? ResolveOptionalPath(path, effective, frame, field + "Path", out _) : literal;
+        var value = path is not null ? CoerceNumericString(ResolveOptionalPath(path, effective, frame, field + "Path", out _)) : literal;
         if (states is not null && literal is not null)
         {
             value = EvaluateJsonataTemplate(literal, states, frame);
@@ -283,7 +282,7 @@ public sealed partial class AslInterpreter
 
     private double? MapNumber(JsonNode? literal, string? path, string field, JsonNode? effective, Frame frame, JsonObject? states)
     {
-        var value = path is not null ? ResolveOptionalPath(path, effective, frame, field + "Path", out _) : literal;
+        var value = path is not null ? CoerceNumericString(ResolveOptionalPath(path, effective, frame, field + "Path", out _)) : literal;
         if (states is not null && literal is not null)
         {
             value = EvaluateJsonataTemplate(literal, states, frame);
@@ -308,5 +307,9 @@ public sealed partial class AslInterpreter
 
     private static string Quote(JsonNode? value) => JsonText.Serialize(value);
 
-    private static PathScope Unused(PathScope s) => s;
+    /// <summary>AWS accepts numeric strings (e.g. a variable holding "1") for the *Path fields.</summary>
+    private static JsonNode? CoerceNumericString(JsonNode? value) =>
+        JsonText.IsString(value) && double.TryParse(value!.GetValue<string>(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d)
+            ? JsonText.Number(d)
+            : value;
 }

@@ -130,7 +130,7 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
         var text = JsonText.Serialize(output);
         CheckPayload(text, state.Name);
         Dictionary<string, string>? vars = null;
-        if (assigned is not null)
+        if (assigned is { Count: > 0 })
         {
             vars = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (k, v) in assigned)
