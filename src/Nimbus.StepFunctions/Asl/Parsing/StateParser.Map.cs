@@ -92,7 +92,7 @@ internal static partial class StateParser
                 Mode = mode,
                 ItemsPath = ctx.NullablePathField(obj, "ItemsPath", loc, allowNull: false),
                 Items = obj.TryGetPropertyValue("Items", out var items) ? items?.DeepClone() : null,
-                ItemSelector = c.QueryLanguage == QueryLanguageKind.JsonPath ? ctx.Template(obj, selectorField, loc) : null,
+                ItemSelector = c.QueryLanguage == QueryLanguageKind.JsonPath ? ctx.Template(obj, selectorField, loc, mustBeObject: false) : null,
                 Arguments = c.QueryLanguage == QueryLanguageKind.Jsonata && obj.TryGetPropertyValue("ItemSelector", out var sel) ? sel?.DeepClone() : null,
                 ResultSelector = ctx.Template(obj, "ResultSelector", loc),
                 ResultPath = ctx.NullablePathField(obj, "ResultPath", loc, allowNull: true, reference: true),

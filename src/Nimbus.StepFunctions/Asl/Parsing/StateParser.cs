@@ -160,9 +160,9 @@ internal static partial class StateParser
     private static StateDefinition? ParseTask(ParseContext ctx, JsonObject obj, string loc, CommonFields c)
     {
         var resource = ctx.RequiredString(obj, "Resource", loc);
-        if (resource is not null && !resource.StartsWith("arn:", StringComparison.Ordinal))
+        if (resource is not null && !resource.Contains(':', StringComparison.Ordinal))
         {
-            ctx.Error(loc + "/Resource", $"Field \"Resource\" must be a URI (an ARN): {resource}", "INVALID_RESOURCE");
+            ctx.Error(loc + "/Resource", $"Field \"Resource\" must be a URI: {resource}", "INVALID_RESOURCE");
         }
 
         ctx.OnlyOne(obj, loc, "TimeoutSeconds", "TimeoutSecondsPath");
@@ -193,9 +193,9 @@ internal static partial class StateParser
         JsonNode? credentials = null;
         if (obj.TryGetPropertyValue("Credentials", out var cred))
         {
-            if (cred is not JsonObject co || (!co.ContainsKey("RoleArn") && !co.ContainsKey("RoleArn.$")))
+            if (cred is not JsonObject)
             {
-                ctx.Error(loc + "/Credentials", "Field \"Credentials\" must be an object with a \"RoleArn\" or \"RoleArn.$\" field");
+                ctx.Error(loc + "/Credentials", "Field \"Credentials\" should be an Object");
             }
 
             credentials = cred?.DeepClone();

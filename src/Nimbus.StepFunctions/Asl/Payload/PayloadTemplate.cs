@@ -77,7 +77,7 @@ internal abstract class PayloadTemplate
             }
             catch (FormatException ex)
             {
-                problems.Add((location, $"The value for the field '{key}' must be a valid JSONPath or a valid intrinsic function call: {ex.Message}"));
+                problems.Add((location, $"The value for the field '{key}' is not a JSONPath or intrinsic function expression: {ex.Message}"));
                 return null;
             }
         }
