@@ -1,0 +1,4 @@
+namespace Nimbus.Cli;
+
+/// <summary>A failure to report to the user as one line, with exit code 1.</summary>
+internal sealed class CliException(string message) : Exception(message);

@@ -1,0 +1,3 @@
+using Nimbus.Cli;
+
+return await CliApp.RunAsync(args);

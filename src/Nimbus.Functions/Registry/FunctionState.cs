@@ -1,0 +1,21 @@
+using System.Collections.Immutable;
+
+namespace Nimbus.Functions.Registry;
+
+/// <summary>Everything known about one function at one moment: $LATEST, published versions, aliases, limits, tags.</summary>
+/// <remarks>Immutable snapshot: the registry swaps a whole new state on each change, so the invoke path reads it
+/// without locks.</remarks>
+internal sealed record FunctionState(
+    FunctionKey Key,
+    FunctionConfig Latest,
+    ImmutableSortedDictionary<long, FunctionConfig> Versions,
+    ImmutableDictionary<string, AliasConfig> Aliases,
+    int? ReservedConcurrency,
+    ImmutableDictionary<string, string> Tags,
+    long LastVersion)
+{
+    public FunctionConfig? Version(string version) =>
+        version == "$LATEST" ? Latest
+        : long.TryParse(version, out var n) && Versions.TryGetValue(n, out var config) ? config
+        : null;
+}

@@ -1,0 +1,14 @@
+using System.Text;
+
+namespace Nimbus.Functions.Runtime;
+
+/// <summary>The Runtime API's answer to one request.</summary>
+internal sealed record RuntimeResponse(int Status, ReadOnlyMemory<byte> Body, IReadOnlyList<KeyValuePair<string, string>>? Headers = null)
+{
+    public static readonly RuntimeResponse Accepted = Json(202, """{"status":"OK"}""");
+
+    public static RuntimeResponse Json(int status, string json) => new(status, Encoding.UTF8.GetBytes(json));
+
+    public static RuntimeResponse Error(int status, string type, string message) =>
+        Json(status, $$"""{"errorMessage":"{{message}}","errorType":"{{type}}"}""");
+}

@@ -1,0 +1,658 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Nimbus.Jsonata.Parsing;
+using Nimbus.Jsonata.Values;
+
+namespace Nimbus.Jsonata.Evaluation;
+
+/// <summary>Tree-walking evaluator (a port of jsonata.js). One instance per evaluation; not thread-safe.</summary>
+internal sealed partial class Evaluator
+{
+    private readonly int _maxDepth;
+    private readonly long _deadline;
+    private int _depth;
+
+    public Evaluator(JsonataEvaluationOptions? options, double timestampMillis)
+    {
+        TimestampMillis = timestampMillis;
+        _maxDepth = options?.MaxDepth ?? 0;
+        _deadline = options?.TimeLimit is { } limit
+            ? Stopwatch.GetTimestamp() + (long)(limit.TotalSeconds * Stopwatch.Frequency)
+            : long.MaxValue;
+    }
+
+    /// <summary>The fixed "now" of this evaluation, in epoch milliseconds.</summary>
+    public double TimestampMillis { get; }
+
+    public object? Evaluate(Node expr, object? input, Frame environment)
+    {
+        _depth++;
+        try
+        {
+            if (_maxDepth > 0 && _depth > _maxDepth)
+            {
+                throw JsonataException.Create("U1001");
+            }
+
+            if (_deadline != long.MaxValue && Stopwatch.GetTimestamp() > _deadline)
+            {
+                throw JsonataException.Create("U1001");
+            }
+
+            if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            {
+                throw JsonataException.Create("U1001");
+            }
+
+            return EvaluateCore(expr, input, environment);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private object? EvaluateCore(Node expr, object? input, Frame environment)
+    {
+        object? result;
+        switch (expr.Type)
+        {
+            case "path":
+                result = EvaluatePath(expr, input, environment);
+                break;
+            case "binary":
+                result = EvaluateBinary(expr, input, environment);
+                break;
+            case "unary":
+                result = EvaluateUnary(expr, input, environment);
+                break;
+            case "name":
+                result = Lookup(input, expr.StrValue);
+                break;
+            case "string":
+            case "number":
+            case "value":
+                result = expr.Value;
+                break;
+            case "wildcard":
+                result = EvaluateWildcard(input);
+                break;
+            case "descendant":
+                result = EvaluateDescendants(input);
+                break;
+            case "parent":
+                result = environment.Lookup(expr.Slot!.Label);
+                break;
+            case "condition":
+                {
+                    var condition = Evaluate(expr.Condition!, input, environment);
+                    if (Helpers.Truthy(condition))
+                    {
+                        result = Evaluate(expr.Then!, input, environment);
+                    }
+                    else if (expr.Else is not null)
+                    {
+                        result = Evaluate(expr.Else, input, environment);
+                    }
+                    else
+                    {
+                        result = null;
+                    }
+
+                    break;
+                }
+
+            case "coalesce":
+                result = Evaluate(expr.Condition!, input, environment) ?? Evaluate(expr.Else!, input, environment);
+                break;
+            case "elvis":
+                {
+                    var condition = Evaluate(expr.Condition!, input, environment);
+                    result = Helpers.Truthy(condition) ? condition : Evaluate(expr.Else!, input, environment);
+                    break;
+                }
+
+            case "block":
+                {
+                    var frame = new Frame(environment);
+                    result = null;
+                    foreach (var e in expr.Expressions!)
+                    {
+                        result = Evaluate(e, input, frame);
+                    }
+
+                    break;
+                }
+
+            case "bind":
+                result = Evaluate(expr.Rhs!, input, environment);
+                environment.Bind(expr.Lhs!.StrValue, result);
+                break;
+            case "regex":
+                result = expr.Regex;
+                break;
+            case "function":
+                result = EvaluateFunction(expr, input, environment, false, null);
+                break;
+            case "variable":
+                if (expr.StrValue.Length == 0)
+                {
+                    result = input is JArray { OuterWrapper: true } wrapped ? wrapped[0] : input;
+                }
+                else
+                {
+                    result = environment.Lookup(expr.StrValue);
+                }
+
+                break;
+            case "lambda":
+                result = new Lambda(expr, input, environment) { Signature = expr.Signature };
+                break;
+            case "partial":
+                result = EvaluatePartialApplication(expr, input, environment);
+                break;
+            case "apply":
+                result = EvaluateApplyExpression(expr, input, environment);
+                break;
+            case "transform":
+                result = CreateTransformer(expr, environment);
+                break;
+            default:
+                throw JsonataException.Create("S0206", expr.Position, expr.Type);
+        }
+
+        if (expr.Predicate is not null)
+        {
+            foreach (var p in expr.Predicate)
+            {
+                result = EvaluateFilter(p.Expression!, result, environment);
+            }
+        }
+
+        if (expr.Type != "path" && expr.Group is not null)
+        {
+            result = EvaluateGroupExpression(expr.Group, result, environment);
+        }
+
+        if (result is JArray { Sequence: true, TupleStream: false } seq)
+        {
+            if (expr.KeepArray)
+            {
+                seq.KeepSingleton = true;
+            }
+
+            if (seq.Count == 0)
+            {
+                result = null;
+            }
+            else if (seq.Count == 1)
+            {
+                result = seq.KeepSingleton ? seq : seq[0];
+            }
+        }
+
+        return result;
+    }
+
+    private object? EvaluatePath(Node expr, object? input, Frame environment)
+    {
+        JArray inputSequence;
+        if (input is JArray arr && expr.Steps![0].Type != "variable")
+        {
+            inputSequence = arr;
+        }
+        else
+        {
+            inputSequence = JArray.CreateSequence(input);
+        }
+
+        object? resultSequence = null;
+        var isTupleStream = false;
+        JArray? tupleBindings = null;
+        var steps = expr.Steps!;
+        for (var ii = 0; ii < steps.Count; ii++)
+        {
+            var step = steps[ii];
+            if (step.Tuple)
+            {
+                isTupleStream = true;
+            }
+
+            if (ii == 0 && step.ConsArray)
+            {
+                resultSequence = Evaluate(step, inputSequence, environment);
+            }
+            else if (isTupleStream)
+            {
+                tupleBindings = EvaluateTupleStep(step, inputSequence, tupleBindings, environment);
+            }
+            else
+            {
+                resultSequence = EvaluateStep(step, inputSequence, environment, ii == steps.Count - 1);
+            }
+
+            if (!isTupleStream && (resultSequence is null || resultSequence is JArray { Count: 0 }))
+            {
+                break;
+            }
+
+            if (step.Focus is null)
+            {
+                inputSequence = resultSequence as JArray ?? JArray.CreateSequence(resultSequence);
+            }
+        }
+
+        if (isTupleStream)
+        {
+            if (expr.Tuple)
+            {
+                resultSequence = tupleBindings;
+            }
+            else
+            {
+                var rs = JArray.CreateSequence();
+                if (tupleBindings is not null)
+                {
+                    foreach (var t in tupleBindings)
+                    {
+                        rs.Add(((TupleBinding)t!).GetValueOrDefault("@"));
+                    }
+                }
+
+                resultSequence = rs;
+            }
+        }
+
+        if (expr.KeepSingletonArray)
+        {
+            if (resultSequence is JArray { Cons: true, Sequence: false } consArr)
+            {
+                resultSequence = JArray.CreateSequence(consArr);
+            }
+
+            if (resultSequence is JArray ks)
+            {
+                ks.KeepSingleton = true;
+            }
+        }
+
+        if (expr.Group is not null)
+        {
+            resultSequence = EvaluateGroupExpression(expr.Group, isTupleStream ? tupleBindings : resultSequence, environment);
+        }
+
+        return resultSequence;
+    }
+
+    private static Frame CreateFrameFromTuple(Frame environment, TupleBinding tuple)
+    {
+        var frame = new Frame(environment);
+        foreach (var kv in tuple)
+        {
+            frame.Bind(kv.Key, kv.Value);
+        }
+
+        return frame;
+    }
+
+    private object? EvaluateStep(Node expr, JArray input, Frame environment, bool lastStep)
+    {
+        if (expr.Type == "sort")
+        {
+            var sorted = EvaluateSortExpression(expr, input, environment);
+            if (expr.Stages is not null)
+            {
+                sorted = EvaluateStages(expr.Stages, sorted, environment);
+            }
+
+            return sorted;
+        }
+
+        var result = JArray.CreateSequence();
+        for (var ii = 0; ii < input.Count; ii++)
+        {
+            var res = Evaluate(expr, input[ii], environment);
+            if (expr.Stages is not null)
+            {
+                foreach (var stage in expr.Stages)
+                {
+                    res = EvaluateFilter(stage.Expression!, res, environment);
+                }
+            }
+
+            if (res is not null)
+            {
+                result.Add(res);
+            }
+        }
+
+        var resultSequence = JArray.CreateSequence();
+        if (lastStep && result.Count == 1 && result[0] is JArray { Sequence: false } only)
+        {
+            return only;
+        }
+
+        foreach (var res in result)
+        {
+            if (res is not JArray ra || ra.Cons)
+            {
+                resultSequence.Add(res);
+            }
+            else
+            {
+                resultSequence.AddRange(ra);
+            }
+        }
+
+        return resultSequence;
+    }
+
+    private JArray EvaluateStages(List<Node> stages, object? input, Frame environment)
+    {
+        var result = input as JArray ?? JArray.CreateSequence(input);
+        foreach (var stage in stages)
+        {
+            switch (stage.Type)
+            {
+                case "filter":
+                    result = EvaluateFilter(stage.Expression!, result, environment);
+                    break;
+                case "index":
+                    for (var ee = 0; ee < result.Count; ee++)
+                    {
+                        ((TupleBinding)result[ee]!)[stage.StrValue] = (double)ee;
+                    }
+
+                    break;
+            }
+        }
+
+        return result;
+    }
+
+    private JArray EvaluateTupleStep(Node expr, JArray input, JArray? tupleBindings, Frame environment)
+    {
+        JArray result;
+        if (expr.Type == "sort")
+        {
+            if (tupleBindings is not null)
+            {
+                result = EvaluateSortExpression(expr, tupleBindings, environment);
+            }
+            else
+            {
+                var sorted = EvaluateSortExpression(expr, input, environment);
+                result = JArray.CreateSequence();
+                result.TupleStream = true;
+                for (var ss = 0; ss < sorted.Count; ss++)
+                {
+                    var tuple = new TupleBinding { ["@"] = sorted[ss] };
+                    if (expr.Index is not null)
+                    {
+                        tuple[expr.Index] = (double)ss;
+                    }
+
+                    result.Add(tuple);
+                }
+            }
+
+            if (expr.Stages is not null)
+            {
+                result = EvaluateStages(expr.Stages, result, environment);
+            }
+
+            return result;
+        }
+
+        result = JArray.CreateSequence();
+        result.TupleStream = true;
+        if (tupleBindings is null)
+        {
+            tupleBindings = new JArray(input.Count);
+            foreach (var item in input)
+            {
+                tupleBindings.Add(new TupleBinding { ["@"] = item });
+            }
+        }
+
+        foreach (var tb in tupleBindings)
+        {
+            var binding = (TupleBinding)tb!;
+            var stepEnv = CreateFrameFromTuple(environment, binding);
+            var res = Evaluate(expr, binding.GetValueOrDefault("@"), stepEnv);
+            if (res is null)
+            {
+                continue;
+            }
+
+            var resArr = res as JArray;
+            var count = resArr?.Count ?? 1;
+            for (var bb = 0; bb < count; bb++)
+            {
+                var item = resArr is not null ? resArr[bb] : res;
+                var tuple = new TupleBinding(binding);
+                if (resArr is { TupleStream: true })
+                {
+                    foreach (var kv in (TupleBinding)item!)
+                    {
+                        tuple[kv.Key] = kv.Value;
+                    }
+                }
+                else
+                {
+                    if (expr.Focus is not null)
+                    {
+                        tuple[expr.Focus] = item;
+                        tuple["@"] = binding.GetValueOrDefault("@");
+                    }
+                    else
+                    {
+                        tuple["@"] = item;
+                    }
+
+                    if (expr.Index is not null)
+                    {
+                        tuple[expr.Index] = (double)bb;
+                    }
+
+                    if (expr.Ancestor is not null)
+                    {
+                        tuple[expr.Ancestor.Label] = binding.GetValueOrDefault("@");
+                    }
+                }
+
+                result.Add(tuple);
+            }
+        }
+
+        if (expr.Stages is not null)
+        {
+            result = EvaluateStages(expr.Stages, result, environment);
+        }
+
+        return result;
+    }
+
+    private JArray EvaluateFilter(Node predicate, object? input, Frame environment)
+    {
+        var results = JArray.CreateSequence();
+        if (input is JArray { TupleStream: true })
+        {
+            results.TupleStream = true;
+        }
+
+        var inputArr = input as JArray ?? JArray.CreateSequence(input);
+        if (predicate.Type == "number")
+        {
+            var index = (int)Math.Floor((double)predicate.Value!);
+            if (index < 0)
+            {
+                index = inputArr.Count + index;
+            }
+
+            var item = index >= 0 && index < inputArr.Count ? inputArr[index] : null;
+            if (item is not null)
+            {
+                if (item is JArray itemArr)
+                {
+                    return itemArr;
+                }
+
+                results.Add(item);
+            }
+
+            return results;
+        }
+
+        for (var index = 0; index < inputArr.Count; index++)
+        {
+            var item = inputArr[index];
+            var context = item;
+            var env = environment;
+            if (inputArr.TupleStream)
+            {
+                var tuple = (TupleBinding)item!;
+                context = tuple.GetValueOrDefault("@");
+                env = CreateFrameFromTuple(environment, tuple);
+            }
+
+            var res = Evaluate(predicate, context, env);
+            if (Helpers.IsNumeric(res))
+            {
+                res = new JArray { res };
+            }
+
+            if (Helpers.IsArrayOfNumbers(res))
+            {
+                foreach (var ires in (JArray)res!)
+                {
+                    var ii = (int)Math.Floor((double)ires!);
+                    if (ii < 0)
+                    {
+                        ii = inputArr.Count + ii;
+                    }
+
+                    if (ii == index)
+                    {
+                        results.Add(item);
+                    }
+                }
+            }
+            else if (Helpers.Truthy(res))
+            {
+                results.Add(item);
+            }
+        }
+
+        return results;
+    }
+
+    public static object? Lookup(object? input, string key)
+    {
+        if (input is JArray arr)
+        {
+            var result = JArray.CreateSequence();
+            foreach (var item in arr)
+            {
+                var res = Lookup(item, key);
+                if (res is not null)
+                {
+                    if (res is JArray ra)
+                    {
+                        result.AddRange(ra);
+                    }
+                    else
+                    {
+                        result.Add(res);
+                    }
+                }
+            }
+
+            return result;
+        }
+
+        if (input is JObject obj)
+        {
+            return obj.TryGetValue(key, out var v) ? v : null;
+        }
+
+        return null;
+    }
+
+    private static JArray EvaluateWildcard(object? input)
+    {
+        var results = JArray.CreateSequence();
+        if (input is JArray { OuterWrapper: true, Count: > 0 } wrapped)
+        {
+            input = wrapped[0];
+        }
+
+        if (input is JObject obj)
+        {
+            foreach (var kv in obj)
+            {
+                if (kv.Value is JArray va)
+                {
+                    var flat = new JArray();
+                    Flatten(va, flat);
+                    results.AddRange(flat);
+                }
+                else
+                {
+                    results.Add(kv.Value);
+                }
+            }
+        }
+
+        return results;
+    }
+
+    private static void Flatten(object? arg, JArray flattened)
+    {
+        if (arg is JArray a)
+        {
+            foreach (var item in a)
+            {
+                Flatten(item, flattened);
+            }
+        }
+        else
+        {
+            flattened.Add(arg);
+        }
+    }
+
+    private static object? EvaluateDescendants(object? input)
+    {
+        if (input is null)
+        {
+            return null;
+        }
+
+        var resultSequence = JArray.CreateSequence();
+        RecurseDescendants(input, resultSequence);
+        return resultSequence.Count == 1 ? resultSequence[0] : resultSequence;
+    }
+
+    private static void RecurseDescendants(object? input, JArray results)
+    {
+        if (input is JArray arr)
+        {
+            foreach (var member in arr)
+            {
+                RecurseDescendants(member, results);
+            }
+        }
+        else
+        {
+            results.Add(input);
+            if (input is JObject obj)
+            {
+                foreach (var kv in obj)
+                {
+                    RecurseDescendants(kv.Value, results);
+                }
+            }
+        }
+    }
+}

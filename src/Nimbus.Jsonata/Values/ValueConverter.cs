@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Nimbus.Jsonata.Values;
+
+/// <summary>Conversion between System.Text.Json nodes and the engine's internal value model.</summary>
+internal static class ValueConverter
+{
+    private static readonly JsonElement NullElement = JsonDocument.Parse("null").RootElement.Clone();
+
+    public static bool IsJsonNull(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == JsonValueKind.Null;
+
+    public static JsonNode CreateJsonNull() => JsonValue.Create(NullElement)!;
+
+    /// <summary>Converts a top-level input: C# null is undefined.</summary>
+    public static object? FromJsonNode(JsonNode? node) => node is null ? null : Convert(node);
+
+    /// <summary>Converts a nested node: C# null is JSON null.</summary>
+    private static object Convert(JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                return JNull.Value;
+            case JsonObject o:
+                {
+                    var result = new JObject(o.Count);
+                    foreach (var kv in o)
+                    {
+                        result[kv.Key] = Convert(kv.Value);
+                    }
+
+                    return result;
+                }
+
+            case JsonArray a:
+                {
+                    var result = new JArray(a.Count);
+                    foreach (var item in a)
+                    {
+                        result.Add(Convert(item));
+                    }
+
+                    return result;
+                }
+
+            case JsonValue v:
+                switch (v.GetValueKind())
+                {
+                    case JsonValueKind.String:
+                        return v.GetValue<string>();
+                    case JsonValueKind.Number:
+                        if (v.TryGetValue<double>(out var d))
+                        {
+                            return d;
+                        }
+
+                        return double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture);
+                    case JsonValueKind.True:
+                        return true;
+                    case JsonValueKind.False:
+                        return false;
+                    default:
+                        return JNull.Value;
+                }
+
+            default:
+                return JNull.Value;
+        }
+    }
+
+    public static object? FromJsonElement(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Undefined => null,
+        JsonValueKind.Null => JNull.Value,
+        JsonValueKind.True => true,
+        JsonValueKind.False => false,
+        JsonValueKind.Number => element.GetDouble(),
+        JsonValueKind.String => element.GetString(),
+        JsonValueKind.Array => FromArray(element),
+        _ => FromObject(element),
+    };
+
+    private static JArray FromArray(JsonElement element)
+    {
+        var result = new JArray(element.GetArrayLength());
+        foreach (var item in element.EnumerateArray())
+        {
+            result.Add(FromJsonElement(item));
+        }
+
+        return result;
+    }
+
+    private static JObject FromObject(JsonElement element)
+    {
+        var result = new JObject();
+        foreach (var p in element.EnumerateObject())
+        {
+            result[p.Name] = FromJsonElement(p.Value);
+        }
+
+        return result;
+    }
+
+    /// <summary>Converts an internal value to a node: undefined is C# null, JSON null is a null-kind <see cref="JsonValue"/>.</summary>
+    public static JsonNode? ToJsonNode(object? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value is JArray seq && seq.Sequence && seq.Count == 0)
+        {
+            return null;
+        }
+
+        return ToNested(value);
+    }
+
+    private static JsonNode? ToNested(object? value)
+    {
+        switch (value)
+        {
+            case null:
+            case JNull:
+                return CreateJsonNull();
+            case string s:
+                return JsonValue.Create(s);
+            case double d:
+                return JsonValue.Create(d);
+            case bool b:
+                return JsonValue.Create(b);
+            case JArray a:
+                {
+                    var result = new JsonArray();
+                    foreach (var item in a)
+                    {
+                        result.Add(item is null or JNull or JFunction ? null : ToNested(item));
+                    }
+
+                    return result;
+                }
+
+            case JObject o:
+                {
+                    var result = new JsonObject();
+                    foreach (var kv in o)
+                    {
+                        if (kv.Value is null || kv.Value is JFunction)
+                        {
+                            continue;
+                        }
+
+                        result[kv.Key] = kv.Value is JNull ? null : ToNested(kv.Value);
+                    }
+
+                    return result;
+                }
+
+            case JFunction:
+                return null;
+            case int i:
+                return JsonValue.Create((double)i);
+            case long l:
+                return JsonValue.Create((double)l);
+            default:
+                return JsonValue.Create(System.Convert.ToString(value, CultureInfo.InvariantCulture));
+        }
+    }
+}

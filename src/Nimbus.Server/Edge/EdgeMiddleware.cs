@@ -1,0 +1,115 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Nimbus.Core.Errors;
+using Nimbus.Core.Identity;
+using Nimbus.Core.Protocols;
+
+namespace Nimbus.Server.Edge;
+
+/// <summary>The edge: decides from the wire protocol which service a request is for, and maps failures to AWS errors.</summary>
+/// <remarks>
+/// Order: health endpoints; <c>X-Amz-Target</c> (JSON 1.0/1.1 services); a form <c>Action</c> (query protocol);
+/// otherwise the REST routes (Lambda's <c>/2015-03-31/…</c> and friends). Unmatched requests get an AWS-shaped 404.
+/// </remarks>
+internal sealed partial class EdgeMiddleware(RequestDelegate next, IEnumerable<IJsonProtocolService> jsonServices, ILogger<EdgeMiddleware> logger)
+{
+    private readonly Dictionary<string, IJsonProtocolService> _byTarget = jsonServices.ToDictionary(s => s.TargetPrefix, StringComparer.Ordinal);
+
+    public async Task InvokeAsync(HttpContext http)
+    {
+        var path = http.Request.Path.Value ?? "/";
+        if (path is "/_nimbus/health" or "/_localstack/health")
+        {
+            await WriteHealthAsync(http);
+            return;
+        }
+
+        var target = http.Request.Headers["X-Amz-Target"].ToString();
+        if (target.Length > 0)
+        {
+            await DispatchJsonAsync(http, target);
+            return;
+        }
+
+        try
+        {
+            await next(http);
+        }
+        catch (AwsServiceException e)
+        {
+            await ErrorWriter.WriteAsync(http, e.Error, AwsProtocol.RestJson, CallerResolver.Resolve(http).RequestId);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !http.Response.HasStarted)
+        {
+            Log.Unhandled(logger, e, path);
+            await ErrorWriter.WriteAsync(http, CommonErrors.Internal(e.Message), AwsProtocol.RestJson, CallerResolver.Resolve(http).RequestId);
+        }
+    }
+
+    private async Task DispatchJsonAsync(HttpContext http, string target)
+    {
+        var caller = CallerResolver.Resolve(http);
+        var dot = target.IndexOf('.', StringComparison.Ordinal);
+        var prefix = dot < 0 ? target : target[..dot];
+        var operation = dot < 0 ? "" : target[(dot + 1)..];
+        if (!_byTarget.TryGetValue(prefix, out var service))
+        {
+            await ErrorWriter.WriteAsync(http, CommonErrors.UnknownOperation(prefix, operation), AwsProtocol.AwsJson11, caller.RequestId);
+            return;
+        }
+
+        try
+        {
+            await service.HandleAsync(http, operation, caller);
+        }
+        catch (AwsServiceException e)
+        {
+            await ErrorWriter.WriteAsync(http, e.Error, service.Protocol, caller.RequestId);
+        }
+        catch (JsonException e)
+        {
+            await ErrorWriter.WriteAsync(http, CommonErrors.SerializationException(e.Message), service.Protocol, caller.RequestId);
+        }
+        catch (InvalidOperationException e) when (!http.Response.HasStarted)
+        {
+            // JsonNode.GetValue on a member of the wrong type.
+            await ErrorWriter.WriteAsync(http, CommonErrors.SerializationException(e.Message), service.Protocol, caller.RequestId);
+        }
+    }
+
+    private async Task WriteHealthAsync(HttpContext http)
+    {
+        http.Response.ContentType = "application/json";
+        var services = new Dictionary<string, string> { ["lambda"] = "running" };
+        foreach (var s in _byTarget.Values)
+        {
+            services[ServiceName(s.TargetPrefix)] = "running";
+        }
+
+        await using var w = new Utf8JsonWriter(http.Response.Body);
+        w.WriteStartObject();
+        w.WriteStartObject("services");
+        foreach (var (name, status) in services.OrderBy(s => s.Key, StringComparer.Ordinal))
+        {
+            w.WriteString(name, status);
+        }
+
+        w.WriteEndObject();
+        w.WriteString("edition", "nimbus");
+        w.WriteString("version", typeof(EdgeMiddleware).Assembly.GetName().Version?.ToString(3) ?? "0.1.0");
+        w.WriteEndObject();
+    }
+
+    private static string ServiceName(string prefix) => prefix switch
+    {
+        "Logs_20140328" => "logs",
+        _ => prefix.Split('_')[0].ToLowerInvariant(),
+    };
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Unhandled error serving {Path}")]
+        public static partial void Unhandled(ILogger logger, Exception exception, string path);
+    }
+}

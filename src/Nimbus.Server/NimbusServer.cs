@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Nimbus.Core.Errors;
+using Nimbus.Core.Identity;
+using Nimbus.Core.Protocols;
+using Nimbus.Functions;
+using Nimbus.Logs;
+using Nimbus.Server.Edge;
+using Nimbus.Storage.Blobs;
+using Nimbus.Storage.Sqlite;
+
+namespace Nimbus.Server;
+
+/// <summary>The composition root: wires every module into one Kestrel application on one edge listener.</summary>
+public static class NimbusServer
+{
+    public static WebApplication Build(NimbusOptions options)
+    {
+        var stateDirectory = Path.GetFullPath(options.StateDirectory);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(Enum.Parse<LogLevel>(options.LogLevel, ignoreCase: true));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = 128L * 1024 * 1024;
+            k.AddServerHeader = false;
+        });
+        builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
+
+        var store = new StateStore(stateDirectory);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(new BlobStore(stateDirectory));
+        builder.Services.AddNimbusLogs();
+        builder.Services.AddNimbusFunctions(new FunctionsOptions
+        {
+            StateDirectory = stateDirectory,
+            Sandbox = options.Sandbox,
+            KeepAlive = options.KeepAlive,
+            AccountConcurrency = options.AccountConcurrency,
+            EndpointUrl = options.Port == 0 ? null : $"http://{(options.Host == "0.0.0.0" ? "127.0.0.1" : options.Host)}:{options.Port}",
+        });
+
+        var app = builder.Build();
+        store.Migrate(app.Services.GetServices<IMigrationSource>());
+        app.UseMiddleware<EdgeMiddleware>();
+        app.MapNimbusFunctions();
+        app.MapFallback(http => ErrorWriter.WriteAsync(
+            http,
+            new AwsError("UnknownOperationException", $"Nimbus has no operation for {http.Request.Method} {http.Request.Path}", 404),
+            AwsProtocol.RestJson,
+            CallerResolver.Resolve(http).RequestId));
+        return app;
+    }
+}

@@ -1,0 +1,100 @@
+using Microsoft.Data.Sqlite;
+
+namespace Nimbus.Storage.Sqlite;
+
+/// <summary>The durable store: one SQLite database in WAL mode under the state directory.</summary>
+/// <remarks>
+/// Thread-safe. Each call to <see cref="Open"/> returns a new pooled connection; SQLite serialises writers, and
+/// <c>busy_timeout</c> makes a writer wait for another rather than fail. Writes that belong together go through
+/// <see cref="WriteAsync{T}"/> so they commit in one transaction.
+/// </remarks>
+public sealed class StateStore
+{
+    private readonly string _connectionString;
+
+    public StateStore(string stateDirectory)
+    {
+        Directory.CreateDirectory(stateDirectory);
+        StateDirectory = stateDirectory;
+        DatabasePath = Path.Combine(stateDirectory, "nimbus.db");
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+
+        using var connection = Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA journal_mode=WAL;";
+        pragma.ExecuteNonQuery();
+    }
+
+    public string StateDirectory { get; }
+
+    public string DatabasePath { get; }
+
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one immediate transaction and commits it.</summary>
+    public T Write<T>(Func<SqliteConnection, SqliteTransaction, T> work)
+    {
+        using var connection = Open();
+        using var tx = connection.BeginTransaction(deferred: false);
+        var result = work(connection, tx);
+        tx.Commit();
+        return result;
+    }
+
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work) => Task.FromResult(Write(work));
+
+    /// <summary>Applies every migration not yet applied, module by module, each in its own transaction.</summary>
+    public void Migrate(IEnumerable<IMigrationSource> sources)
+    {
+        using var connection = Open();
+        using (var create = connection.CreateCommand())
+        {
+            create.CommandText = "CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version));";
+            create.ExecuteNonQuery();
+        }
+
+        foreach (var migration in sources.SelectMany(s => s.Migrations).OrderBy(m => m.Module, StringComparer.Ordinal).ThenBy(m => m.Version))
+        {
+            using var tx = connection.BeginTransaction(deferred: false);
+            using var check = connection.CreateCommand();
+            check.Transaction = tx;
+            check.CommandText = "SELECT COUNT(*) FROM schema_migrations WHERE module = $m AND version = $v";
+            check.Parameters.AddWithValue("$m", migration.Module);
+            check.Parameters.AddWithValue("$v", migration.Version);
+            if ((long)check.ExecuteScalar()! > 0)
+            {
+                tx.Rollback();
+                continue;
+            }
+
+            using var apply = connection.CreateCommand();
+            apply.Transaction = tx;
+            apply.CommandText = migration.Sql;
+            apply.ExecuteNonQuery();
+
+            using var record = connection.CreateCommand();
+            record.Transaction = tx;
+            record.CommandText = "INSERT INTO schema_migrations (module, version, applied_at) VALUES ($m, $v, $t)";
+            record.Parameters.AddWithValue("$m", migration.Module);
+            record.Parameters.AddWithValue("$v", migration.Version);
+            record.Parameters.AddWithValue("$t", DateTimeOffset.UtcNow.ToString("O"));
+            record.ExecuteNonQuery();
+            tx.Commit();
+        }
+    }
+}
