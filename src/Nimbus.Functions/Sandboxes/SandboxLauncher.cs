@@ -207,14 +207,17 @@ internal sealed partial class SandboxLauncher
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "runtimes");
-            if (File.Exists(Path.Combine(candidate, "node", "bootstrap.mjs")))
+            foreach (var name in (string[])["lambda-runtimes", "runtimes"])
             {
-                return candidate;
+                var candidate = Path.Combine(dir.FullName, name);
+                if (File.Exists(Path.Combine(candidate, "node", "bootstrap.mjs")))
+                {
+                    return candidate;
+                }
             }
         }
 
-        return Path.Combine(AppContext.BaseDirectory, "runtimes");
+        return Path.Combine(AppContext.BaseDirectory, "lambda-runtimes");
     }
 
     private static partial class Log
