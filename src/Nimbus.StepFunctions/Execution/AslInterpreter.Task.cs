@@ -14,7 +14,7 @@ public sealed partial class AslInterpreter
         var resource = ParseResource(state.Resource);
         if (resource.WaitForTaskToken)
         {
-            frame.SetTaskToken(Guid.NewGuid().ToString("N") + Guid.NewGuid().ToString("N"));
+            frame.SetTaskToken(TaskTokenFor(frame));
         }
 
         JsonNode? parameters;
@@ -111,6 +111,17 @@ public sealed partial class AslInterpreter
         }
 
         return result.Output;
+    }
+
+    /// <summary>
+    /// A task token that is stable for one attempt of one state entry (execution, entered event id, retry count), so a
+    /// durable execution resumed after a restart hands out the same token again.
+    /// </summary>
+    private static string TaskTokenFor(Frame frame)
+    {
+        var key = $"{frame.Run.Request.ExecutionArn}|{frame.EnteredEventId}|{frame.StateName}|{frame.RetryCount}";
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key));
+        return "AQ" + Convert.ToBase64String(hash).TrimEnd('=').Replace('+', '-').Replace('/', '_');
     }
 
     private static int PositiveIntFromPath(string path, JsonNode? input, Frame frame, string field)

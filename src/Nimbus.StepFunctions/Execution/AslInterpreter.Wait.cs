@@ -12,7 +12,8 @@ public sealed partial class AslInterpreter
         var jsonata = state.QueryLanguage == QueryLanguageKind.Jsonata;
         var effective = jsonata ? input : ApplyInputPath(state.InputPath, input, frame);
         var states = jsonata ? StatesBinding(input, frame) : null;
-        var now = options.TimeProvider.GetUtcNow();
+        // Relative waits count from the state's entry, so a Wait resumed after a restart keeps its original due time.
+        var now = frame.EnteredTime;
         DateTimeOffset due;
         if (state.Seconds is not null || state.SecondsPath is not null)
         {
@@ -47,7 +48,7 @@ public sealed partial class AslInterpreter
             }
         }
 
-        if (due > now)
+        if (due > options.TimeProvider.GetUtcNow())
         {
             await _waits.WaitUntilAsync(due, ct).ConfigureAwait(false);
         }

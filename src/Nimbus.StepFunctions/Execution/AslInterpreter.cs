@@ -19,18 +19,35 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(request);
-        var history = new ExecutionHistory(options.TimeProvider, request.HistorySink, options.MaxHistoryEvents);
+        var resume = request.ResumeFrom;
+        var history = new ExecutionHistory(options.TimeProvider, request.HistorySink, options.MaxHistoryEvents, resume?.EnteredEventId ?? 0);
         var input = JsonText.Parse(request.Input);
-        var run = new ExecutionRun(request, options, history, input, request.StartTime ?? options.TimeProvider.GetUtcNow());
+        var startTime = request.StartTime ?? options.TimeProvider.GetUtcNow();
+        var run = new ExecutionRun(request, options, history, input, startTime);
         var root = new EventScope(0);
-        history.Append(root, HistoryEventType.ExecutionStarted, new ExecutionStartedEventDetails(JsonText.Serialize(input), request.RoleArn), updateSource: false);
-        var frame = new Frame(run, root, new VariableScope(null));
-        using var timeout = definition.TimeoutSeconds is { } ts ? new CancellationTokenSource(TimeSpan.FromSeconds(ts), options.TimeProvider) : null;
+        var variables = new VariableScope(null);
+        if (resume is null)
+        {
+            history.Append(root, HistoryEventType.ExecutionStarted, new ExecutionStartedEventDetails(JsonText.Serialize(input), request.RoleArn), updateSource: false);
+        }
+        else
+        {
+            root.SourceEventId = resume.EnteredEventId;
+            root.LastPublishedEventId = resume.EnteredEventId;
+            foreach (var (k, v) in resume.Variables)
+            {
+                variables.Set(k, JsonText.Parse(v));
+            }
+        }
+
+        var frame = new Frame(run, root, variables);
+        var remaining = definition.TimeoutSeconds is { } ts ? startTime + TimeSpan.FromSeconds(ts) - options.TimeProvider.GetUtcNow() : (TimeSpan?)null;
+        using var timeout = remaining is { } left ? new CancellationTokenSource(left > TimeSpan.FromMilliseconds(1) ? left : TimeSpan.FromMilliseconds(1), options.TimeProvider) : null;
         using var linked = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var ct = linked?.Token ?? cancellationToken;
         try
         {
-            var output = await RunProgramAsync(definition, input, frame, ct).ConfigureAwait(false);
+            var output = await RunTopLevelAsync(definition, resume is null ? input : JsonText.Parse(resume.Input), frame, request, ct).ConfigureAwait(false);
             var text = JsonText.Serialize(output);
             history.Append(root, HistoryEventType.ExecutionSucceeded, new ExecutionSucceededEventDetails(text), terminal: true);
             return new ExecutionResult(ExecutionStatus.Succeeded, text, null, null, history.Events);
@@ -49,6 +66,27 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
         {
             history.Append(root, HistoryEventType.ExecutionAborted, new FailureEventDetails(null, null), terminal: true);
             return new ExecutionResult(ExecutionStatus.Aborted, null, null, null, history.Events);
+        }
+    }
+
+    /// <summary>The execution's own program: like <see cref="RunProgramAsync"/>, plus checkpoints and resume.</summary>
+    private async ValueTask<JsonNode?> RunTopLevelAsync(StateMachineDefinition program, JsonNode? input, Frame frame, ExecutionRequest request, CancellationToken ct)
+    {
+        var resume = request.ResumeFrom;
+        var name = resume?.StateName ?? program.StartAt;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            var state = program.States[name];
+            var (output, next) = await RunStateAsync(state, input, frame, ct, resume, request.Checkpoints).ConfigureAwait(false);
+            resume = null;
+            if (next is null)
+            {
+                return output;
+            }
+
+            name = next;
+            input = output;
         }
     }
 
@@ -71,10 +109,30 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
     }
 
     /// <summary>Runs one state: entered event, its work, exited event; returns the output and the next state (null = end).</summary>
-    private async ValueTask<(JsonNode? Output, string? Next)> RunStateAsync(StateDefinition state, JsonNode? input, Frame frame, CancellationToken ct)
+    private async ValueTask<(JsonNode? Output, string? Next)> RunStateAsync(
+        StateDefinition state, JsonNode? input, Frame frame, CancellationToken ct, ExecutionCheckpoint? resumed = null, IExecutionCheckpointSink? checkpoints = null)
     {
-        frame.EnterState(state.Name);
-        frame.EnteredEventId = frame.Append(EnteredType(state), new StateEnteredEventDetails(state.Name, JsonText.Serialize(input)));
+        if (resumed is not null)
+        {
+            frame.ResumeState(state.Name, resumed.EnteredTime, resumed.EnteredEventId);
+        }
+        else
+        {
+            frame.EnterState(state.Name);
+            var inputText = JsonText.Serialize(input);
+            frame.EnteredEventId = frame.Append(EnteredType(state), new StateEnteredEventDetails(state.Name, inputText));
+            if (checkpoints is not null)
+            {
+                var vars = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var (k, v) in frame.Variables.Snapshot())
+                {
+                    vars[k] = JsonText.Serialize(v);
+                }
+
+                checkpoints.OnStateEntered(new ExecutionCheckpoint(state.Name, inputText, vars, frame.EnteredEventId, frame.EnteredTime));
+            }
+        }
+
         try
         {
             if (state.QueryLanguage == QueryLanguageKind.Jsonata && options.Jsonata is null)

@@ -114,6 +114,14 @@ internal sealed class Frame(ExecutionRun run, EventScope events, VariableScope v
         _context = null;
     }
 
+    /// <summary>Re-establishes a state entered before a resume (no new entered event).</summary>
+    public void ResumeState(string name, DateTimeOffset enteredTime, long enteredEventId)
+    {
+        EnterState(name);
+        EnteredTime = enteredTime;
+        EnteredEventId = enteredEventId;
+    }
+
     public void SetRetryCount(int count)
     {
         RetryCount = count;

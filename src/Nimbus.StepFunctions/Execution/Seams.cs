@@ -98,6 +98,35 @@ public sealed record ExecutionRequest(string ExecutionArn, string Name, string S
 
     /// <summary>Execution start time; defaults to the clock at start.</summary>
     public DateTimeOffset? StartTime { get; init; }
+
+    /// <summary>Receives a checkpoint each time a top-level state is entered (durable executions).</summary>
+    public IExecutionCheckpointSink? Checkpoints { get; init; }
+
+    /// <summary>Continue a previously started execution from this checkpoint instead of starting afresh.</summary>
+    /// <remarks>The history up to and including <see cref="ExecutionCheckpoint.EnteredEventId"/> must already be recorded;
+    /// no <c>ExecutionStarted</c> nor state-entered event is appended again, and new event ids continue after it.</remarks>
+    public ExecutionCheckpoint? ResumeFrom { get; init; }
+}
+
+/// <summary>
+/// The position of an execution when a top-level state was entered: enough to continue the execution from that state.
+/// </summary>
+/// <param name="StateName">The top-level state just entered.</param>
+/// <param name="Input">The state's input (JSON text).</param>
+/// <param name="Variables">The workflow variables visible at that point (name → JSON text).</param>
+/// <param name="EnteredEventId">Id of the state-entered event (also the last event id at the checkpoint).</param>
+/// <param name="EnteredTime">When the state was entered (Wait states count from it, so a resumed Wait keeps its due time).</param>
+public sealed record ExecutionCheckpoint(
+    string StateName,
+    string Input,
+    IReadOnlyDictionary<string, string> Variables,
+    long EnteredEventId,
+    DateTimeOffset EnteredTime);
+
+/// <summary>Receives execution checkpoints (called synchronously, right after the state-entered event was appended).</summary>
+public interface IExecutionCheckpointSink
+{
+    void OnStateEntered(ExecutionCheckpoint checkpoint);
 }
 
 public enum ExecutionStatus

@@ -18,7 +18,8 @@ internal sealed class EventScope(long sourceEventId)
 }
 
 /// <summary>The append-only history of one execution, with AWS's id assignment and the 25,000-event quota.</summary>
-internal sealed class ExecutionHistory(TimeProvider time, IHistoryEventSink? sink, int maxEvents = ExecutionHistory.DefaultMaxEvents)
+/// <remarks><paramref name="priorEvents"/>: events already recorded before a resume; new ids continue after them.</remarks>
+internal sealed class ExecutionHistory(TimeProvider time, IHistoryEventSink? sink, int maxEvents = ExecutionHistory.DefaultMaxEvents, long priorEvents = 0)
 {
     public const int DefaultMaxEvents = 25_000;
 
@@ -54,14 +55,14 @@ internal sealed class ExecutionHistory(TimeProvider time, IHistoryEventSink? sin
         HistoryEvent e;
         lock (_lock)
         {
-            if (!terminal && _events.Count >= maxEvents - 1)
+            if (!terminal && priorEvents + _events.Count >= maxEvents - 1)
             {
                 throw new Execution.StatesException(
                     Execution.StatesErrors.Runtime,
                     $"The execution history reached the limit of {maxEvents} events.");
             }
 
-            e = new HistoryEvent(_events.Count + 1, scope.SourceEventId, time.GetUtcNow(), type, details);
+            e = new HistoryEvent(priorEvents + _events.Count + 1, scope.SourceEventId, time.GetUtcNow(), type, details);
             _events.Add(e);
             sink?.OnEventAppended(e);
         }

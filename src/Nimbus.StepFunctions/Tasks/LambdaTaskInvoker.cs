@@ -4,6 +4,13 @@ using Nimbus.StepFunctions.Json;
 
 namespace Nimbus.StepFunctions.Tasks;
 
+/// <summary>Thrown by the invoke delegate when the Lambda API refused the call; becomes the task error <see cref="Error"/>
+/// (e.g. <c>Lambda.ResourceNotFoundException</c>) with the message as cause.</summary>
+public sealed class LambdaInvokeException(string error, string cause) : Exception(cause)
+{
+    public string Error => error;
+}
+
 /// <summary>A Lambda invocation as the platform performs it.</summary>
 /// <param name="FunctionName">Name, ARN or partial ARN, as given in the state.</param>
 /// <param name="Qualifier">Version or alias, if any.</param>
@@ -63,6 +70,10 @@ public sealed class LambdaTaskInvoker(
         catch (OperationCanceledException)
         {
             throw;
+        }
+        catch (LambdaInvokeException ex)
+        {
+            return TaskInvocationResult.Failure(ex.Error, ex.Message);
         }
         catch (Exception ex)
         {

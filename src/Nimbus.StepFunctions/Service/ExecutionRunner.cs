@@ -1,0 +1,185 @@
+using Nimbus.StepFunctions.Asl.Model;
+using Nimbus.StepFunctions.Execution;
+using Nimbus.StepFunctions.History;
+
+namespace Nimbus.StepFunctions.Service;
+
+/// <summary>
+/// One running execution: receives its history events and checkpoints and decides when they become durable.
+/// </summary>
+/// <remarks>
+/// Durable (STANDARD) executions commit buffered events to SQLite (one transaction per batch):
+/// <list type="bullet">
+/// <item>at every top-level state entry, together with the checkpoint (state, input, variables, entered event id/time) —
+/// so the previous state's result events (e.g. <c>TaskSucceeded</c>) and the move past it commit atomically;</item>
+/// <item>before a Task is invoked and before a wait (Wait state, retry back-off), unless the current top-level state is a
+/// Parallel or Map (its inner events commit with the state's exit, because a resume re-runs such a state whole);</item>
+/// <item>at the end, together with the final status.</item>
+/// </list>
+/// On shutdown nothing more is written: the execution stays RUNNING and resumes from its last checkpoint.
+/// </remarks>
+internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointSink, IWaitScheduler, ITaskInvoker
+{
+    private readonly SfnStore? _store;
+    private readonly StateMachineDefinition _definition;
+    private readonly ITaskInvoker _tasks;
+    private readonly TimeProviderWaitScheduler _timers;
+    private readonly Lock _pendingLock = new();
+    private readonly Lock _writeLock = new();
+    private readonly List<HistoryEvent> _pending = [];
+    private readonly List<HistoryEvent> _all = [];
+    private readonly CancellationTokenSource _cts = new();
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _insideComposite;
+    private volatile bool _shuttingDown;
+    private (string? Error, string? Cause)? _stop;
+
+    public ExecutionRunner(ExecutionRecord record, StateMachineDefinition definition, SfnStore? store, ITaskInvoker tasks, TimeProvider time)
+    {
+        Record = record;
+        _definition = definition;
+        _store = store;
+        _tasks = tasks;
+        _timers = new TimeProviderWaitScheduler(time);
+    }
+
+    public ExecutionRecord Record { get; }
+
+    public StateMachineDefinition Definition => _definition;
+
+    /// <summary>Completes when the execution has finished (or was suspended by a shutdown).</summary>
+    public Task Completion => _done.Task;
+
+    public CancellationToken Token => _cts.Token;
+
+    private bool Durable => _store is not null;
+
+    /// <summary>StopExecution: aborts with the given error and cause.</summary>
+    public void Stop(string? error, string? cause)
+    {
+        _stop = (error, cause);
+        _cts.Cancel();
+    }
+
+    /// <summary>Nimbus is stopping: abandon the run without recording an end; it resumes at the next start.</summary>
+    public void Suspend()
+    {
+        _shuttingDown = true;
+        _cts.Cancel();
+    }
+
+    public void OnEventAppended(HistoryEvent historyEvent)
+    {
+        if (historyEvent.Type == HistoryEventType.ExecutionAborted && _stop is { } stop)
+        {
+            historyEvent = historyEvent with { Details = new FailureEventDetails(stop.Error, stop.Cause) };
+        }
+
+        lock (_pendingLock)
+        {
+            _pending.Add(historyEvent);
+            if (!Durable)
+            {
+                _all.Add(historyEvent);
+            }
+        }
+    }
+
+    public void OnStateEntered(ExecutionCheckpoint checkpoint)
+    {
+        _insideComposite = _definition.States.TryGetValue(checkpoint.StateName, out var s) && s is ParallelState or MapState;
+        Flush(SfnJson.Checkpoint(checkpoint), null);
+    }
+
+    public async ValueTask WaitUntilAsync(DateTimeOffset dueTime, CancellationToken cancellationToken)
+    {
+        if (!_insideComposite)
+        {
+            Flush(null, null);
+        }
+
+        await _timers.WaitUntilAsync(dueTime, cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask<TaskInvocationResult> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken)
+    {
+        if (!_insideComposite)
+        {
+            Flush(null, null);
+        }
+
+        return _tasks.InvokeAsync(invocation, cancellationToken);
+    }
+
+    /// <summary>Records the outcome: final events and status in one transaction (not when suspended).</summary>
+    public void Finish(ExecutionResult result, long stopDate)
+    {
+        if (!_shuttingDown)
+        {
+            Record.Status = result.Status switch
+            {
+                ExecutionStatus.Succeeded => "SUCCEEDED",
+                ExecutionStatus.Failed => "FAILED",
+                ExecutionStatus.TimedOut => "TIMED_OUT",
+                ExecutionStatus.Aborted => "ABORTED",
+                _ => "RUNNING",
+            };
+            Record.Output = result.Output;
+            (Record.Error, Record.Cause) = result.Status == ExecutionStatus.Aborted && _stop is { } stop ? stop : (result.Error, result.Cause);
+            Record.StopDate = stopDate;
+            Record.Checkpoint = null;
+            Flush(null, Record);
+        }
+
+        _done.TrySetResult();
+    }
+
+    public void Abandon() => _done.TrySetResult();
+
+    /// <summary>The events not yet committed (durable) or all events (in-memory), for reads of a running execution.</summary>
+    public List<HistoryEvent> UncommittedEvents(out bool includesAll)
+    {
+        lock (_pendingLock)
+        {
+            includesAll = !Durable;
+            return Durable ? [.. _pending] : [.. _all];
+        }
+    }
+
+    /// <summary>Runs <paramref name="read"/> so it sees committed and pending events consistently.</summary>
+    public T ReadConsistent<T>(Func<List<HistoryEvent>, T> read)
+    {
+        lock (_writeLock)
+        {
+            return read(UncommittedEvents(out _));
+        }
+    }
+
+    private void Flush(string? checkpoint, ExecutionRecord? final)
+    {
+        if (!Durable || _shuttingDown)
+        {
+            return;
+        }
+
+        lock (_writeLock)
+        {
+            List<HistoryEvent> batch;
+            lock (_pendingLock)
+            {
+                batch = [.. _pending];
+            }
+
+            if (batch.Count == 0 && checkpoint is null && final is null)
+            {
+                return;
+            }
+
+            _store!.Commit(Record.Arn, batch.Select(e => (e.Id, SfnJson.EventBody(e))).ToList(), checkpoint, final);
+            lock (_pendingLock)
+            {
+                _pending.RemoveRange(0, batch.Count);
+            }
+        }
+    }
+}

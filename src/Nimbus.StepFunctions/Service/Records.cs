@@ -1,0 +1,59 @@
+namespace Nimbus.StepFunctions.Service;
+
+/// <summary>A stored state machine. Times are Unix milliseconds.</summary>
+internal sealed record StateMachineRecord(
+    string Arn,
+    string Account,
+    string Region,
+    string Name,
+    string Type,
+    string Definition,
+    string RoleArn,
+    long Created,
+    long Updated,
+    string RevisionId,
+    string? Logging,
+    string? Tracing,
+    string? Description);
+
+/// <summary>One execution (stored for STANDARD, in memory for EXPRESS). Times are Unix milliseconds.</summary>
+internal sealed class ExecutionRecord
+{
+    public required string Arn { get; init; }
+
+    public required string StateMachineArn { get; init; }
+
+    public required string StateMachineName { get; init; }
+
+    public required string Name { get; init; }
+
+    public string Status { get; set; } = "RUNNING";
+
+    public required string Input { get; init; }
+
+    public string? Output { get; set; }
+
+    public string? Error { get; set; }
+
+    public string? Cause { get; set; }
+
+    public long StartDate { get; init; }
+
+    public long? StopDate { get; set; }
+
+    /// <summary>The definition the execution runs (a snapshot: updates of the state machine don't affect it).</summary>
+    public required string Definition { get; init; }
+
+    public required string RoleArn { get; init; }
+
+    public long DefinitionUpdated { get; init; }
+
+    public string? RevisionId { get; init; }
+
+    public string? TraceHeader { get; init; }
+
+    /// <summary>The resume checkpoint (JSON), while the execution runs.</summary>
+    public string? Checkpoint { get; set; }
+
+    public bool IsExpress { get; init; }
+}

@@ -1,0 +1,118 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Nimbus.Core.Functions;
+using Nimbus.Core.Identity;
+using Nimbus.StepFunctions.Execution;
+using Nimbus.StepFunctions.Tasks;
+
+namespace Nimbus.StepFunctions.Service;
+
+/// <summary>
+/// The service's task resources: Lambda (through the platform's <see cref="IFunctionInvoker"/>, resolved lazily so the
+/// service also runs without Lambda) and <c>.waitForTaskToken</c> callbacks. For a callback, the underlying resource is
+/// invoked first when it is <c>lambda:invoke</c>; any other integration has no side effect in Nimbus (the token is still
+/// visible in the TaskScheduled parameters) and the task waits for SendTaskSuccess/SendTaskFailure.
+/// </summary>
+internal sealed class ServiceTaskInvoker : ITaskInvoker
+{
+    private const string CallbackSuffix = ".waitForTaskToken";
+    private readonly IServiceProvider _services;
+    private readonly TaskTokens _tokens;
+    private readonly TimeProvider _time;
+    private readonly LambdaTaskInvoker _lambda;
+
+    public ServiceTaskInvoker(IServiceProvider services, TaskTokens tokens, TimeProvider time)
+    {
+        _services = services;
+        _tokens = tokens;
+        _time = time;
+        _lambda = new LambdaTaskInvoker(InvokeLambdaAsync);
+    }
+
+    /// <summary>The account and region an execution belongs to (from its ARN).</summary>
+    private static AwsRequestContext CallerOf(string executionArn)
+    {
+        var parts = executionArn.Split(':');
+        return parts.Length > 4
+            ? new AwsRequestContext(parts[4], parts[3], RequestIds.New())
+            : new AwsRequestContext(AwsRequestContext.DefaultAccountId, AwsRequestContext.DefaultRegion, RequestIds.New());
+    }
+
+    public async ValueTask<TaskInvocationResult> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken)
+    {
+        CurrentExecution.Value = invocation.ExecutionArn;
+        if (invocation.TaskToken is not { } token || !invocation.Resource.EndsWith(CallbackSuffix, StringComparison.Ordinal))
+        {
+            return await _lambda.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+        }
+
+        var waiter = _tokens.Register(token, invocation.ExecutionArn);
+        try
+        {
+            var underlying = invocation.Resource[..^CallbackSuffix.Length];
+            if (underlying.StartsWith("arn:aws:states:::lambda:invoke", StringComparison.Ordinal))
+            {
+                var started = await _lambda.InvokeAsync(invocation with { Resource = underlying, TaskToken = null }, cancellationToken).ConfigureAwait(false);
+                if (!started.Succeeded)
+                {
+                    return started;
+                }
+            }
+
+            return await WaitForCallbackAsync(waiter, invocation.HeartbeatSeconds, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _tokens.Remove(token, waiter);
+        }
+    }
+
+    private async Task<TaskInvocationResult> WaitForCallbackAsync(TaskTokens.Waiter waiter, int? heartbeatSeconds, CancellationToken ct)
+    {
+        if (heartbeatSeconds is not { } hb)
+        {
+            return await waiter.Result.WaitAsync(ct).ConfigureAwait(false);
+        }
+
+        while (true)
+        {
+            var seen = waiter.Heartbeats;
+            try
+            {
+                return await waiter.Result.WaitAsync(TimeSpan.FromSeconds(hb), _time, ct).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                if (waiter.Heartbeats == seen)
+                {
+                    return TaskInvocationResult.Failure(StatesErrors.HeartbeatTimeout, null);
+                }
+            }
+        }
+    }
+
+    private async ValueTask<LambdaInvokeResponse> InvokeLambdaAsync(LambdaInvokeRequest request, CancellationToken ct)
+    {
+        var invoker = _services.GetService<IFunctionInvoker>()
+            ?? throw new LambdaInvokeException("Lambda.ServiceException", "Lambda is not available in this Nimbus process.");
+        var type = request.InvocationType switch
+        {
+            "Event" => InvocationType.Event,
+            "DryRun" => InvocationType.DryRun,
+            _ => InvocationType.RequestResponse,
+        };
+        var caller = CallerOf(request.FunctionName.StartsWith("arn:", StringComparison.Ordinal) ? request.FunctionName : CurrentExecution.Value ?? "");
+        var result = await invoker.InvokeAsync(new FunctionInvocation(request.FunctionName, request.Qualifier, type, Encoding.UTF8.GetBytes(request.Payload), caller), ct).ConfigureAwait(false);
+        if (result.Error is { } error)
+        {
+            throw new LambdaInvokeException(
+                "Lambda." + error.Code,
+                $"{error.Message} (Service: Lambda, Status Code: {error.StatusCode}, Request ID: {caller.RequestId})");
+        }
+
+        return new LambdaInvokeResponse(result.StatusCode, Encoding.UTF8.GetString(result.Payload.Span), result.FunctionError, result.ExecutedVersion ?? "$LATEST");
+    }
+
+    /// <summary>The execution a Lambda call is made for (its account/region scope a function given by bare name).</summary>
+    internal static readonly AsyncLocal<string?> CurrentExecution = new();
+}

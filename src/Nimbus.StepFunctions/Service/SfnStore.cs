@@ -1,0 +1,210 @@
+using Microsoft.Data.Sqlite;
+using Nimbus.Storage.Sqlite;
+
+namespace Nimbus.StepFunctions.Service;
+
+/// <summary>SQL access for the Step Functions tables.</summary>
+internal sealed class SfnStore(StateStore db)
+{
+    private const string MachineColumns = "arn, account, region, name, type, definition, role_arn, created, updated, revision_id, logging, tracing, description";
+
+    private const string ExecutionColumns =
+        "arn, state_machine_arn, state_machine_name, name, status, input, output, error, cause, start_date, stop_date, definition, role_arn, definition_updated, revision_id, trace_header, checkpoint";
+
+    public StateStore Db => db;
+
+    // ---- state machines -------------------------------------------------------------------------------------------
+
+    public StateMachineRecord? Machine(string arn)
+    {
+        using var c = db.Open();
+        return c.Query($"SELECT {MachineColumns} FROM sfn_state_machines WHERE arn = $a", ReadMachine, null, ("$a", arn)).FirstOrDefault();
+    }
+
+    public List<StateMachineRecord> Machines(string account, string region)
+    {
+        using var c = db.Open();
+        return c.Query($"SELECT {MachineColumns} FROM sfn_state_machines WHERE account = $a AND region = $r ORDER BY created, name", ReadMachine, null, ("$a", account), ("$r", region));
+    }
+
+    /// <summary>Inserts the machine unless one with the ARN exists; returns the stored one (new or existing).</summary>
+    public (StateMachineRecord Record, bool Created) InsertMachine(StateMachineRecord m, IEnumerable<KeyValuePair<string, string>> tags) => db.Write((c, tx) =>
+    {
+        var existing = c.Query($"SELECT {MachineColumns} FROM sfn_state_machines WHERE arn = $a", ReadMachine, tx, ("$a", m.Arn)).FirstOrDefault();
+        if (existing is not null)
+        {
+            return (existing, false);
+        }
+
+        c.Execute(
+            $"INSERT INTO sfn_state_machines ({MachineColumns}) VALUES ($arn, $acc, $reg, $name, $type, $def, $role, $created, $updated, $rev, $log, $trace, $desc)",
+            tx,
+            ("$arn", m.Arn), ("$acc", m.Account), ("$reg", m.Region), ("$name", m.Name), ("$type", m.Type), ("$def", m.Definition),
+            ("$role", m.RoleArn), ("$created", m.Created), ("$updated", m.Updated), ("$rev", m.RevisionId), ("$log", m.Logging),
+            ("$trace", m.Tracing), ("$desc", m.Description));
+        SetTags(c, tx, m.Arn, tags);
+        return (m, true);
+    });
+
+    public void UpdateMachine(StateMachineRecord m) => db.Write((c, tx) => c.Execute(
+        "UPDATE sfn_state_machines SET definition = $def, role_arn = $role, updated = $updated, revision_id = $rev, logging = $log, tracing = $trace WHERE arn = $arn",
+        tx,
+        ("$arn", m.Arn), ("$def", m.Definition), ("$role", m.RoleArn), ("$updated", m.Updated), ("$rev", m.RevisionId), ("$log", m.Logging), ("$trace", m.Tracing)));
+
+    public void DeleteMachine(string arn) => db.Write((c, tx) =>
+    {
+        c.Execute("DELETE FROM sfn_tags WHERE resource_arn = $a", tx, ("$a", arn));
+        return c.Execute("DELETE FROM sfn_state_machines WHERE arn = $a", tx, ("$a", arn));
+    });
+
+    // ---- tags -----------------------------------------------------------------------------------------------------
+
+    public List<KeyValuePair<string, string>> Tags(string arn)
+    {
+        using var c = db.Open();
+        return c.Query("SELECT key, value FROM sfn_tags WHERE resource_arn = $a ORDER BY key", r => KeyValuePair.Create(r.GetString(0), r.GetString(1)), null, ("$a", arn));
+    }
+
+    public void Tag(string arn, IEnumerable<KeyValuePair<string, string>> tags) => db.Write((c, tx) =>
+    {
+        SetTags(c, tx, arn, tags);
+        return 0;
+    });
+
+    public void Untag(string arn, IEnumerable<string> keys) => db.Write((c, tx) =>
+    {
+        foreach (var k in keys)
+        {
+            c.Execute("DELETE FROM sfn_tags WHERE resource_arn = $a AND key = $k", tx, ("$a", arn), ("$k", k));
+        }
+
+        return 0;
+    });
+
+    private static void SetTags(SqliteConnection c, SqliteTransaction tx, string arn, IEnumerable<KeyValuePair<string, string>> tags)
+    {
+        foreach (var (k, v) in tags)
+        {
+            c.Execute("INSERT OR REPLACE INTO sfn_tags (resource_arn, key, value) VALUES ($a, $k, $v)", tx, ("$a", arn), ("$k", k), ("$v", v));
+        }
+    }
+
+    // ---- executions -----------------------------------------------------------------------------------------------
+
+    public ExecutionRecord? Execution(string arn)
+    {
+        using var c = db.Open();
+        return c.Query($"SELECT {ExecutionColumns} FROM sfn_executions WHERE arn = $a", ReadExecution, null, ("$a", arn)).FirstOrDefault();
+    }
+
+    /// <summary>Inserts a new execution; returns the existing one instead when the ARN is taken.</summary>
+    public ExecutionRecord? InsertExecution(ExecutionRecord e) => db.Write((c, tx) =>
+    {
+        var existing = c.Query($"SELECT {ExecutionColumns} FROM sfn_executions WHERE arn = $a", ReadExecution, tx, ("$a", e.Arn)).FirstOrDefault();
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        c.Execute(
+            $"INSERT INTO sfn_executions ({ExecutionColumns}) VALUES ($arn, $sm, $smn, $name, $status, $input, NULL, NULL, NULL, $start, NULL, $def, $role, $du, $rev, $trace, NULL)",
+            tx,
+            ("$arn", e.Arn), ("$sm", e.StateMachineArn), ("$smn", e.StateMachineName), ("$name", e.Name), ("$status", e.Status), ("$input", e.Input),
+            ("$start", e.StartDate), ("$def", e.Definition), ("$role", e.RoleArn), ("$du", e.DefinitionUpdated), ("$rev", e.RevisionId), ("$trace", e.TraceHeader));
+        return null;
+    });
+
+    public List<ExecutionRecord> Executions(string stateMachineArn, string? status)
+    {
+        using var c = db.Open();
+        return c.Query(
+            $"SELECT {ExecutionColumns} FROM sfn_executions WHERE state_machine_arn = $sm AND ($st IS NULL OR status = $st) ORDER BY start_date DESC, rowid DESC",
+            ReadExecution, null, ("$sm", stateMachineArn), ("$st", status));
+    }
+
+    public List<ExecutionRecord> RunningExecutions()
+    {
+        using var c = db.Open();
+        return c.Query($"SELECT {ExecutionColumns} FROM sfn_executions WHERE status = 'RUNNING' ORDER BY start_date", ReadExecution);
+    }
+
+    /// <summary>Commits history events (and optionally a new checkpoint, or the final status) in one transaction.</summary>
+    public void Commit(string executionArn, IReadOnlyList<(long Id, string Body)> events, string? checkpoint, ExecutionRecord? final)
+    {
+        db.Write((c, tx) =>
+        {
+            if (events.Count > 0)
+            {
+                using var insert = c.Command("INSERT OR REPLACE INTO sfn_events (execution_arn, id, body) VALUES ($a, $i, $b)", tx);
+                var a = insert.Parameters.Add("$a", SqliteType.Text);
+                var i = insert.Parameters.Add("$i", SqliteType.Integer);
+                var b = insert.Parameters.Add("$b", SqliteType.Text);
+                a.Value = executionArn;
+                foreach (var (id, body) in events)
+                {
+                    (i.Value, b.Value) = (id, body);
+                    insert.ExecuteNonQuery();
+                }
+            }
+
+            if (final is not null)
+            {
+                c.Execute(
+                    "UPDATE sfn_executions SET status = $s, output = $o, error = $e, cause = $c, stop_date = $d, checkpoint = NULL WHERE arn = $a",
+                    tx,
+                    ("$a", executionArn), ("$s", final.Status), ("$o", final.Output), ("$e", final.Error), ("$c", final.Cause), ("$d", final.StopDate));
+            }
+            else if (checkpoint is not null)
+            {
+                c.Execute("UPDATE sfn_executions SET checkpoint = $cp WHERE arn = $a", tx, ("$a", executionArn), ("$cp", checkpoint));
+            }
+
+            return 0;
+        });
+    }
+
+    /// <summary>Drops the events recorded after the checkpoint (the interrupted state's partial work, redone on resume).</summary>
+    public void TruncateEvents(string executionArn, long lastKeptId) => db.Write((c, tx) =>
+        c.Execute("DELETE FROM sfn_events WHERE execution_arn = $a AND id > $i", tx, ("$a", executionArn), ("$i", lastKeptId)));
+
+    /// <summary>Events in id order (or reverse), after/before <paramref name="fromId"/> (exclusive), at most <paramref name="limit"/>.</summary>
+    public List<(long Id, string Body)> Events(string executionArn, bool reverse, long? fromId, int limit)
+    {
+        using var c = db.Open();
+        var sql = reverse
+            ? "SELECT id, body FROM sfn_events WHERE execution_arn = $a AND id < $f ORDER BY id DESC LIMIT $l"
+            : "SELECT id, body FROM sfn_events WHERE execution_arn = $a AND id > $f ORDER BY id LIMIT $l";
+        return c.Query(sql, r => (r.GetInt64(0), r.GetString(1)), null, ("$a", executionArn), ("$f", fromId ?? (reverse ? long.MaxValue : 0)), ("$l", limit));
+    }
+
+    public long EventCount(string executionArn)
+    {
+        using var c = db.Open();
+        return (long)(c.Scalar("SELECT COUNT(*) FROM sfn_events WHERE execution_arn = $a", null, ("$a", executionArn)) ?? 0L);
+    }
+
+    private static StateMachineRecord ReadMachine(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetString(6),
+        r.GetInt64(7), r.GetInt64(8), r.GetString(9), r.StringOrNull(10), r.StringOrNull(11), r.StringOrNull(12));
+
+    private static ExecutionRecord ReadExecution(SqliteDataReader r) => new()
+    {
+        Arn = r.GetString(0),
+        StateMachineArn = r.GetString(1),
+        StateMachineName = r.GetString(2),
+        Name = r.GetString(3),
+        Status = r.GetString(4),
+        Input = r.GetString(5),
+        Output = r.StringOrNull(6),
+        Error = r.StringOrNull(7),
+        Cause = r.StringOrNull(8),
+        StartDate = r.GetInt64(9),
+        StopDate = r.IsDBNull(10) ? null : r.GetInt64(10),
+        Definition = r.GetString(11),
+        RoleArn = r.GetString(12),
+        DefinitionUpdated = r.GetInt64(13),
+        RevisionId = r.StringOrNull(14),
+        TraceHeader = r.StringOrNull(15),
+        Checkpoint = r.StringOrNull(16),
+    };
+}

@@ -1,0 +1,29 @@
+using Nimbus.Storage.Sqlite;
+
+namespace Nimbus.StepFunctions.Service;
+
+/// <summary>The Step Functions module's tables: state machines, executions (with their resume checkpoint), history events, tags.</summary>
+internal sealed class StepFunctionsMigrations : IMigrationSource
+{
+    public IEnumerable<Migration> Migrations =>
+    [
+        new("states", 1, """
+            CREATE TABLE sfn_state_machines (
+                arn TEXT NOT NULL PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, type TEXT NOT NULL,
+                definition TEXT NOT NULL, role_arn TEXT NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL,
+                revision_id TEXT NOT NULL, logging TEXT NULL, tracing TEXT NULL, description TEXT NULL);
+            CREATE INDEX sfn_state_machines_by_scope ON sfn_state_machines (account, region, created);
+            CREATE TABLE sfn_executions (
+                arn TEXT NOT NULL PRIMARY KEY, state_machine_arn TEXT NOT NULL, state_machine_name TEXT NOT NULL, name TEXT NOT NULL,
+                status TEXT NOT NULL, input TEXT NOT NULL, output TEXT NULL, error TEXT NULL, cause TEXT NULL,
+                start_date INTEGER NOT NULL, stop_date INTEGER NULL, definition TEXT NOT NULL, role_arn TEXT NOT NULL,
+                definition_updated INTEGER NOT NULL, revision_id TEXT NULL, trace_header TEXT NULL, checkpoint TEXT NULL);
+            CREATE INDEX sfn_executions_by_machine ON sfn_executions (state_machine_arn, start_date);
+            CREATE INDEX sfn_executions_by_status ON sfn_executions (status);
+            CREATE TABLE sfn_events (
+                execution_arn TEXT NOT NULL, id INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (execution_arn, id)) WITHOUT ROWID;
+            CREATE TABLE sfn_tags (
+                resource_arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (resource_arn, key));
+            """),
+    ];
+}
