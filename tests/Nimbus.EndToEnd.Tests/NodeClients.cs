@@ -47,11 +47,18 @@ internal static class NodeClients
         Assert.True(code == 0, $"node {string.Join(' ', args)} exited with {code}:\n{output}\n--- nimbus output ---\n{nimbus.Output}");
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(string file, string[] args, IDictionary<string, string> env, TimeSpan timeout)
+    /// <summary>Runs node from the repository root (no Nimbus needed) and fails with its output on a non-zero exit.</summary>
+    public static async Task RunInRepoAsync(string[] args, TimeSpan timeout)
+    {
+        var (code, output) = await RunAsync("node", args, new Dictionary<string, string>(), timeout, RepoPaths.Root);
+        Assert.True(code == 0, $"node {string.Join(' ', args)} exited with {code}:\n{output}");
+    }
+
+    private static async Task<(int Code, string Output)> RunAsync(string file, string[] args, IDictionary<string, string> env, TimeSpan timeout, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(file)
         {
-            WorkingDirectory = RepoPaths.Clients,
+            WorkingDirectory = workingDirectory ?? RepoPaths.Clients,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
