@@ -36,7 +36,7 @@ test("concurrent invokes scale out to several sandboxes", async () => {
   const name = unique("scale");
   await lambda.send(new CreateFunctionCommand({
     FunctionName: name, Runtime: "nodejs20.x", Handler: "index.handler", Role: role,
-    Code: { ZipFile: await zip({ "index.mjs": "const id = Math.random(); export const handler = async () => { await new Promise(r => setTimeout(r, 400)); return id; };" }) },
+    Code: { ZipFile: await zip({ "index.mjs": "const id = Math.random(); export const handler = async () => { await new Promise(r => setTimeout(r, 1500)); return id; };" }) },
   }));
   const results = await Promise.all(Array.from({ length: 4 }, () => lambda.send(new InvokeCommand({ FunctionName: name, Payload: payload({}) }))));
   const sandboxes = new Set(results.map((r) => json(r.Payload)));

@@ -73,7 +73,7 @@ test("a missing handler export is Runtime.HandlerNotFound", () =>
   }));
 
 test("memory over the limit kills the sandbox", () =>
-  withFunction(`export const handler = async () => { const keep = []; for (let i = 0; i < 400; i++) keep.push(Buffer.alloc(1024 * 1024, 1)); return keep.length; };`, { MemorySize: 128, Timeout: 20 }, async (name) => {
+  withFunction(`export const handler = async () => { const keep = []; for (let i = 0; i < 400; i++) keep.push(Buffer.alloc(1024 * 1024, 1)); await new Promise(r => setTimeout(r, 3000)); return keep.length; };`, { MemorySize: 128, Timeout: 20 }, async (name) => {
     const res = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: payload({}) }));
     assert.equal(res.FunctionError, "Unhandled");
     assert.equal(json(res.Payload).errorType, "Runtime.OutOfMemory");
