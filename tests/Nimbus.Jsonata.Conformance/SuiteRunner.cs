@@ -126,7 +126,7 @@ internal sealed class SuiteRunner
 
         var options = new JsonataEvaluationOptions
         {
-            MaxDepth = testCase["depth"] is JsonValue d ? d.GetValue<int>() : 0,
+            MaxDepth = testCase["depth"] is JsonValue d ? (int)d.GetValue<double>() : 0,
             TimeLimit = TimeSpan.FromMilliseconds(testCase["timelimit"] is JsonValue t ? t.GetValue<double>() : 10000),
         };
 
@@ -224,7 +224,7 @@ internal sealed class SuiteRunner
                     "code" => kv.Value?.GetValue<string>() == ex.Code,
                     "message" => kv.Value?.GetValue<string>() == ex.Message,
                     "token" => kv.Value?.GetValue<string>() == ex.Token,
-                    "position" => kv.Value?.GetValue<int>() == ex.Position,
+                    "position" => (int?)kv.Value?.GetValue<double>() == ex.Position,
                     "value" => JsonEquals(kv.Value, ex.Value, false),
                     _ => true,
                 };

@@ -120,6 +120,11 @@ internal static partial class DateTimeParser
             else if (part.IntegerFormat is not null)
             {
                 var (regex, parse) = IntegerFormatter.Matcher(part.IntegerFormat);
+                if (part.Component == 'f' && part.IntegerFormat.Primary == IntegerPrimary.Decimal)
+                {
+                    parse = v => Math.Floor(double.Parse("0." + v, CultureInfo.InvariantCulture) * 1000);
+                }
+
                 parts.Add(new PartMatcher(regex, part.Component, parse));
             }
             else

@@ -173,7 +173,13 @@ internal sealed partial class Evaluator
         var lhs = Evaluate(expr.Lhs!, input, environment);
         if (expr.Rhs!.Type == "function")
         {
-            return EvaluateFunction(expr.Rhs, input, environment, true, lhs);
+            var applied = EvaluateFunction(expr.Rhs, input, environment, true, lhs);
+            if (expr.Rhs.KeepArray && applied is JArray { Sequence: true } keep)
+            {
+                keep.KeepSingleton = true;
+            }
+
+            return applied;
         }
 
         var func = Evaluate(expr.Rhs, input, environment);

@@ -278,11 +278,11 @@ internal sealed partial class Evaluator
 
         foreach (var item in inputArr)
         {
-            var env = reduce ? CreateFrameFromTuple(environment, (TupleBinding)item!) : environment;
+            var env = reduce && item is TupleBinding tb ? CreateFrameFromTuple(environment, tb) : environment;
             for (var pairIndex = 0; pairIndex < expr.Pairs.Count; pairIndex++)
             {
                 var pair = expr.Pairs[pairIndex];
-                var key = Evaluate(pair.Key, reduce ? ((TupleBinding)item!).GetValueOrDefault("@") : item, env);
+                var key = Evaluate(pair.Key, reduce ? (item as TupleBinding)?.GetValueOrDefault("@") : item, env);
                 if (key is not string && key is not null)
                 {
                     throw JsonataException.WithValue("T1003", key, expr.Position);
@@ -311,7 +311,7 @@ internal sealed partial class Evaluator
         {
             var context = kv.Value.Data;
             var env = environment;
-            if (reduce)
+            if (reduce && kv.Value.Data is not null)
             {
                 var tuple = ReduceTupleStream(kv.Value.Data);
                 context = tuple.GetValueOrDefault("@");

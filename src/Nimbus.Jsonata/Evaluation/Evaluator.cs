@@ -587,7 +587,23 @@ internal sealed partial class Evaluator
             input = wrapped[0];
         }
 
-        if (input is JObject obj)
+        if (input is JArray inputArr)
+        {
+            foreach (var value in inputArr)
+            {
+                if (value is JArray va)
+                {
+                    var flat = new JArray();
+                    Flatten(va, flat);
+                    results.AddRange(flat);
+                }
+                else
+                {
+                    results.Add(value);
+                }
+            }
+        }
+        else if (input is JObject obj)
         {
             foreach (var kv in obj)
             {

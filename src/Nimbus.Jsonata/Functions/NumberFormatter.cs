@@ -354,19 +354,24 @@ internal static class NumberFormatter
         {
             var maxMantissa = Math.Pow(10, pic.ScalingFactor);
             var minMantissa = Math.Pow(10, pic.ScalingFactor - 1);
-            mantissa = adjustedNumber;
+            mantissa = Math.Abs(adjustedNumber);
             var e = 0;
-            while (mantissa < minMantissa)
+            if (mantissa != 0)
             {
-                mantissa *= 10;
-                e -= 1;
+                while (mantissa < minMantissa)
+                {
+                    mantissa *= 10;
+                    e -= 1;
+                }
+
+                while (mantissa > maxMantissa)
+                {
+                    mantissa /= 10;
+                    e += 1;
+                }
             }
 
-            while (mantissa > maxMantissa)
-            {
-                mantissa /= 10;
-                e += 1;
-            }
+            mantissa = adjustedNumber < 0 ? -mantissa : mantissa;
 
             exponent = e;
         }

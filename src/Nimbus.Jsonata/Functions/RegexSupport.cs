@@ -115,6 +115,11 @@ internal static class RegexSupport
             return null;
         }
 
+        if (token is null)
+        {
+            return null;
+        }
+
         if (token is string s)
         {
             return Helpers.Box(str.Contains(s, StringComparison.Ordinal));
@@ -351,7 +356,7 @@ internal static class RegexSupport
 
             foreach (var part in parts)
             {
-                if (limit is not null && result.Count >= limit)
+                if (limit is not null && result.Count >= Math.Floor(limit.Value))
                 {
                     break;
                 }

@@ -31,7 +31,7 @@ internal static class Stringifier
                 }
                 else
                 {
-                    sb.Append(JsNumber.ToString(JsNumber.ToPrecision15(d)));
+                    sb.Append(JsNumber.ToString(JsNumber.IsInteger(d) ? d : JsNumber.ToPrecision15(d)));
                 }
 
                 break;

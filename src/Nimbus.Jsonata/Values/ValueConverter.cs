@@ -1,18 +1,27 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Nimbus.Jsonata.Values;
 
 /// <summary>Conversion between System.Text.Json nodes and the engine's internal value model.</summary>
 internal static class ValueConverter
 {
-    private static readonly JsonElement NullElement = JsonDocument.Parse("null").RootElement.Clone();
+    private static readonly JsonTypeInfo<JsonNullMarker> NullTypeInfo = CreateNullTypeInfo();
 
     public static bool IsJsonNull(JsonNode? node) =>
         node is JsonValue v && v.GetValueKind() == JsonValueKind.Null;
 
-    public static JsonNode CreateJsonNull() => JsonValue.Create(NullElement)!;
+    /// <summary>System.Text.Json has no non-null node for JSON null, so a marker value that serializes as <c>null</c> is used.</summary>
+    public static JsonNode CreateJsonNull() => JsonValue.Create(JsonNullMarker.Instance, NullTypeInfo)!;
+
+    private static JsonTypeInfo<JsonNullMarker> CreateNullTypeInfo()
+    {
+        var options = new JsonSerializerOptions { TypeInfoResolver = new DefaultJsonTypeInfoResolver() };
+        options.Converters.Add(new JsonNullMarkerConverter());
+        return (JsonTypeInfo<JsonNullMarker>)options.GetTypeInfo(typeof(JsonNullMarker));
+    }
 
     /// <summary>Converts a top-level input: C# null is undefined.</summary>
     public static object? FromJsonNode(JsonNode? node) => node is null ? null : Convert(node);
