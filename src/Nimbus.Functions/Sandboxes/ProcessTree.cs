@@ -8,12 +8,19 @@ internal static class ProcessTree
     /// <summary>Sum of <c>VmHWM</c> (peak) or <c>VmRSS</c> (current) over the tree, in bytes; 0 when unavailable.</summary>
     public static long MemoryBytes(int rootPid, bool peak)
     {
+        var (rss, hwm) = Memory(rootPid);
+        return peak ? hwm : rss;
+    }
+
+    /// <summary>Current (<c>VmRSS</c>) and peak (<c>VmHWM</c>) resident memory of the tree, in bytes.</summary>
+    public static (long Rss, long Peak) Memory(int rootPid)
+    {
         if (!OperatingSystem.IsLinux())
         {
-            return 0;
+            return (0, 0);
         }
 
-        long total = 0;
+        long total = 0, peakTotal = 0;
         var stack = new Stack<int>();
         stack.Push(rootPid);
         var guard = 0;
@@ -25,7 +32,8 @@ internal static class ProcessTree
                 var status = File.ReadAllText($"/proc/{pid}/status");
                 if (!status.StartsWith("Name:\tbwrap", StringComparison.Ordinal))
                 {
-                    total += Field(status, peak ? "VmHWM:" : "VmRSS:");
+                    total += Field(status, "VmRSS:");
+                    peakTotal += Field(status, "VmHWM:");
                 }
 
                 var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children");
@@ -40,7 +48,7 @@ internal static class ProcessTree
             }
         }
 
-        return total;
+        return (total, peakTotal);
     }
 
     private static long Field(string status, string name)
