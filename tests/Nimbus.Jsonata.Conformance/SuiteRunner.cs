@@ -108,7 +108,7 @@ internal sealed class SuiteRunner
         JsonNode? input = null;
         if (testCase.ContainsKey("data"))
         {
-            input = testCase["data"]?.DeepClone();
+            input = testCase["data"]?.DeepClone() ?? JsonataExpression.CreateJsonNull();
         }
         else if (testCase["dataset"] is JsonValue ds)
         {

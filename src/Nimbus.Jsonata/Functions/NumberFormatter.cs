@@ -86,7 +86,7 @@ internal static class NumberFormatter
 
         Parts SplitParts(string subpicture)
         {
-            string prefix = subpicture, suffix = string.Empty;
+            string prefix = string.Empty, suffix = string.Empty;
             for (var ii = 0; ii < subpicture.Length; ii++)
             {
                 var ch = subpicture[ii];
