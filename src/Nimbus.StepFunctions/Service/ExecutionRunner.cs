@@ -22,7 +22,7 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
 {
     private readonly SfnStore? _store;
     private readonly StateMachineDefinition _definition;
-    private readonly ITaskInvoker _tasks;
+    private readonly ServiceTaskInvoker _tasks;
     private readonly TimeProviderWaitScheduler _timers;
     private readonly Lock _pendingLock = new();
     private readonly Lock _writeLock = new();
@@ -34,7 +34,7 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
     private volatile bool _shuttingDown;
     private (string? Error, string? Cause)? _stop;
 
-    public ExecutionRunner(ExecutionRecord record, StateMachineDefinition definition, SfnStore? store, ITaskInvoker tasks, TimeProvider time)
+    public ExecutionRunner(ExecutionRecord record, StateMachineDefinition definition, SfnStore? store, ServiceTaskInvoker tasks, TimeProvider time)
     {
         Record = record;
         _definition = definition;
@@ -103,12 +103,13 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
 
     public ValueTask<TaskInvocationResult> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken)
     {
+        var waiter = _tasks.Register(invocation);
         if (!_insideComposite)
         {
             Flush(null, null);
         }
 
-        return _tasks.InvokeAsync(invocation, cancellationToken);
+        return _tasks.InvokeAsync(invocation, waiter, cancellationToken);
     }
 
     /// <summary>Records the outcome: final events and status in one transaction (not when suspended).</summary>
@@ -116,19 +117,36 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
     {
         if (!_shuttingDown)
         {
-            Record.Status = result.Status switch
+            var final = new ExecutionRecord
             {
-                ExecutionStatus.Succeeded => "SUCCEEDED",
-                ExecutionStatus.Failed => "FAILED",
-                ExecutionStatus.TimedOut => "TIMED_OUT",
-                ExecutionStatus.Aborted => "ABORTED",
-                _ => "RUNNING",
+                Arn = Record.Arn,
+                StateMachineArn = Record.StateMachineArn,
+                StateMachineName = Record.StateMachineName,
+                Name = Record.Name,
+                Input = Record.Input,
+                Definition = Record.Definition,
+                RoleArn = Record.RoleArn,
+                Status = result.Status switch
+                {
+                    ExecutionStatus.Succeeded => "SUCCEEDED",
+                    ExecutionStatus.Failed => "FAILED",
+                    ExecutionStatus.TimedOut => "TIMED_OUT",
+                    ExecutionStatus.Aborted => "ABORTED",
+                    _ => "RUNNING",
+                },
+                Output = result.Output,
+                StopDate = stopDate,
             };
-            Record.Output = result.Output;
-            (Record.Error, Record.Cause) = result.Status == ExecutionStatus.Aborted && _stop is { } stop ? stop : (result.Error, result.Cause);
-            Record.StopDate = stopDate;
+            (final.Error, final.Cause) = result.Status == ExecutionStatus.Aborted && _stop is { } stop ? stop : (result.Error, result.Cause);
+            Flush(null, final);
+
+            // Readers of the live record see the outcome complete: the status changes last.
+            Record.Output = final.Output;
+            (Record.Error, Record.Cause) = (final.Error, final.Cause);
+            Record.StopDate = final.StopDate;
             Record.Checkpoint = null;
-            Flush(null, Record);
+            Interlocked.MemoryBarrier();
+            Record.Status = final.Status;
         }
 
         _done.TrySetResult();

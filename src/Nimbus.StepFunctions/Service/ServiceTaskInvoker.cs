@@ -38,15 +38,23 @@ internal sealed class ServiceTaskInvoker : ITaskInvoker
             : new AwsRequestContext(AwsRequestContext.DefaultAccountId, AwsRequestContext.DefaultRegion, RequestIds.New());
     }
 
-    public async ValueTask<TaskInvocationResult> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken)
+    public ValueTask<TaskInvocationResult> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken) =>
+        InvokeAsync(invocation, Register(invocation), cancellationToken);
+
+    /// <summary>For a callback task, registers its token (before the task becomes visible, so a fast SendTaskSuccess finds it).</summary>
+    public TaskTokens.Waiter? Register(TaskInvocation invocation) =>
+        invocation.TaskToken is { } token && invocation.Resource.EndsWith(CallbackSuffix, StringComparison.Ordinal)
+            ? _tokens.Register(token, invocation.ExecutionArn)
+            : null;
+
+    public async ValueTask<TaskInvocationResult> InvokeAsync(TaskInvocation invocation, TaskTokens.Waiter? waiter, CancellationToken cancellationToken)
     {
         CurrentExecution.Value = invocation.ExecutionArn;
-        if (invocation.TaskToken is not { } token || !invocation.Resource.EndsWith(CallbackSuffix, StringComparison.Ordinal))
+        if (waiter is null)
         {
             return await _lambda.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
         }
 
-        var waiter = _tokens.Register(token, invocation.ExecutionArn);
         try
         {
             var underlying = invocation.Resource[..^CallbackSuffix.Length];
@@ -63,7 +71,7 @@ internal sealed class ServiceTaskInvoker : ITaskInvoker
         }
         finally
         {
-            _tokens.Remove(token, waiter);
+            _tokens.Remove(invocation.TaskToken!, waiter);
         }
     }
 
