@@ -158,7 +158,7 @@ internal sealed partial class FunctionInvoker : IFunctionInvoker
             var started = Stopwatch.GetTimestamp();
             sandbox.Log($"START RequestId: {requestId} Version: {config.Version}", work);
             var outcome = await sandbox.InvokeAsync(work, _options.InitTimeout);
-            var duration = Stopwatch.GetElapsedTime(started).TotalMilliseconds - (cold && sandbox.Initialized ? sandbox.InitDurationMs : 0);
+            var duration = work.DurationMs(started);
             sandbox.Log($"END RequestId: {requestId}", work);
             sandbox.Log(Report(requestId, duration, config, sandbox, cold, outcome), work);
             pool.Return(sandbox);

@@ -14,6 +14,20 @@ internal sealed class InvocationWork
     public required string TraceId { get; init; }
     public long DeadlineMs { get; set; }
 
+    /// <summary>When the runtime received the event (<see cref="System.Diagnostics.Stopwatch"/> ticks); 0 if it never did.</summary>
+    public long DispatchedAt { get; set; }
+
+    /// <summary>When the outcome arrived (<see cref="System.Diagnostics.Stopwatch"/> ticks).</summary>
+    public long CompletedAt { get; set; }
+
+    /// <summary>The function's own run time, as REPORT's Duration: from dispatch to the runtime until its answer.</summary>
+    public double DurationMs(long fallbackStart)
+    {
+        var end = CompletedAt != 0 ? CompletedAt : System.Diagnostics.Stopwatch.GetTimestamp();
+        var start = DispatchedAt != 0 ? DispatchedAt : fallbackStart;
+        return Math.Max(0, System.Diagnostics.Stopwatch.GetElapsedTime(start, end).TotalMilliseconds);
+    }
+
     public TaskCompletionSource<InvocationOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Log lines written while this invocation ran (only kept when the caller asked for the tail).</summary>

@@ -66,6 +66,7 @@ internal sealed partial class Sandbox
 
         var work = await _queue.Reader.ReadAsync(cancellationToken);
         _runtimeCurrent = work;
+        work.DispatchedAt = Stopwatch.GetTimestamp();
         if (work.DeadlineMs == 0)
         {
             work.DeadlineMs = _time.GetUtcNow().ToUnixTimeMilliseconds() + (_spec.TimeoutSeconds * 1000L);
@@ -100,6 +101,7 @@ internal sealed partial class Sandbox
         }
 
         _runtimeCurrent = null;
+        work.CompletedAt = Stopwatch.GetTimestamp();
         if (request.Body.Length > MaxResponseBytes)
         {
             work.Completion.TrySetResult(PlatformError(

@@ -45,17 +45,39 @@ internal sealed partial class LogStore : ILogSink, IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
+        // One long-lived connection with prepared statements: a log line costs one bound INSERT, and a burst of
+        // lines (START, output, END, REPORT of many invocations) shares one transaction.
+        using var connection = _store.Open();
+        using var insert = connection.Command("INSERT INTO log_events (account, region, group_name, stream, ts, ingestion, message) VALUES ($a, $r, $g, $s, $t, $i, $m)");
+        var p = new[] { "$a", "$r", "$g", "$s", "$t", "$i", "$m" }.Select(n => insert.Parameters.Add(n, n is "$t" or "$i" ? SqliteType.Integer : SqliteType.Text)).ToArray();
+        insert.Prepare();
+        using var update = connection.Command(
+            """
+            UPDATE log_streams SET first_event = COALESCE(first_event, $f), last_event = MAX(COALESCE(last_event, 0), $l),
+                last_ingestion = $i, stored_bytes = stored_bytes + $b
+            WHERE account=$a AND region=$r AND group_name=$g AND name=$s
+            """);
+        var u = new[] { "$f", "$l", "$i", "$b", "$a", "$r", "$g", "$s" }.Select(n => update.Parameters.Add(n, n is "$a" or "$r" or "$g" or "$s" ? SqliteType.Text : SqliteType.Integer)).ToArray();
+        update.Prepare();
+
         var batch = new List<Entry>(1024);
         while (await _channel.Reader.WaitToReadAsync())
         {
-            while (batch.Count < 1000 && _channel.Reader.TryRead(out var entry))
+            var peeked = _channel.Reader.TryPeek(out var first);
+            if (peeked && first!.Flushed is null && _channel.Reader.Count < 64)
+            {
+                // A short window lets a burst of lines commit together.
+                await Task.Delay(2);
+            }
+
+            while (batch.Count < 2000 && _channel.Reader.TryRead(out var entry))
             {
                 batch.Add(entry);
             }
 
             try
             {
-                Commit(batch);
+                Commit(connection, insert, p, update, u, batch);
             }
             catch (SqliteException)
             {
@@ -71,7 +93,7 @@ internal sealed partial class LogStore : ILogSink, IAsyncDisposable
         }
     }
 
-    private void Commit(List<Entry> batch)
+    private void Commit(SqliteConnection c, SqliteCommand insert, SqliteParameter[] p, SqliteCommand update, SqliteParameter[] u, List<Entry> batch)
     {
         if (batch.All(e => e.Stream is null && e.Timestamp != -1))
         {
@@ -79,51 +101,47 @@ internal sealed partial class LogStore : ILogSink, IAsyncDisposable
         }
 
         var ingestion = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        _store.Write((c, tx) =>
+        using var tx = c.BeginTransaction(deferred: false);
+        insert.Transaction = tx;
+        update.Transaction = tx;
+        foreach (var e in batch)
         {
-            using var insert = c.Command(
-                "INSERT INTO log_events (account, region, group_name, stream, ts, ingestion, message) VALUES ($a, $r, $g, $s, $t, $i, $m)", tx);
-            var a = insert.Parameters.Add("$a", SqliteType.Text);
-            var r = insert.Parameters.Add("$r", SqliteType.Text);
-            var g = insert.Parameters.Add("$g", SqliteType.Text);
-            var s = insert.Parameters.Add("$s", SqliteType.Text);
-            var t = insert.Parameters.Add("$t", SqliteType.Integer);
-            var i = insert.Parameters.Add("$i", SqliteType.Integer);
-            var m = insert.Parameters.Add("$m", SqliteType.Text);
-            foreach (var e in batch)
+            if (e.Stream is not { } stream)
             {
-                if (e.Stream is not { } stream)
+                if (e.Timestamp == -1)
                 {
-                    if (e.Timestamp == -1)
-                    {
-                        _knownStreams.Clear();
-                    }
-
-                    continue;
+                    _knownStreams.Clear();
                 }
 
-                EnsureStream(c, tx, stream, e.Timestamp);
-                (a.Value, r.Value, g.Value, s.Value, t.Value, i.Value, m.Value) =
-                    (stream.AccountId, stream.Region, stream.GroupName, stream.StreamName, e.Timestamp, ingestion, e.Message);
-                insert.ExecuteNonQuery();
+                continue;
             }
 
-            foreach (var group in batch.Where(e => e.Stream is not null).GroupBy(e => e.Stream!))
-            {
-                var k = group.Key;
-                c.Execute(
-                    """
-                    UPDATE log_streams SET first_event = COALESCE(first_event, $f), last_event = MAX(COALESCE(last_event, 0), $l),
-                        last_ingestion = $i, stored_bytes = stored_bytes + $b
-                    WHERE account=$a AND region=$r AND group_name=$g AND name=$s
-                    """,
-                    tx, ("$a", k.AccountId), ("$r", k.Region), ("$g", k.GroupName), ("$s", k.StreamName),
-                    ("$f", group.Min(e => e.Timestamp)), ("$l", group.Max(e => e.Timestamp)), ("$i", ingestion),
-                    ("$b", group.Sum(e => (long)e.Message.Length)));
-            }
+            EnsureStream(c, tx, stream, e.Timestamp);
+            p[0].Value = stream.AccountId;
+            p[1].Value = stream.Region;
+            p[2].Value = stream.GroupName;
+            p[3].Value = stream.StreamName;
+            p[4].Value = e.Timestamp;
+            p[5].Value = ingestion;
+            p[6].Value = e.Message;
+            insert.ExecuteNonQuery();
+        }
 
-            return 0;
-        });
+        foreach (var group in batch.Where(e => e.Stream is not null).GroupBy(e => e.Stream!))
+        {
+            var k = group.Key;
+            u[0].Value = group.Min(e => e.Timestamp);
+            u[1].Value = group.Max(e => e.Timestamp);
+            u[2].Value = ingestion;
+            u[3].Value = group.Sum(e => (long)e.Message.Length);
+            u[4].Value = k.AccountId;
+            u[5].Value = k.Region;
+            u[6].Value = k.GroupName;
+            u[7].Value = k.StreamName;
+            update.ExecuteNonQuery();
+        }
+
+        tx.Commit();
     }
 
     private void EnsureStream(SqliteConnection c, SqliteTransaction tx, LogStreamRef stream, long now)
