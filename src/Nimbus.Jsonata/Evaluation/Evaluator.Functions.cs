@@ -32,10 +32,8 @@ internal sealed partial class Evaluator
         {
             return Apply(proc, args, input, environment, procName, expr.Position);
         }
-        catch (JsonataException ex)
+        catch (JsonataException ex) when (AnnotateIfMissing(ex, expr.Position, procName))
         {
-            ex.Position ??= expr.Position;
-            ex.Token ??= procName;
             throw;
         }
     }
@@ -84,19 +82,28 @@ internal sealed partial class Evaluator
                     throw JsonataException.Create("T1006");
             }
         }
-        catch (JsonataException ex)
+        catch (JsonataException ex) when (proc is not null && AnnotateProc(ex, token, position))
         {
-            if (proc is not null)
-            {
-                ex.Token ??= token;
-                if (position is not null)
-                {
-                    ex.Position = position;
-                }
-            }
-
             throw;
         }
+    }
+
+    private static bool AnnotateIfMissing(JsonataException ex, int position, string? token)
+    {
+        ex.Position ??= position;
+        ex.Token ??= token;
+        return false;
+    }
+
+    private static bool AnnotateProc(JsonataException ex, string? token, int? position)
+    {
+        ex.Token ??= token;
+        if (position is not null)
+        {
+            ex.Position = position;
+        }
+
+        return false;
     }
 
     private object? ApplyProcedure(Lambda proc, object?[] args)

@@ -10,9 +10,9 @@ internal sealed partial class Evaluator
     {
         var op = expr.StrValue;
         var lhs = Evaluate(expr.Lhs!, input, environment);
-        try
+        if (op is "and" or "or")
         {
-            if (op is "and" or "or")
+            try
             {
                 var lBool = BoolizeOperand(lhs);
                 if (op == "and")
@@ -22,8 +22,15 @@ internal sealed partial class Evaluator
 
                 return Helpers.Box(lBool || BoolizeOperand(Evaluate(expr.Rhs!, input, environment)));
             }
+            catch (JsonataException ex) when (Annotate(ex, expr.Position, op))
+            {
+                throw;
+            }
+        }
 
-            var rhs = Evaluate(expr.Rhs!, input, environment);
+        var rhs = Evaluate(expr.Rhs!, input, environment);
+        try
+        {
             switch (op)
             {
                 case "+":
@@ -52,12 +59,18 @@ internal sealed partial class Evaluator
                     throw JsonataException.Create("S0204", expr.Position, op);
             }
         }
-        catch (JsonataException ex)
+        catch (JsonataException ex) when (Annotate(ex, expr.Position, op))
         {
-            ex.Position = expr.Position;
-            ex.Token = op;
             throw;
         }
+    }
+
+    /// <summary>Sets position and token on an error; used as an exception filter (returns false) to avoid rethrows.</summary>
+    private static bool Annotate(JsonataException ex, int position, string token)
+    {
+        ex.Position = position;
+        ex.Token = token;
+        return false;
     }
 
     private static bool BoolizeOperand(object? value) => Helpers.Truthy(value);
