@@ -9,6 +9,7 @@ using Nimbus.Core.Protocols;
 using Nimbus.Functions;
 using Nimbus.Logs;
 using Nimbus.Server.Edge;
+using Nimbus.StepFunctions;
 using Nimbus.Storage.Blobs;
 using Nimbus.Storage.Sqlite;
 
@@ -37,6 +38,7 @@ public static class NimbusServer
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(new BlobStore(stateDirectory));
         builder.Services.AddNimbusLogs();
+        builder.Services.AddNimbusStepFunctions();
         builder.Services.AddNimbusFunctions(new FunctionsOptions
         {
             StateDirectory = stateDirectory,

@@ -104,6 +104,7 @@ internal sealed partial class EdgeMiddleware(RequestDelegate next, IEnumerable<I
     private static string ServiceName(string prefix) => prefix switch
     {
         "Logs_20140328" => "logs",
+        "AWSStepFunctions" => "states",
         _ => prefix.Split('_')[0].ToLowerInvariant(),
     };
 
