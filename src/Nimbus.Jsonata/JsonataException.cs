@@ -46,7 +46,9 @@ public sealed class JsonataException : Exception
     public string? Token { get; internal set; }
 
     /// <summary>The offending value, when known (converted to JSON; functions become <c>null</c>).</summary>
-    public JsonNode? Value => ValueConverter.ToJsonNode(RawValue);
+    public JsonNode? Value => RawValue is double d && (double.IsNaN(d) || double.IsInfinity(d))
+        ? JsonValue.Create(JsNumber.ToString(d))
+        : ValueConverter.ToJsonNode(RawValue);
 
     public override string Message => _explicitMessage ?? ErrorMessages.Format(this);
 

@@ -273,6 +273,7 @@ internal sealed partial class Evaluator
     {
         var result = new JObject();
         var groups = new OrderedDictionary<string, (object? Data, int ExprIndex)>(StringComparer.Ordinal);
+        var owned = new HashSet<JArray>(ReferenceEqualityComparer.Instance);
         var reduce = input is JArray { TupleStream: true };
         JArray inputArr;
         if (input is JArray ia)
@@ -310,7 +311,7 @@ internal sealed partial class Evaluator
                             throw JsonataException.WithValue("D1009", k, expr.Position);
                         }
 
-                        groups[k] = (Helpers.AppendValues(existing.Data, item), pairIndex);
+                        groups[k] = (AppendOwned(existing.Data, item, owned), pairIndex);
                     }
                     else
                     {
@@ -342,6 +343,45 @@ internal sealed partial class Evaluator
         return result;
     }
 
+    /// <summary>fn.append semantics, but appends in place to arrays this grouping created (avoids quadratic copying).</summary>
+    private static object? AppendOwned(object? data, object? item, HashSet<JArray> owned)
+    {
+        if (data is null)
+        {
+            return item;
+        }
+
+        if (item is null)
+        {
+            return data;
+        }
+
+        if (data is not JArray list || !owned.Contains(list))
+        {
+            list = [];
+            owned.Add(list);
+            if (data is JArray existing)
+            {
+                list.AddRange(existing);
+            }
+            else
+            {
+                list.Add(data);
+            }
+        }
+
+        if (item is JArray items)
+        {
+            list.AddRange(items);
+        }
+        else
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+
     private static TupleBinding ReduceTupleStream(object? tupleStream)
     {
         if (tupleStream is not JArray arr)
@@ -350,11 +390,12 @@ internal sealed partial class Evaluator
         }
 
         var result = new TupleBinding((TupleBinding)arr[0]!);
+        var owned = new HashSet<JArray>(ReferenceEqualityComparer.Instance);
         for (var ii = 1; ii < arr.Count; ii++)
         {
             foreach (var kv in (TupleBinding)arr[ii]!)
             {
-                result[kv.Key] = Helpers.AppendValues(result.GetValueOrDefault(kv.Key), kv.Value);
+                result[kv.Key] = AppendOwned(result.GetValueOrDefault(kv.Key), kv.Value, owned);
             }
         }
 

@@ -56,6 +56,36 @@ internal static class ValueConverter
                 }
 
             case JsonValue v:
+                if (v.TryGetValue<JsonElement>(out var element))
+                {
+                    return FromJsonElement(element) ?? JNull.Value;
+                }
+
+                if (v.TryGetValue<double>(out var dv))
+                {
+                    return dv;
+                }
+
+                if (v.TryGetValue<int>(out var iv))
+                {
+                    return (double)iv;
+                }
+
+                if (v.TryGetValue<long>(out var lv))
+                {
+                    return (double)lv;
+                }
+
+                if (v.TryGetValue<string>(out var sv))
+                {
+                    return sv;
+                }
+
+                if (v.TryGetValue<bool>(out var bv))
+                {
+                    return bv;
+                }
+
                 switch (v.GetValueKind())
                 {
                     case JsonValueKind.String:
@@ -140,7 +170,12 @@ internal static class ValueConverter
             case string s:
                 return JsonValue.Create(s);
             case double d:
-                return JsonValue.Create(d);
+                if (double.IsNaN(d) || double.IsInfinity(d))
+                {
+                    throw JsonataException.WithValue("D1001", d);
+                }
+
+                return JsonValue.Create(d == 0 ? 0d : d);
             case bool b:
                 return JsonValue.Create(b);
             case JArray a:
