@@ -196,6 +196,17 @@ internal sealed partial class Evaluator
 
     private object? EvaluatePath(Node expr, object? input, Frame environment)
     {
+        var steps = expr.Steps!;
+        if (steps.Count == 1 && input is JObject obj && expr.Group is null && !expr.KeepSingletonArray && !expr.KeepArray && IsPlainName(steps[0]))
+        {
+            // fast path for a single field lookup on an object (the common case inside predicates)
+            var value = obj.TryGetValue(steps[0].StrValue, out var v) ? v : null;
+            if (value is not JArray { Sequence: true })
+            {
+                return value;
+            }
+        }
+
         JArray inputSequence;
         if (input is JArray arr && expr.Steps![0].Type != "variable")
         {
@@ -209,7 +220,6 @@ internal sealed partial class Evaluator
         object? resultSequence = null;
         var isTupleStream = false;
         JArray? tupleBindings = null;
-        var steps = expr.Steps!;
         for (var ii = 0; ii < steps.Count; ii++)
         {
             var step = steps[ii];
@@ -283,6 +293,10 @@ internal sealed partial class Evaluator
 
         return resultSequence;
     }
+
+    private static bool IsPlainName(Node step) =>
+        step.Type == "name" && step.Stages is null && step.Predicate is null && step.Group is null && !step.Tuple &&
+        step.Focus is null && step.Index is null && !step.KeepArray && !step.ConsArray;
 
     private static Frame CreateFrameFromTuple(Frame environment, TupleBinding tuple)
     {
