@@ -197,14 +197,9 @@ internal sealed partial class Evaluator
     private object? EvaluatePath(Node expr, object? input, Frame environment)
     {
         var steps = expr.Steps!;
-        if (steps.Count == 1 && input is JObject obj && expr.Group is null && !expr.KeepSingletonArray && !expr.KeepArray && IsPlainName(steps[0]))
+        if (expr.Group is null && !expr.KeepSingletonArray && !expr.KeepArray && TrySimplePath(steps, input, environment, out var simple))
         {
-            // fast path for a single field lookup on an object (the common case inside predicates)
-            var value = obj.TryGetValue(steps[0].StrValue, out var v) ? v : null;
-            if (value is not JArray { Sequence: true })
-            {
-                return value;
-            }
+            return simple;
         }
 
         JArray inputSequence;
@@ -292,6 +287,59 @@ internal sealed partial class Evaluator
         }
 
         return resultSequence;
+    }
+
+    /// <summary>
+    /// Fast path for paths made of plain field names (optionally starting with a variable) that only traverse objects.
+    /// Returns false (and the general algorithm runs) as soon as an array or sequence is met.
+    /// </summary>
+    private static bool TrySimplePath(List<Node> steps, object? input, Frame environment, out object? result)
+    {
+        result = null;
+        var i = 0;
+        object? current = input;
+        var first = steps[0];
+        if (first.Type == "variable" && first.Predicate is null && first.Stages is null && first.Group is null && !first.Tuple &&
+            first.Focus is null && first.Index is null && !first.KeepArray)
+        {
+            if (steps.Count == 1)
+            {
+                return false;
+            }
+
+            current = first.StrValue.Length == 0
+                ? (input is JArray { OuterWrapper: true } wrapped ? wrapped[0] : input)
+                : environment.Lookup(first.StrValue);
+            i = 1;
+        }
+
+        for (; i < steps.Count; i++)
+        {
+            if (!IsPlainName(steps[i]))
+            {
+                return false;
+            }
+
+            switch (current)
+            {
+                case JObject obj:
+                    current = obj.TryGetValue(steps[i].StrValue, out var v) ? v : null;
+                    break;
+                case JArray:
+                    return false;
+                default:
+                    // undefined or a primitive: the path yields nothing
+                    return true;
+            }
+        }
+
+        if (current is JArray { Sequence: true })
+        {
+            return false;
+        }
+
+        result = current;
+        return true;
     }
 
     private static bool IsPlainName(Node step) =>
