@@ -161,4 +161,26 @@ public class ExpressionApiTests
 
         Assert.Equal("U1001", ex.Code);
     }
+
+    [Fact]
+    public void Evaluate_JsonNullResult_SerializesAsNullWithJsonSerializer()
+    {
+        var result = Eval.Run("null");
+
+        Assert.Equal("null", JsonSerializer.Serialize(result));
+        Assert.Equal("[null]", new JsonArray(Eval.Run("null")).ToJsonString());
+    }
+
+    [Fact]
+    public void Evaluate_ArrayInput_IsTreatedAsSingleContextValue()
+    {
+        Assert.Equal("3", Eval.Json("$count($)", "[1,2,3]"));
+        Assert.Equal("[2,3]", Eval.Json("$[$ > 1]", "[1,2,3]"));
+    }
+
+    [Fact]
+    public void Evaluate_InfiniteNumericResult_ThrowsD1001AtOutput()
+    {
+        Assert.Equal("D1001", Eval.Error("1/0").Code);
+    }
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 namespace Nimbus.Jsonata.Values;
 
 /// <summary>The payload of the <see cref="System.Text.Json.Nodes.JsonValue"/> that stands for JSON null.</summary>
+[JsonConverter(typeof(JsonNullMarkerConverter))]
 internal sealed class JsonNullMarker
 {
     public static readonly JsonNullMarker Instance = new();
