@@ -21,6 +21,9 @@ public static class NimbusServer
     public static WebApplication Build(NimbusOptions options)
     {
         var stateDirectory = Path.GetFullPath(options.StateDirectory);
+
+        // Opening SQLite (native library, WAL) overlaps with building the host: it is the slowest part of a start.
+        var opening = Task.Run(() => new StateStore(stateDirectory));
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -32,10 +35,9 @@ public static class NimbusServer
         });
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
 
-        var store = new StateStore(stateDirectory);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(store);
+        builder.Services.AddSingleton(_ => opening.GetAwaiter().GetResult());
         builder.Services.AddSingleton(new BlobStore(stateDirectory));
         builder.Services.AddNimbusLogs();
         builder.Services.AddNimbusStepFunctions();
@@ -49,7 +51,7 @@ public static class NimbusServer
         });
 
         var app = builder.Build();
-        store.Migrate(app.Services.GetServices<IMigrationSource>());
+        opening.GetAwaiter().GetResult().Migrate(app.Services.GetServices<IMigrationSource>());
         app.UseMiddleware<EdgeMiddleware>();
         app.MapNimbusFunctions();
         app.MapFallback(http => ErrorWriter.WriteAsync(

@@ -58,43 +58,39 @@ public sealed class StateStore
 
     public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work) => Task.FromResult(Write(work));
 
-    /// <summary>Applies every migration not yet applied, module by module, each in its own transaction.</summary>
+    /// <summary>Applies every migration not yet applied, in module and version order, in one transaction.</summary>
+    /// <remarks>All or nothing: a failing migration leaves the schema as it was, and the error names the step.</remarks>
     public void Migrate(IEnumerable<IMigrationSource> sources)
     {
         using var connection = Open();
-        using (var create = connection.CreateCommand())
+        connection.Execute("CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version));");
+        var applied = connection.Query("SELECT module, version FROM schema_migrations", r => (r.GetString(0), r.GetInt32(1))).ToHashSet();
+        var pending = sources.SelectMany(s => s.Migrations)
+            .Where(m => !applied.Contains((m.Module, m.Version)))
+            .OrderBy(m => m.Module, StringComparer.Ordinal).ThenBy(m => m.Version)
+            .ToList();
+        if (pending.Count == 0)
         {
-            create.CommandText = "CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version));";
-            create.ExecuteNonQuery();
+            return;
         }
 
-        foreach (var migration in sources.SelectMany(s => s.Migrations).OrderBy(m => m.Module, StringComparer.Ordinal).ThenBy(m => m.Version))
+        using var tx = connection.BeginTransaction(deferred: false);
+        foreach (var migration in pending)
         {
-            using var tx = connection.BeginTransaction(deferred: false);
-            using var check = connection.CreateCommand();
-            check.Transaction = tx;
-            check.CommandText = "SELECT COUNT(*) FROM schema_migrations WHERE module = $m AND version = $v";
-            check.Parameters.AddWithValue("$m", migration.Module);
-            check.Parameters.AddWithValue("$v", migration.Version);
-            if ((long)check.ExecuteScalar()! > 0)
+            try
             {
-                tx.Rollback();
-                continue;
+                connection.Execute(migration.Sql, tx);
+            }
+            catch (SqliteException e)
+            {
+                throw new InvalidOperationException($"Migration {migration.Module} v{migration.Version} failed: {e.Message}", e);
             }
 
-            using var apply = connection.CreateCommand();
-            apply.Transaction = tx;
-            apply.CommandText = migration.Sql;
-            apply.ExecuteNonQuery();
-
-            using var record = connection.CreateCommand();
-            record.Transaction = tx;
-            record.CommandText = "INSERT INTO schema_migrations (module, version, applied_at) VALUES ($m, $v, $t)";
-            record.Parameters.AddWithValue("$m", migration.Module);
-            record.Parameters.AddWithValue("$v", migration.Version);
-            record.Parameters.AddWithValue("$t", DateTimeOffset.UtcNow.ToString("O"));
-            record.ExecuteNonQuery();
-            tx.Commit();
+            connection.Execute(
+                "INSERT INTO schema_migrations (module, version, applied_at) VALUES ($m, $v, $t)", tx,
+                ("$m", migration.Module), ("$v", migration.Version), ("$t", DateTimeOffset.UtcNow.ToString("O")));
         }
+
+        tx.Commit();
     }
 }
