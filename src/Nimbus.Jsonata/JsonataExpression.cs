@@ -110,9 +110,10 @@ public sealed class JsonataExpression
         {
             return evaluator.Evaluate(_ast, input, execEnv);
         }
-        catch (InsufficientExecutionStackException ex)
+        catch (Exception ex) when (ex is not JsonataException and not OutOfMemoryException)
         {
-            throw new JsonataException("U1001", ErrorMessages.Format(new JsonataException("U1001")), ex);
+            // safety net: engine bugs or resource limits surface as a JSONata error rather than an arbitrary exception
+            throw new JsonataException("U1002", "Internal error evaluating expression: " + ex.Message, ex);
         }
     }
 }

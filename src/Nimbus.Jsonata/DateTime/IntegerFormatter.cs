@@ -159,6 +159,11 @@ internal static class IntegerFormatter
 
     private static string DecimalToRoman(double value)
     {
+        if (value > 1e7)
+        {
+            throw new ArgumentOutOfRangeException(nameof(value), "Number too large for roman numerals");
+        }
+
         var sb = new StringBuilder();
         var v = (long)value;
         foreach (var (num, letters) in RomanNumerals)

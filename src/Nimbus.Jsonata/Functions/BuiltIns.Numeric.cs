@@ -81,7 +81,13 @@ internal static partial class BuiltIns
             case string s when RadixNumber.IsMatch(s):
                 {
                     var radix = char.ToLowerInvariant(s[1]) switch { 'x' => 16, 'o' => 8, _ => 2 };
-                    return (double)Convert.ToInt64(s[2..], radix);
+                    var big = System.Numerics.BigInteger.Zero;
+                    foreach (var ch in s[2..])
+                    {
+                        big = (big * radix) + Convert.ToInt32(ch.ToString(), 16);
+                    }
+
+                    return (double)big;
                 }
 
             case bool b:

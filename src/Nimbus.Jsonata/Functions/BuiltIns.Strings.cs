@@ -6,6 +6,8 @@ namespace Nimbus.Jsonata.Functions;
 /// <summary>String functions.</summary>
 internal static partial class BuiltIns
 {
+    private const double MaxStringLength = 100_000_000;
+
     private static string? Substring(string? str, double start, double? length)
     {
         if (str is null)
@@ -127,19 +129,26 @@ internal static partial class BuiltIns
             chars = " ";
         }
 
-        var padLength = (int)(Math.Abs(width) - Helpers.CodePoints(str).Length);
-        if (padLength <= 0)
+        var padLengthD = Math.Abs(width) - Helpers.CodePoints(str).Length;
+        if (padLengthD <= 0 || double.IsNaN(padLengthD))
         {
             return str;
         }
 
-        var sb = new StringBuilder();
-        while (Helpers.CodePoints(sb.ToString()).Length < padLength)
+        if (padLengthD > MaxStringLength)
         {
-            sb.Append(chars);
+            throw new ArgumentOutOfRangeException(nameof(width), "The padded string would exceed the maximum string length");
         }
 
-        var padding = Substring(sb.ToString(), 0, padLength)!;
+        var padLength = (int)padLengthD;
+        var unit = Helpers.StringToArray(chars);
+        var sb = new StringBuilder(padLength);
+        for (var i = 0; i < padLength; i++)
+        {
+            sb.Append(unit[i % unit.Count]);
+        }
+
+        var padding = sb.ToString();
         return width > 0 ? str + padding : padding + str;
     }
 

@@ -174,8 +174,8 @@ internal static class JsNumber
         }
 
         var negative = value < 0;
-        var v = (long)Math.Abs(value);
-        if (v == 0)
+        var v = new System.Numerics.BigInteger(Math.Abs(value));
+        if (v.IsZero)
         {
             return "0";
         }
