@@ -76,7 +76,8 @@ internal sealed partial class Tokenizer
         if (!prefix && currentChar == '/')
         {
             _position++;
-            return Create("regex", ScanRegex());
+            var regex = ScanRegex();
+            return Create("regex", regex);
         }
 
         var next = CharAt(_position + 1);
@@ -95,16 +96,14 @@ internal sealed partial class Tokenizer
         };
         if (two is not null)
         {
-            var t = Create("operator", two);
             _position += 2;
-            return t;
+            return Create("operator", two);
         }
 
         if (SingleCharOperators.Contains(currentChar, StringComparison.Ordinal))
         {
-            var t = Create("operator", currentChar.ToString());
             _position++;
-            return t;
+            return Create("operator", currentChar.ToString());
         }
 
         if (currentChar is '"' or '\'')
@@ -151,9 +150,8 @@ internal sealed partial class Tokenizer
                 }
                 else if (currentChar == quoteType)
                 {
-                    var start = _position;
                     _position++;
-                    return new Token("string", qstr.ToString(), start);
+                    return Create("string", qstr.ToString());
                 }
                 else
                 {
@@ -172,9 +170,8 @@ internal sealed partial class Tokenizer
             var num = double.Parse(match.Value, NumberStyles.Float, CultureInfo.InvariantCulture);
             if (!double.IsNaN(num) && !double.IsInfinity(num))
             {
-                var t = Create("number", num);
                 _position += match.Length;
-                return t;
+                return Create("number", num);
             }
 
             throw JsonataException.Create("S0102", _position, match.Value);
@@ -186,9 +183,9 @@ internal sealed partial class Tokenizer
             var end = _path.IndexOf('`', _position);
             if (end != -1)
             {
-                var t = new Token("name", _path[_position..end], _position - 1);
+                var quoted = _path[_position..end];
                 _position = end + 1;
-                return t;
+                return Create("name", quoted);
             }
 
             _position = _path.Length;
@@ -201,12 +198,11 @@ internal sealed partial class Tokenizer
             var ch = CharAt(i);
             if (i >= _path.Length || IsWhitespace(ch) || SingleCharOperators.Contains(ch, StringComparison.Ordinal))
             {
-                var start = _position;
                 if (_path[_position] == '$')
                 {
                     var name = _path.Substring(_position + 1, i - _position - 1);
                     _position = i;
-                    return new Token("variable", name, start);
+                    return Create("variable", name);
                 }
                 else
                 {
@@ -217,20 +213,20 @@ internal sealed partial class Tokenizer
                         case "or":
                         case "in":
                         case "and":
-                            return new Token("operator", name, start);
+                            return Create("operator", name);
                         case "true":
-                            return new Token("value", Helpers.True, start);
+                            return Create("value", Helpers.True);
                         case "false":
-                            return new Token("value", Helpers.False, start);
+                            return Create("value", Helpers.False);
                         case "null":
-                            return new Token("value", JNull.Value, start);
+                            return Create("value", JNull.Value);
                         default:
                             if (_position == _path.Length && name.Length == 0)
                             {
                                 return null;
                             }
 
-                            return new Token("name", name, start);
+                            return Create("name", name);
                     }
                 }
             }
