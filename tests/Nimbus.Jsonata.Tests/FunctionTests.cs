@@ -34,6 +34,8 @@ public class FunctionTests
     [InlineData("$base64encode('hello')", "\"aGVsbG8=\"")]
     [InlineData("$encodeUrlComponent('a b&c')", "\"a%20b%26c\"")]
     [InlineData("$match('abc', /b(c)/).groups", "[\"c\"]")]
+    [InlineData("$match('b', /(x)?b/).groups", "[null]")]
+    [InlineData("$replace('b', /(x)?b/, '[$1]')", "\"[]\"")]
     public void Evaluate_BuiltIns_MatchReference(string expression, string expected)
     {
         Assert.Equal(expected, Eval.Json(expression));

@@ -25,7 +25,7 @@ internal static class RegexSupport
         var groups = new JArray();
         for (var i = 1; i < m.Groups.Count; i++)
         {
-            groups.Add(m.Groups[i].Success ? m.Groups[i].Value : string.Empty);
+            groups.Add(m.Groups[i].Success ? m.Groups[i].Value : null);
         }
 
         var lastIndex = m.Index + m.Length;
