@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Nimbus.Jsonata.Values;
 
@@ -155,10 +154,12 @@ internal static class ErrorMessages
         };
         if (value is null)
         {
-            return string.Empty;
+            // JSON.stringify(undefined) interpolated by String.replace
+            return "undefined";
         }
 
-        if (raw || name is "token" or "type" or "index")
+        // as in jsonata-js: {{{name}}} inserts the raw value, {{name}} inserts JSON.stringify(value)
+        if (raw)
         {
             return value is string s ? s : Stringifier.Stringify(value, false);
         }
@@ -169,6 +170,4 @@ internal static class ErrorMessages
             _ => Stringifier.Stringify(value, false),
         };
     }
-
-    internal static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

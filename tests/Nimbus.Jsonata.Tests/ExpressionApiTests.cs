@@ -67,7 +67,7 @@ public class ExpressionApiTests
         Assert.Equal("T2001", ex.Code);
         Assert.Equal("+", ex.Token);
         Assert.Equal("\"a\"", ex.Value!.ToJsonString());
-        Assert.Equal("The left side of the + operator must evaluate to a number", ex.Message);
+        Assert.Equal("The left side of the \"+\" operator must evaluate to a number", ex.Message);
     }
 
     [Fact]

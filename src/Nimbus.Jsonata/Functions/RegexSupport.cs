@@ -9,7 +9,7 @@ internal static class RegexSupport
 {
     private sealed record MatchRecord(string Match, int Start, int End, JArray Groups, Func<MatchRecord?> Next);
 
-    private static MatchRecord? RegexMatch(RegexFunction regex, string str, int fromIndex, int position)
+    private static MatchRecord? RegexMatch(RegexFunction regex, string str, int fromIndex)
     {
         if (fromIndex > str.Length)
         {
@@ -36,7 +36,7 @@ internal static class RegexSupport
                 return null;
             }
 
-            var next = RegexMatch(regex, str, lastIndex, position);
+            var next = RegexMatch(regex, str, lastIndex);
             if (next is not null && next.Match.Length == 0)
             {
                 throw new JsonataException("D1004") { RawValue = regex.Source, HasValue = true };
@@ -50,7 +50,7 @@ internal static class RegexSupport
     {
         if (matcher is RegexFunction regex)
         {
-            return RegexMatch(regex, str, 0, 0);
+            return RegexMatch(regex, str, 0);
         }
 
         var result = c.Evaluator.Apply(matcher, [str], null, c.Environment);
@@ -88,7 +88,7 @@ internal static class RegexSupport
         }
 
         var from = args.Length > 1 && args[1] is double d ? (int)d : 0;
-        return ToObject(RegexMatch(regex, str, from, 0));
+        return ToObject(RegexMatch(regex, str, from));
     }
 
     private static JObject? ToObject(MatchRecord? record)

@@ -103,6 +103,4 @@ internal sealed class Node
     public RegexFunction? Regex { get; set; }
 
     public string StrValue => Value as string ?? string.Empty;
-
-    public Node ShallowClone() => (Node)MemberwiseClone();
 }
