@@ -183,4 +183,19 @@ public class ExpressionApiTests
     {
         Assert.Equal("D1001", Eval.Error("1/0").Code);
     }
+
+    [Fact]
+    public void Evaluate_InputWithClrValues_ConvertsThemAsJson()
+    {
+        var input = new JsonObject
+        {
+            ["when"] = JsonValue.Create(new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc)),
+            ["n"] = JsonValue.Create(7L),
+            ["d"] = JsonValue.Create(1.5m),
+        };
+
+        var result = JsonataExpression.Compile("[when, n + d]").Evaluate(input);
+
+        Assert.Equal("[\"2024-01-02T03:04:05Z\",8.5]", result!.ToJsonString());
+    }
 }

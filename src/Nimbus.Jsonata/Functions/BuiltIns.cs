@@ -44,8 +44,8 @@ internal static partial class BuiltIns
         Def("join", "<a<s>s?:s>", (c, a) => a[0] is JArray arr ? string.Join(a.Length > 1 && a[1] is string sep ? sep : string.Empty, arr.Select(x => (string)x!)) : null);
         Def("formatNumber", "<n-so?:s>", (c, a) => a[0] is double d ? NumberFormatter.FormatNumber(d, (string)a[1]!, a.Length > 2 ? a[2] as JObject : null) : null);
         Def("formatBase", "<n-n?:s>", (c, a) => FormatBase(a[0], a.Length > 1 ? a[1] : null));
-        Def("formatInteger", "<n-s:s>", (c, a) => a[0] is double d ? DateTime.IntegerFormatter.FormatInteger(d, (string)a[1]!) : null);
-        Def("parseInteger", "<s-s:n>", (c, a) => a[0] is string s ? DateTime.IntegerFormatter.ParseInteger(s, (string)a[1]!) : null);
+        Def("formatInteger", "<n-s:s>", (c, a) => a[0] is double d ? Temporal.IntegerFormatter.FormatInteger(d, (string)a[1]!) : null);
+        Def("parseInteger", "<s-s:n>", (c, a) => a[0] is string s ? Temporal.IntegerFormatter.ParseInteger(s, (string)a[1]!) : null);
         Def("base64encode", "<s-:s>", (c, a) => a[0] is string s ? Base64Encode(s) : null);
         Def("base64decode", "<s-:s>", (c, a) => a[0] is string s ? Base64Decode(s) : null);
         Def("encodeUrlComponent", "<s-:s>", (c, a) => UrlCodec.Encode(a[0] as string, true, "encodeUrlComponent"));
@@ -94,10 +94,10 @@ internal static partial class BuiltIns
 
         // evaluation and date/time
         Def("eval", "<sx?:x>", (c, a) => EvalFunction(c, a[0] as string, a.Length > 1 ? a[1] : null, a.Length > 1));
-        Def("now", "<s?s?:s>", (c, a) => DateTime.DateTimeFormatter.FromMillis(c.Evaluator.TimestampMillis, a.Length > 0 ? a[0] as string : null, a.Length > 1 ? a[1] as string : null));
+        Def("now", "<s?s?:s>", (c, a) => Temporal.DateTimeFormatter.FromMillis(c.Evaluator.TimestampMillis, a.Length > 0 ? a[0] as string : null, a.Length > 1 ? a[1] as string : null));
         Def("millis", "<:n>", (c, a) => c.Evaluator.TimestampMillis);
-        Def("fromMillis", "<n-s?s?:s>", (c, a) => a[0] is double d ? DateTime.DateTimeFormatter.FromMillis(d, a.Length > 1 ? a[1] as string : null, a.Length > 2 ? a[2] as string : null) : null);
-        Def("toMillis", "<s-s?:n>", (c, a) => a[0] is string s ? DateTime.DateTimeParser.ToMillis(s, a.Length > 1 ? a[1] as string : null, c.Evaluator.TimestampMillis) : null);
+        Def("fromMillis", "<n-s?s?:s>", (c, a) => a[0] is double d ? Temporal.DateTimeFormatter.FromMillis(d, a.Length > 1 ? a[1] as string : null, a.Length > 2 ? a[2] as string : null) : null);
+        Def("toMillis", "<s-s?:n>", (c, a) => a[0] is string s ? Temporal.DateTimeParser.ToMillis(s, a.Length > 1 ? a[1] as string : null, c.Evaluator.TimestampMillis) : null);
         return frame;
     }
 

@@ -89,7 +89,12 @@ internal static class ValueConverter
                 switch (v.GetValueKind())
                 {
                     case JsonValueKind.String:
-                        return v.GetValue<string>();
+                        // e.g. a JsonValue wrapping a DateTime or Guid: take its JSON form
+                        using (var doc = JsonDocument.Parse(v.ToJsonString()))
+                        {
+                            return doc.RootElement.GetString() ?? string.Empty;
+                        }
+
                     case JsonValueKind.Number:
                         if (v.TryGetValue<double>(out var d))
                         {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Nimbus.Jsonata.DateTime;
+namespace Nimbus.Jsonata.Temporal;
 
 /// <summary>A marker or literal in a date/time picture string.</summary>
 internal sealed class PicturePart

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Nimbus.Jsonata.Values;
 
-namespace Nimbus.Jsonata.DateTime;
+namespace Nimbus.Jsonata.Temporal;
 
 /// <summary>$formatInteger / $parseInteger (XPath fn:format-integer), port of datetime.js.</summary>
 internal static class IntegerFormatter

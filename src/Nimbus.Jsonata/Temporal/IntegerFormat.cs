@@ -1,4 +1,4 @@
-namespace Nimbus.Jsonata.DateTime;
+namespace Nimbus.Jsonata.Temporal;
 
 internal enum IntegerPrimary
 {

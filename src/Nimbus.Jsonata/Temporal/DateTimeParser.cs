@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Nimbus.Jsonata.DateTime;
+namespace Nimbus.Jsonata.Temporal;
 
 /// <summary>$toMillis: ISO 8601 parsing and picture-driven parsing (datetime.js parseDateTime).</summary>
 internal static partial class DateTimeParser
