@@ -290,10 +290,9 @@ public class InterpreterTests
     }
 
     [Fact]
-    public async Task Execute_JsonataWithoutEvaluator_FailsWithClearMessage()
+    public async Task Execute_JsonataWithoutConfiguredEvaluator_UsesBuiltInEvaluator()
     {
-        var r = await TestMachine.RunAsync("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% 1 %}","End":true}}}""");
-        Assert.Equal(StatesErrors.QueryEvaluationError, r.Error);
-        Assert.Contains("JSONata", r.Cause, StringComparison.Ordinal);
+        var r = await TestMachine.RunAsync("""{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":"{% 1 + 1 %}","End":true}}}""");
+        Assert.Equal("2", r.Output);
     }
 }

@@ -14,19 +14,23 @@ public sealed partial class AslInterpreter
         var jsonata = state.QueryLanguage == QueryLanguageKind.Jsonata;
         var effective = jsonata ? input : ApplyInputPath(state.InputPath, input, frame);
         var states = jsonata ? StatesBinding(input, frame) : null;
-        foreach (var branch in state.Choices)
+        for (var i = 0; i < state.Choices.Count; i++)
         {
+            var branch = state.Choices[i];
             var matched = jsonata
-                ? JsonText.IsBoolean(EvaluateJsonataTemplate(((ConditionRule)branch.Rule).Condition, states!, frame))
-                  && EvaluateJsonataTemplate(((ConditionRule)branch.Rule).Condition, states!, frame)!.GetValue<bool>()
+                ? EvaluateCondition(((ConditionRule)branch.Rule).Condition, states!, frame, $"Choices[{i}]/Condition")
                 : Evaluate(branch.Rule, frame.Scope(effective));
             if (matched)
             {
                 if (jsonata)
                 {
-                    var assignedJ = EvaluateJsonataAssign(branch.RawAssign ?? state.RawAssign, states!, frame);
-                    var outJ = branch.Output ?? state.Output;
-                    return Exit(state, outJ is null ? input : EvaluateJsonataTemplate(outJ, states!, frame), frame, assignedJ, branch.Next);
+                    var assignedJ = branch.RawAssign is not null
+                        ? EvaluateJsonataAssign(branch.RawAssign, states!, frame, $"Choices[{i}]/Assign")
+                        : EvaluateJsonataAssign(state.RawAssign, states!, frame);
+                    var outJ = branch.Output is not null
+                        ? EvaluateJsonataTemplate(branch.Output, states!, frame, $"Choices[{i}]/Output")
+                        : state.Output is not null ? EvaluateJsonataTemplate(state.Output, states!, frame, "Output") : input;
+                    return Exit(state, outJ, frame, assignedJ, branch.Next);
                 }
 
                 var assigned = EvaluateAssign(branch.Assign ?? state.Assign, effective, frame);
@@ -42,11 +46,27 @@ public sealed partial class AslInterpreter
         if (jsonata)
         {
             var assignedJ = EvaluateJsonataAssign(state.RawAssign, states!, frame);
-            return Exit(state, state.Output is null ? input : EvaluateJsonataTemplate(state.Output, states!, frame), frame, assignedJ, state.Default);
+            return Exit(state, state.Output is null ? input : EvaluateJsonataTemplate(state.Output, states!, frame, "Output"), frame, assignedJ, state.Default);
         }
 
         var assignedDefault = EvaluateAssign(state.Assign, effective, frame);
         return Exit(state, ApplyOutputPath(state.OutputPath, effective, frame), frame, assignedDefault, state.Default);
+    }
+
+    /// <summary>A JSONata <c>Condition</c>: must evaluate to a boolean.</summary>
+    private bool EvaluateCondition(JsonNode? condition, JsonObject states, Frame frame, string field)
+    {
+        var value = EvaluateJsonataTemplate(condition, states, frame, field);
+        if (JsonText.IsBoolean(value))
+        {
+            return value!.GetValue<bool>();
+        }
+
+        var expression = IsJsonataExpression(JsonText.AsString(condition), out var e) ? e : JsonText.Serialize(condition);
+        throw EvaluationFailure(
+            frame,
+            $"The JSONata expression '{expression}' specified for the field '{field}' returned an unexpected data type. Expected 'boolean' but was '{JsonText.Serialize(value)}'.",
+            field);
     }
 
     /// <summary>Evaluates a JSONPath choice rule against the effective input.</summary>

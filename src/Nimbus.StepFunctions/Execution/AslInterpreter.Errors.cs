@@ -25,9 +25,9 @@ public sealed partial class AslInterpreter
                 };
                 if (jsonata)
                 {
-                    var states = StatesBinding(input, frame, result);
+                    var states = StatesBinding(input, frame, result, hasResult: true);
                     var assignedJ = EvaluateJsonataAssign(state.RawAssign, states, frame);
-                    var outJ = state.Output is null ? result : EvaluateJsonataTemplate(state.Output, states, frame);
+                    var outJ = state.Output is null ? result : EvaluateJsonataTemplate(state.Output, states, frame, "Output");
                     return Exit(state, outJ, frame, assignedJ, state.Next);
                 }
 
@@ -77,8 +77,8 @@ public sealed partial class AslInterpreter
                     if (jsonata)
                     {
                         var states = StatesBinding(input, frame, errorOutput: errorOutput);
-                        var assignedJ = EvaluateJsonataAssign(catcher.RawAssign, states, frame);
-                        var outJ = catcher.Output is null ? errorOutput : EvaluateJsonataTemplate(catcher.Output, states, frame);
+                        var assignedJ = EvaluateJsonataAssign(catcher.RawAssign, states, frame, $"Catch[{catchIndex}]/Assign");
+                        var outJ = catcher.Output is null ? errorOutput : EvaluateJsonataTemplate(catcher.Output, states, frame, $"Catch[{catchIndex}]/Output");
                         return Exit(state, outJ, frame, assignedJ, catcher.Next, forceNext: true);
                     }
 

@@ -18,7 +18,7 @@ public sealed partial class AslInterpreter
         JsonNode? itemsNode;
         if (jsonata)
         {
-            itemsNode = state.Items is null ? input : EvaluateJsonataTemplate(state.Items, states!, frame);
+            itemsNode = state.Items is null ? input : EvaluateJsonataTemplate(state.Items, states!, frame, "Items");
         }
         else
         {
@@ -27,6 +27,11 @@ public sealed partial class AslInterpreter
 
         if (itemsNode is not JsonArray items)
         {
+            if (jsonata)
+            {
+                throw EvaluationFailure(frame, $"Map state input must be an array but was: {JsonText.ToJavaString(itemsNode)}", null);
+            }
+
             throw new StatesException(StatesErrors.Runtime, $"Map state input must be an array but was: {JsonText.ToJavaString(itemsNode)}");
         }
 
@@ -201,7 +206,7 @@ public sealed partial class AslInterpreter
             var states = StatesBinding(effective, frame);
             var ctx = (JsonObject)states["context"]!;
             ctx["Map"] = new JsonObject { ["Item"] = new JsonObject { ["Index"] = index, ["Value"] = item?.DeepClone() } };
-            return EvaluateJsonataTemplate(state.Arguments, states, frame);
+            return EvaluateJsonataTemplate(state.Arguments, states, frame, "ItemSelector");
         }
 
         if (state.ItemSelector is null)
@@ -260,7 +265,7 @@ public sealed partial class AslInterpreter
         var value = path is not null ? CoerceNumericString(ResolveOptionalPath(path, effective, frame, field + "Path", out _)) : literal;
         if (states is not null && literal is not null)
         {
-            value = EvaluateJsonataTemplate(literal, states, frame);
+            value = EvaluateJsonataTemplate(literal, states, frame, field);
         }
 
         if (value is null && path is null)
@@ -285,7 +290,7 @@ public sealed partial class AslInterpreter
         var value = path is not null ? CoerceNumericString(ResolveOptionalPath(path, effective, frame, field + "Path", out _)) : literal;
         if (states is not null && literal is not null)
         {
-            value = EvaluateJsonataTemplate(literal, states, frame);
+            value = EvaluateJsonataTemplate(literal, states, frame, field);
         }
 
         if (value is null && path is null)

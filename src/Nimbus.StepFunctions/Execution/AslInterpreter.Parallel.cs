@@ -12,7 +12,7 @@ public sealed partial class AslInterpreter
         JsonNode? branchInput;
         if (state.QueryLanguage == QueryLanguageKind.Jsonata)
         {
-            branchInput = state.Arguments is null ? input : EvaluateJsonataTemplate(state.Arguments, StatesBinding(input, frame), frame);
+            branchInput = state.Arguments is null ? input : EvaluateJsonataTemplate(state.Arguments, StatesBinding(input, frame), frame, "Arguments");
         }
         else
         {

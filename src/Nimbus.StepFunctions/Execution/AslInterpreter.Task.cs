@@ -18,9 +18,14 @@ public sealed partial class AslInterpreter
         }
 
         JsonNode? parameters;
+        var timeout = state.TimeoutSeconds;
+        var heartbeat = state.HeartbeatSeconds;
         if (jsonata)
         {
-            parameters = state.Arguments is null ? input?.DeepClone() : EvaluateJsonataTemplate(state.Arguments, StatesBinding(input, frame), frame);
+            var states = StatesBinding(input, frame);
+            parameters = state.Arguments is null ? input?.DeepClone() : EvaluateJsonataTemplate(state.Arguments, states, frame, "Arguments");
+            timeout = JsonataPositiveInt(state.TimeoutSecondsExpression, states, frame, "TimeoutSeconds") ?? timeout;
+            heartbeat = JsonataPositiveInt(state.HeartbeatSecondsExpression, states, frame, "HeartbeatSeconds") ?? heartbeat;
         }
         else
         {
@@ -28,13 +33,11 @@ public sealed partial class AslInterpreter
             parameters = state.Parameters is not null ? state.Parameters.Evaluate(frame.Scope(effective)) : effective?.DeepClone();
         }
 
-        var timeout = state.TimeoutSeconds;
         if (state.TimeoutSecondsPath is not null)
         {
             timeout = PositiveIntFromPath(state.TimeoutSecondsPath, input, frame, "TimeoutSecondsPath");
         }
 
-        var heartbeat = state.HeartbeatSeconds;
         if (state.HeartbeatSecondsPath is not null)
         {
             heartbeat = PositiveIntFromPath(state.HeartbeatSecondsPath, input, frame, "HeartbeatSecondsPath");

@@ -18,10 +18,15 @@ public sealed partial class AslInterpreter
         if (state.Seconds is not null || state.SecondsPath is not null)
         {
             var seconds = state.Seconds is not null
-                ? (jsonata ? EvaluateJsonataTemplate(state.Seconds, states!, frame) : state.Seconds)
+                ? (jsonata ? EvaluateJsonataTemplate(state.Seconds, states!, frame, "Seconds") : state.Seconds)
                 : ResolveOptionalPath(state.SecondsPath, effective, frame, "SecondsPath", out _);
             if (!JsonText.IsInteger(seconds) || JsonText.ToDouble(seconds!) < 0)
             {
+                if (jsonata)
+                {
+                    throw EvaluationFailure(frame, $"The Seconds field does not evaluate to a valid non-negative integer: {JsonText.Serialize(seconds)}", "Seconds");
+                }
+
                 throw new StatesException(
                     StatesErrors.Runtime,
                     state.SecondsPath is not null
@@ -34,12 +39,18 @@ public sealed partial class AslInterpreter
         else
         {
             var ts = state.Timestamp is not null
-                ? (jsonata ? EvaluateJsonataTemplate(state.Timestamp, states!, frame) : state.Timestamp)
+                ? (jsonata ? EvaluateJsonataTemplate(state.Timestamp, states!, frame, "Timestamp") : state.Timestamp)
                 : ResolveOptionalPath(state.TimestampPath, effective, frame, "TimestampPath", out _);
             var text = JsonText.AsString(ts);
             if (text is null || !Timestamps.TryParse(text, out due))
             {
                 var shown = text ?? JsonText.Serialize(ts);
+                if (jsonata)
+                {
+                    throw EvaluationFailure(
+                        frame, $"The Timestamp field does not evaluate to a valid ISO-8601 extended offset date-time format string: {shown}", "Timestamp");
+                }
+
                 throw new StatesException(
                     StatesErrors.Runtime,
                     state.TimestampPath is not null
@@ -56,7 +67,7 @@ public sealed partial class AslInterpreter
         if (jsonata)
         {
             var assignedJ = EvaluateJsonataAssign(state.RawAssign, states!, frame);
-            return Exit(state, state.Output is null ? input : EvaluateJsonataTemplate(state.Output, states!, frame), frame, assignedJ, state.Next);
+            return Exit(state, state.Output is null ? input : EvaluateJsonataTemplate(state.Output, states!, frame, "Output"), frame, assignedJ, state.Next);
         }
 
         var assigned = EvaluateAssign(state.Assign, effective, frame);

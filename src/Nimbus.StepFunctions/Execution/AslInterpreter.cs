@@ -120,6 +120,7 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
         {
             frame.EnterState(state.Name);
             var inputText = JsonText.Serialize(input);
+            frame.EnteredPreviousEventId = frame.Events.SourceEventId;
             frame.EnteredEventId = frame.Append(EnteredType(state), new StateEnteredEventDetails(state.Name, inputText));
             if (checkpoints is not null)
             {
@@ -135,13 +136,6 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
 
         try
         {
-            if (state.QueryLanguage == QueryLanguageKind.Jsonata && options.Jsonata is null)
-            {
-                throw new StatesException(
-                    StatesErrors.QueryEvaluationError,
-                    $"The state '{state.Name}' uses QueryLanguage JSONata, but no JSONata evaluator is configured in this Nimbus build.");
-            }
-
             return state switch
             {
                 PassState p => RunPass(p, input, frame),
@@ -191,9 +185,27 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
         if (assigned is { Count: > 0 })
         {
             vars = new Dictionary<string, string>(StringComparer.Ordinal);
+            long total = 0;
             foreach (var (k, v) in assigned)
             {
-                vars[k] = JsonText.Serialize(v);
+                var serialized = JsonText.Serialize(v);
+                var size = JsonText.Utf8Size(serialized);
+                if (size > options.MaxPayloadBytes)
+                {
+                    throw new StatesException(
+                        StatesErrors.DataLimitExceeded,
+                        $"The state '{state.Name}' assigned the variable '{k}' a value with a size exceeding the maximum number of bytes service limit.");
+                }
+
+                total += size;
+                vars[k] = serialized;
+            }
+
+            if (total > options.MaxPayloadBytes)
+            {
+                throw new StatesException(
+                    StatesErrors.DataLimitExceeded,
+                    $"The state '{state.Name}' assigned variables with a combined size exceeding the maximum number of bytes service limit.");
             }
 
             foreach (var (k, v) in assigned.ToArray())
@@ -238,7 +250,7 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
     {
         if (state.QueryLanguage == QueryLanguageKind.Jsonata)
         {
-            var o = state.Output is null ? input : EvaluateJsonataTemplate(state.Output, StatesBinding(input, frame), frame);
+            var o = state.Output is null ? input : EvaluateJsonataTemplate(state.Output, StatesBinding(input, frame), frame, "Output");
             return Exit(state, o, frame, null, null);
         }
 
@@ -254,8 +266,8 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
         if (state.QueryLanguage == QueryLanguageKind.Jsonata)
         {
             var states = StatesBinding(input, frame);
-            error = state.Error is null ? null : JsonText.AsString(EvaluateJsonataTemplate(JsonValue.Create(state.Error), states, frame)) ?? error;
-            cause = state.Cause is null ? null : JsonText.AsString(EvaluateJsonataTemplate(JsonValue.Create(state.Cause), states, frame)) ?? cause;
+            error = state.Error is null ? null : FailString(EvaluateJsonataTemplate(JsonValue.Create(state.Error), states, frame, "Error"));
+            cause = state.Cause is null ? null : FailString(EvaluateJsonataTemplate(JsonValue.Create(state.Cause), states, frame, "Cause"));
         }
 
         if (state.ErrorPath is not null)
@@ -270,4 +282,6 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
 
         return new StatesException(error, cause) { IsFromFailState = true };
     }
+
+    private static string? FailString(JsonNode? value) => JsonText.IsString(value) ? value!.GetValue<string>() : value is null ? null : JsonText.Serialize(value);
 }

@@ -98,6 +98,9 @@ internal sealed class Frame(ExecutionRun run, EventScope events, VariableScope v
 
     public long EnteredEventId { get; set; }
 
+    /// <summary>The event the state-entered event chained from (AWS chains <c>EvaluationFailed</c> from it).</summary>
+    public long EnteredPreviousEventId { get; set; }
+
     public int RetryCount { get; private set; }
 
     public string? TaskToken { get; private set; }
@@ -120,6 +123,7 @@ internal sealed class Frame(ExecutionRun run, EventScope events, VariableScope v
         EnterState(name);
         EnteredTime = enteredTime;
         EnteredEventId = enteredEventId;
+        EnteredPreviousEventId = enteredEventId;
     }
 
     public void SetRetryCount(int count)

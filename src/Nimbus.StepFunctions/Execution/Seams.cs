@@ -57,7 +57,11 @@ public sealed class TimeProviderWaitScheduler(TimeProvider time) : IWaitSchedule
 /// </summary>
 public interface IJsonataEvaluator
 {
-    /// <summary>Evaluates an expression; throws <see cref="StatesException"/> (e.g. <c>States.QueryEvaluationError</c>) on failure.</summary>
+    /// <summary>
+    /// Evaluates an expression. Returns C# <c>null</c> for JSONata <em>undefined</em> and a JSON-null <see cref="JsonValue"/> for <c>null</c>;
+    /// throws <see cref="StatesException"/> <c>States.QueryEvaluationError</c> with the JSONata message on failure (the interpreter adds
+    /// the expression, the field and the state to the cause).
+    /// </summary>
     JsonNode? Evaluate(string expression, JsonObject states, IReadOnlyDictionary<string, JsonNode?> variables);
 }
 
@@ -71,7 +75,7 @@ public sealed record InterpreterOptions
     /// <summary>Defaults to timers on <see cref="TimeProvider"/>.</summary>
     public IWaitScheduler? WaitScheduler { get; init; }
 
-    /// <summary>JSONata support; without it JSONata states fail with a clear <c>States.QueryEvaluationError</c>.</summary>
+    /// <summary>JSONata support; defaults to <see cref="Asl.QueryLanguages.JsonataEvaluator.Default"/> (Nimbus.Jsonata with the AWS functions).</summary>
     public IJsonataEvaluator? Jsonata { get; init; }
 
     public string Region { get; init; } = "us-east-1";

@@ -32,7 +32,7 @@ internal sealed partial class ExecutionCoordinator
         _time = time;
         Tokens = tokens;
         _logger = services.GetService<ILogger<ExecutionCoordinator>>() ?? (ILogger)NullLogger.Instance;
-        _jsonata = services.GetService<IJsonataEvaluator>();
+        _jsonata = services.GetService<IJsonataEvaluator>() ?? Asl.QueryLanguages.JsonataEvaluator.Default;
         _tasks = new ServiceTaskInvoker(services, tokens, time);
     }
 

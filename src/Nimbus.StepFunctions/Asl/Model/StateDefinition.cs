@@ -87,6 +87,12 @@ public sealed record TaskState : ExecutableState
 
     public string? HeartbeatSecondsPath { get; init; }
 
+    /// <summary>JSONata <c>TimeoutSeconds</c> given as a <c>{% %}</c> expression.</summary>
+    public JsonNode? TimeoutSecondsExpression { get; init; }
+
+    /// <summary>JSONata <c>HeartbeatSeconds</c> given as a <c>{% %}</c> expression.</summary>
+    public JsonNode? HeartbeatSecondsExpression { get; init; }
+
     public JsonNode? Credentials { get; init; }
 }
 

@@ -167,12 +167,13 @@ internal static partial class StateParser
 
         ctx.OnlyOne(obj, loc, "TimeoutSeconds", "TimeoutSecondsPath");
         ctx.OnlyOne(obj, loc, "HeartbeatSeconds", "HeartbeatSecondsPath");
-        int? timeout = obj.TryGetPropertyValue("TimeoutSeconds", out var t) && c.QueryLanguage == QueryLanguageKind.JsonPath
-            ? ctx.NonNegativeInt(t, loc + "/TimeoutSeconds", "TimeoutSeconds", 1)
-            : null;
-        int? heartbeat = obj.TryGetPropertyValue("HeartbeatSeconds", out var h) && c.QueryLanguage == QueryLanguageKind.JsonPath
-            ? ctx.NonNegativeInt(h, loc + "/HeartbeatSeconds", "HeartbeatSeconds", 1)
-            : null;
+        var jsonata = c.QueryLanguage == QueryLanguageKind.Jsonata;
+        var hasTimeout = obj.TryGetPropertyValue("TimeoutSeconds", out var t);
+        var hasHeartbeat = obj.TryGetPropertyValue("HeartbeatSeconds", out var h);
+        var timeoutExpression = jsonata && hasTimeout && JsonText.IsString(t) ? t!.DeepClone() : null;
+        var heartbeatExpression = jsonata && hasHeartbeat && JsonText.IsString(h) ? h!.DeepClone() : null;
+        int? timeout = hasTimeout && timeoutExpression is null ? ctx.NonNegativeInt(t, loc + "/TimeoutSeconds", "TimeoutSeconds", 1) : null;
+        int? heartbeat = hasHeartbeat && heartbeatExpression is null ? ctx.NonNegativeInt(h, loc + "/HeartbeatSeconds", "HeartbeatSeconds", 1) : null;
         var timeoutPath = ctx.OptString(obj, "TimeoutSecondsPath", loc);
         var heartbeatPath = ctx.OptString(obj, "HeartbeatSecondsPath", loc);
         if (timeoutPath is not null)
@@ -215,6 +216,8 @@ internal static partial class StateParser
                 TimeoutSecondsPath = timeoutPath,
                 HeartbeatSeconds = heartbeat,
                 HeartbeatSecondsPath = heartbeatPath,
+                TimeoutSecondsExpression = timeoutExpression,
+                HeartbeatSecondsExpression = heartbeatExpression,
                 Credentials = credentials,
                 Arguments = obj.TryGetPropertyValue("Arguments", out var args) ? args?.DeepClone() : null,
             },
