@@ -165,7 +165,36 @@ internal static partial class BuiltIns
 
     private static string Base64Decode(string s)
     {
-        var bytes = Convert.FromBase64String(s);
+        // lenient like Node's Buffer.from(s, 'base64'): skip foreign characters, accept URL-safe and missing padding
+        var clean = new StringBuilder(s.Length);
+        foreach (var c in s)
+        {
+            if (c == '=')
+            {
+                break;
+            }
+
+            if (char.IsAsciiLetterOrDigit(c) || c is '+' or '/')
+            {
+                clean.Append(c);
+            }
+            else if (c is '-' or '_')
+            {
+                clean.Append(c == '-' ? '+' : '/');
+            }
+        }
+
+        if (clean.Length % 4 == 1)
+        {
+            clean.Length--;
+        }
+
+        while (clean.Length % 4 != 0)
+        {
+            clean.Append('=');
+        }
+
+        var bytes = Convert.FromBase64String(clean.ToString());
         var sb = new StringBuilder(bytes.Length);
         foreach (var b in bytes)
         {
