@@ -13,7 +13,7 @@ public sealed class LogStoreTests : IAsyncLifetime
 
     public Task DisposeAsync() => _state.DisposeAsync().AsTask();
 
-    [Fact(Skip = LogsTestState.WriterBug)]
+    [Fact]
     public async Task FlushAsync_AfterAppend_CompletesAndWriterStaysAlive()
     {
         _state.Logs.Append(new LogStreamRef(A, R, "g", "s"), 1, "one");
@@ -24,7 +24,7 @@ public sealed class LogStoreTests : IAsyncLifetime
         Assert.Equal(2, _state.Logs.StreamEvents(A, R, "g", "s", null, null, 0, long.MaxValue, 10, true).Count);
     }
 
-    [Fact(Skip = LogsTestState.WriterBug)]
+    [Fact]
     public async Task Append_ThenFlush_EventsReadableInOrderWithGroupAndStreamCreated()
     {
         var stream = new LogStreamRef(A, R, "/aws/lambda/fn", "2024/01/01/[$LATEST]abc");
@@ -47,7 +47,7 @@ public sealed class LogStoreTests : IAsyncLifetime
         Assert.True(s.StoredBytes > 0);
     }
 
-    [Fact(Skip = LogsTestState.WriterBug)]
+    [Fact]
     public async Task StreamEvents_FromTail_ReturnsLastEventsOldestFirst()
     {
         var stream = new LogStreamRef(A, R, "g", "s");
@@ -64,7 +64,7 @@ public sealed class LogStoreTests : IAsyncLifetime
         Assert.Equal(["m2", "m3", "m4"], window.Select(e => e.Message));
     }
 
-    [Fact(Skip = LogsTestState.WriterBug)]
+    [Fact]
     public async Task Append_OtherAccount_IsNotVisible()
     {
         _state.Logs.Append(new LogStreamRef("999999999999", R, "g", "s"), 1, "theirs");
@@ -76,7 +76,7 @@ public sealed class LogStoreTests : IAsyncLifetime
         Assert.Single(_state.Logs.Groups("999999999999", R, null));
     }
 
-    [Fact(Skip = LogsTestState.WriterBug)]
+    [Fact]
     public async Task Append_AfterGroupDeleted_RecreatesGroupAndStream()
     {
         var stream = new LogStreamRef(A, R, "g", "s");

@@ -30,7 +30,6 @@ internal sealed class LogsTestState : IAsyncDisposable
 
     public LogsApi Api { get; }
 
-    public const string WriterBug = "BUG: LogStore.WriteLoopAsync (src/Nimbus.Logs/Store/LogStore.cs:67) reads _channel.Reader.Count on an unbounded SingleReader channel, which throws NotSupportedException (CanCount is false): the writer task dies at the first appended event, nothing is persisted and every later FlushAsync (all Logs API reads) never completes";
 
     /// <summary>Flushes the store, failing (rather than hanging) when the writer does not answer within 30 s.</summary>
     public Task FlushAsync() => Logs.FlushAsync().WaitAsync(TimeSpan.FromSeconds(30));

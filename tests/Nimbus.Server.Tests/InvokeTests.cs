@@ -132,7 +132,7 @@ public sealed class InvokeTests(NimbusServerFixture server) : IClassFixture<Nimb
         Assert.Contains("'Sometimes' at 'invocationType'", body!["message"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
-    [Fact(Skip = NimbusServerFixture.LogWriterBug)]
+    [Fact]
     public async Task Invoke_Event_Returns202AndItsOutputReachesCloudWatchLogs()
     {
         var account = NewAccount();

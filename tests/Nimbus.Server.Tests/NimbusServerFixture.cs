@@ -14,7 +14,6 @@ namespace Nimbus.Server.Tests;
 /// <remarks>Tests isolate themselves by unique function names and access keys (accounts), not by servers.</remarks>
 public sealed class NimbusServerFixture : IAsyncLifetime
 {
-    public const string LogWriterBug = "BUG: LogStore.WriteLoopAsync (src/Nimbus.Logs/Store/LogStore.cs:67) reads _channel.Reader.Count on an unbounded SingleReader channel, which throws NotSupportedException (CanCount is false): the writer task dies at the first appended event, nothing is persisted and every later FlushAsync (all Logs API reads) never completes";
 
     private WebApplication? _app;
 
@@ -43,11 +42,6 @@ public sealed class NimbusServerFixture : IAsyncLifetime
                 await _app.StopAsync();
                 await _app.DisposeAsync();
             }
-        }
-        catch (NotSupportedException)
-        {
-            // LogWriterBug: disposing the log store rethrows the writer's NotSupportedException. Sandboxes are
-            // disposed before it, so no runtime process outlives the server either way.
         }
         finally
         {

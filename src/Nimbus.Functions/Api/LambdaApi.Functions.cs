@@ -19,7 +19,7 @@ internal static partial class LambdaApi
         var nameText = body["FunctionName"]?.GetValue<string>()
             ?? throw new AwsError("ValidationException", "1 validation error detected: Value null at 'functionName' failed to satisfy constraint: Member must not be null").ToException();
         var (key, qualifier) = FunctionName.Parse(nameText, api.Caller);
-        if (qualifier is not null)
+        if (qualifier is not null || key.Name.Contains('.', StringComparison.Ordinal))
         {
             throw FunctionName.Validation(nameText, "functionName", "Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)").ToException();
         }

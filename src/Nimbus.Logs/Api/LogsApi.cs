@@ -131,7 +131,7 @@ internal sealed class LogsApi(LogStore store, TimeProvider time) : IJsonProtocol
         }
 
         var events = store.StreamEvents(caller.AccountId, caller.Region, group ?? "", stream, body["startTime"]?.GetValue<long>(), body["endTime"]?.GetValue<long>(), after, before, limit, fromHead);
-        var forward = events.Count > 0 ? events[^1].Id : (token?.StartsWith("f/", StringComparison.Ordinal) == true ? after : Math.Min(before, long.MaxValue - 1) - 1);
+        var forward = events.Count > 0 ? events[^1].Id : (token?.StartsWith("b/", StringComparison.Ordinal) == true ? before - 1 : after);
         var backward = events.Count > 0 ? events[0].Id : (token?.StartsWith("b/", StringComparison.Ordinal) == true ? before : after + 1);
         return new JsonObject
         {

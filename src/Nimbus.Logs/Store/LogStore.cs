@@ -64,7 +64,7 @@ internal sealed partial class LogStore : ILogSink, IAsyncDisposable
         while (await _channel.Reader.WaitToReadAsync())
         {
             var peeked = _channel.Reader.TryPeek(out var first);
-            if (peeked && first!.Flushed is null && _channel.Reader.Count < 64)
+            if (peeked && first!.Flushed is null && (!_channel.Reader.CanCount || _channel.Reader.Count < 64))
             {
                 // A short window lets a burst of lines commit together.
                 await Task.Delay(2);
@@ -79,7 +79,7 @@ internal sealed partial class LogStore : ILogSink, IAsyncDisposable
             {
                 Commit(connection, insert, p, update, u, batch);
             }
-            catch (SqliteException)
+            catch (Exception e) when (e is SqliteException or InvalidOperationException or IOException)
             {
                 // A failed batch must not stop logging; the events are lost, the service goes on.
             }
