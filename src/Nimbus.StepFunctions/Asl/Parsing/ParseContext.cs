@@ -21,11 +21,11 @@ internal sealed class ParseContext
     public void Error(string location, string message, string code = AslDiagnostic.SchemaValidationFailed) =>
         _diagnostics.Add(new AslDiagnostic(code, message, location.Length == 0 ? "/" : location));
 
-    public void CheckAllowed(JsonObject obj, string location, IReadOnlySet<string> allowed, string what)
+    public void CheckAllowed(JsonObject obj, string location, IReadOnlySet<string> allowed, string what, IReadOnlySet<string>? reportedElsewhere = null)
     {
         foreach (var (key, _) in obj)
         {
-            if (!allowed.Contains(key))
+            if (!allowed.Contains(key) && reportedElsewhere?.Contains(key) != true)
             {
                 Error(location + "/" + key, $"Field \"{key}\" is not supported by {what}");
             }

@@ -83,6 +83,12 @@ internal static partial class StateParser
                 continue;
             }
 
+            if (k is "Condition" || (top && k is "Output"))
+            {
+                ctx.Error(loc, $"The QueryLanguage is set to 'JSONPath', but field '{k}' is only supported for the 'JSONata' QueryLanguage");
+                continue;
+            }
+
             if (k is "And" or "Or" or "Not" || Operators.ContainsKey(k) || (k.EndsWith("Path", StringComparison.Ordinal) && Operators.ContainsKey(k[..^4])))
             {
                 ops.Add(k);

@@ -152,12 +152,13 @@ internal static partial class StateParser
                 continue;
             }
 
-            ctx.CheckAllowed(co, cloc, CatcherFields, "Catchers");
+            ctx.CheckAllowed(co, cloc, CatcherFields, "Catchers", ql == QueryLanguageKind.Jsonata ? JsonPathOnly : JsonataOnly);
+            CheckQueryLanguageFields(ctx, co, cloc, ql);
             var errors = ErrorEquals(ctx, co, cloc);
             var next = ctx.RequiredString(co, "Next", cloc);
             result.Add(new Catcher(errors ?? [], next ?? "")
             {
-                ResultPath = ctx.NullablePathField(co, "ResultPath", cloc, allowNull: true, reference: true),
+                ResultPath = ql == QueryLanguageKind.JsonPath ? ctx.NullablePathField(co, "ResultPath", cloc, allowNull: true, reference: true) : null,
                 Assign = ql == QueryLanguageKind.JsonPath ? ctx.Template(co, "Assign", cloc) : null,
                 RawAssign = co.TryGetPropertyValue("Assign", out var a) ? a?.DeepClone() : null,
                 Output = co.TryGetPropertyValue("Output", out var o) ? o?.DeepClone() : null,

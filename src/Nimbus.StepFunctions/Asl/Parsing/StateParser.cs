@@ -53,7 +53,7 @@ internal static partial class StateParser
             var parsed = AslParser.ParseQueryLanguage(ctx, qlNode, loc + "/QueryLanguage");
             if (parsed == QueryLanguageKind.JsonPath && inherited == QueryLanguageKind.Jsonata)
             {
-                ctx.Error(loc + "/QueryLanguage", "A state cannot use JSONPath when the state machine's QueryLanguage is JSONata");
+                ctx.Error(loc, "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine");
             }
 
             ql = parsed ?? ql;
@@ -66,7 +66,12 @@ internal static partial class StateParser
             return null;
         }
 
-        ctx.CheckAllowed(obj, loc, fields, $"{type} states{(ql == QueryLanguageKind.Jsonata ? " using JSONata" : "")}");
+        CheckQueryLanguageFields(ctx, obj, loc, ql);
+        ctx.CheckAllowed(obj, loc, fields, $"{type} states{(ql == QueryLanguageKind.Jsonata ? " using JSONata" : "")}", ql == QueryLanguageKind.Jsonata ? JsonPathOnly : JsonataOnly);
+        if (ql == QueryLanguageKind.Jsonata)
+        {
+            ValidateJsonataFields(ctx, obj, loc);
+        }
         var hasFlow = type is not ("Choice" or "Succeed" or "Fail");
         string? next = null;
         var end = false;
