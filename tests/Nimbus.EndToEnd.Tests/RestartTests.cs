@@ -31,4 +31,37 @@ public sealed class RestartTests
             }
         }
     }
+
+    [Fact]
+    public async Task Restart_DuringWait_StepFunctionsExecutionResumesWithoutDuplicateEvents()
+    {
+        var state = Path.Combine(Path.GetTempPath(), "nimbus-restart-" + Guid.NewGuid().ToString("N"));
+        var env = new Dictionary<string, string>
+        {
+            ["NIMBUS_SFN_RESTART_NAME"] = "sfn-restart-" + Guid.NewGuid().ToString("N")[..8],
+            ["NIMBUS_SFN_WAIT_SECONDS"] = "4",
+        };
+        try
+        {
+            await using (var first = await NimbusProcess.StartAsync(state))
+            {
+                await NodeClients.RunAsync(first, [Path.Combine("restart", "sfn-phase1.mjs")], env);
+                first.Kill();
+            }
+
+            await using var second = await NimbusProcess.StartAsync(state);
+            await NodeClients.RunAsync(second, [Path.Combine("restart", "sfn-phase2.mjs")], env);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(state, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort.
+            }
+        }
+    }
 }

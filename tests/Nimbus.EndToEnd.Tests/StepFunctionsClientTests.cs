@@ -1,0 +1,10 @@
+namespace Nimbus.EndToEnd.Tests;
+
+/// <summary>The Step Functions API driven by @aws-sdk/client-sfn (tests/clients/e2e/sfn.test.mjs, a node:test suite).</summary>
+[Collection("nimbus")]
+public sealed class StepFunctionsClientTests(NimbusFixture fixture)
+{
+    [Fact]
+    public Task StateMachines_LambdaTasksCallbacksHistoryErrorsExpressAndJsonata_Work() =>
+        NodeClients.RunAsync(fixture.Nimbus, ["--test", "--test-reporter=spec", Path.Combine("e2e", "sfn.test.mjs")]);
+}
