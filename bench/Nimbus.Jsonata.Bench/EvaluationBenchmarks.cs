@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
 
@@ -8,8 +7,6 @@ namespace Nimbus.Jsonata.Bench;
 [MemoryDiagnoser]
 public class EvaluationBenchmarks
 {
-    private static readonly string[] Categories = ["books", "games", "music", "tools", "food"];
-
     private JsonNode _document = null!;
     private JsonataExpression _pathWithPredicate = null!;
     private JsonataExpression _groupBy = null!;
@@ -20,26 +17,12 @@ public class EvaluationBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var items = new JsonArray();
-        for (var i = 0; i < 10_000; i++)
-        {
-            items.Add(new JsonObject
-            {
-                ["id"] = i,
-                ["name"] = "item-" + i.ToString(CultureInfo.InvariantCulture),
-                ["category"] = Categories[i % Categories.Length],
-                ["price"] = (i % 100) + 0.5,
-                ["qty"] = i % 7,
-            });
-        }
-
-        _document = new JsonObject { ["items"] = items };
-        _constant = JsonataExpression.Compile("1");
-        _pathWithPredicate = JsonataExpression.Compile("items[price > 50 and category = 'games'].name");
-        _groupBy = JsonataExpression.Compile("items{category: {'total': $sum(price), 'count': $count(id)}}");
-        _sumWithLambda = JsonataExpression.Compile("$sum($map(items, function($i){ $i.price * $i.qty }))");
-        _stringFunctions = JsonataExpression.Compile(
-            "$join(items[id < 1000].($uppercase($substring(name, 0, 6)) & '-' & $pad($string(id), 5, '0')), ',')");
+        _document = Cases.CreateDocument();
+        _constant = JsonataExpression.Compile(Cases.ConversionOnly);
+        _pathWithPredicate = JsonataExpression.Compile(Cases.PathWithPredicate);
+        _groupBy = JsonataExpression.Compile(Cases.GroupBy);
+        _sumWithLambda = JsonataExpression.Compile(Cases.SumWithLambda);
+        _stringFunctions = JsonataExpression.Compile(Cases.StringFunctions);
     }
 
     /// <summary>Baseline: converting the 10,000-object input into the engine's value model.</summary>
