@@ -40,6 +40,7 @@ public sealed class RestartTests
         {
             ["NIMBUS_SFN_RESTART_NAME"] = "sfn-restart-" + Guid.NewGuid().ToString("N")[..8],
             ["NIMBUS_SFN_WAIT_SECONDS"] = "4",
+            ["NIMBUS_SFN_TOKEN_FILE"] = state + ".token",
         };
         try
         {
@@ -54,6 +55,7 @@ public sealed class RestartTests
         }
         finally
         {
+            File.Delete(state + ".token");
             try
             {
                 Directory.Delete(state, recursive: true);

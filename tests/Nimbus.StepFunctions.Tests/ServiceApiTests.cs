@@ -241,6 +241,41 @@ public sealed class ServiceApiTests
         Assert.Contains(history, e => e["type"]!.GetValue<string>() == "TaskSucceeded" && e["taskSucceededEventDetails"]!["output"]!.GetValue<string>() == """{"ok":1}""");
     }
 
+    [Fact]
+    public async Task LambdaCallbackTask_RecordsTaskSubmittedWithTheInvokeResponse_BeforeWaiting()
+    {
+        using var dir = new TempDir();
+        var functions = new CountingFunctions();
+        await using var host = await ServiceHost.StartAsync(dir.Path, functions);
+        var sm = await host.CreateMachineAsync("lcb", """
+            {"StartAt":"Ask","States":{
+              "Ask":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke.waitForTaskToken","Parameters":{"FunctionName":"fn","Payload":{"token.$":"$$.Task.Token"}},"End":true}}}
+            """);
+        var exec = await host.StartAsync(sm);
+        var waiting = await ServiceHost.PollAsync(
+            () => host.HistoryAsync(exec),
+            h => h.Any(e => e["type"]!.GetValue<string>() == "TaskSubmitted"),
+            "the callback task to be submitted");
+        Assert.Equal(["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted"], waiting.Select(e => e["type"]!.GetValue<string>()));
+        var submitted = waiting[4];
+        Assert.Equal(4, submitted["previousEventId"]!.GetValue<long>());
+        var details = submitted["taskSubmittedEventDetails"]!;
+        Assert.Equal("lambda", details["resourceType"]!.GetValue<string>());
+        Assert.Equal("invoke.waitForTaskToken", details["resource"]!.GetValue<string>());
+        var response = JsonNode.Parse(details["output"]!.GetValue<string>())!;
+        Assert.Equal(200, response["StatusCode"]!.GetValue<int>());
+        var token = response["Payload"]!["echo"]!["token"]!.GetValue<string>();
+
+        await host.OkAsync("SendTaskSuccess", new JsonObject { ["taskToken"] = token, ["output"] = """{"ok":1}""" });
+        await host.WaitForStatusAsync(exec, "SUCCEEDED");
+        var history = await host.HistoryAsync(exec);
+        Assert.Equal(
+            ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"],
+            history.Select(e => e["type"]!.GetValue<string>()));
+        Assert.Equal(5, history[5]["previousEventId"]!.GetValue<long>());
+        Assert.Equal(1, functions.Calls);
+    }
+
     private static async Task<string> TokenOfAsync(ServiceHost host, string exec, int nth)
     {
         var scheduled = await ServiceHost.PollAsync(

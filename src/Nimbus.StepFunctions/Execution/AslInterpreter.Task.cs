@@ -68,7 +68,15 @@ public sealed partial class AslInterpreter
             using var timeoutCts = timeout is { } ts ? new CancellationTokenSource(TimeSpan.FromSeconds(ts), options.TimeProvider) : null;
             using var linked = timeoutCts is null ? null : CancellationTokenSource.CreateLinkedTokenSource(ct, timeoutCts.Token);
             var invocation = new TaskInvocation(
-                state.Resource, parameters, frame.ContextDocument?.DeepClone(), frame.TaskToken, timeout, heartbeat, state.Name, frame.Run.Request.ExecutionArn);
+                state.Resource, parameters, frame.ContextDocument?.DeepClone(), frame.TaskToken, timeout, heartbeat, state.Name, frame.Run.Request.ExecutionArn)
+            {
+                // AWS records the underlying call's response of a callback task before the task waits for its token.
+                Submitted = resource.WaitForTaskToken
+                    ? submitted => frame.Append(
+                        HistoryEventType.TaskSubmitted,
+                        new TaskSucceededEventDetails(resource.ResourceType, resource.Resource, JsonText.Serialize(submitted)))
+                    : null,
+            };
             try
             {
                 result = await invoker.InvokeAsync(invocation, linked?.Token ?? ct).ConfigureAwait(false);

@@ -16,7 +16,14 @@ public sealed record TaskInvocation(
     int? TimeoutSeconds,
     int? HeartbeatSeconds,
     string StateName,
-    string ExecutionArn);
+    string ExecutionArn)
+{
+    /// <summary>
+    /// Set by the interpreter for <c>.waitForTaskToken</c> resources: an invoker that performs the underlying call (e.g.
+    /// <c>lambda:invoke</c>) reports its response here before it waits for the token; it is recorded as <c>TaskSubmitted</c>.
+    /// </summary>
+    public Action<JsonNode?>? Submitted { get; init; }
+}
 
 /// <summary>The outcome of a task: a JSON result, or an error name + cause (retriable/catchable by the state).</summary>
 public sealed record TaskInvocationResult(bool Succeeded, JsonNode? Output, string? Error, string? Cause)

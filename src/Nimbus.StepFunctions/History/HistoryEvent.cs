@@ -33,6 +33,7 @@ public sealed record TaskScheduledEventDetails(string ResourceType, string Resou
 
 public sealed record TaskStartedEventDetails(string ResourceType, string Resource) : HistoryEventDetails;
 
+/// <summary>TaskSucceeded / TaskSubmitted (the same fields: resourceType, resource, output).</summary>
 public sealed record TaskSucceededEventDetails(string ResourceType, string Resource, string Output) : HistoryEventDetails;
 
 /// <summary>TaskFailed / TaskTimedOut / TaskStartFailed / TaskSubmitFailed.</summary>

@@ -65,6 +65,8 @@ internal sealed class ServiceTaskInvoker : ITaskInvoker
                 {
                     return started;
                 }
+
+                invocation.Submitted?.Invoke(started.Output);
             }
 
             return await WaitForCallbackAsync(waiter, invocation.HeartbeatSeconds, cancellationToken).ConfigureAwait(false);

@@ -221,6 +221,14 @@ test("Choice, Map and Parallel with Retry and Catch on a failing function", () =
     assert.ok(failures.every((f) => f.error === "OrderError" && f.resourceType === "lambda" && f.resource === "invoke"));
     assert.deepEqual(failures.map((f) => JSON.parse(f.cause).errorMessage).sort(), ["flaky attempt 0", "no stock for widget", "no stock for widget"]);
     assert.ok(events.every((e) => e.previousEventId < e.id));
+    // Each retry is scheduled right after its failure, IntervalSeconds (1) later.
+    const failedEvents = detailsOf(events, "TaskFailed");
+    const retries = events.filter((e) => e.type === "TaskScheduled" && failedEvents.some((f) => f.id === e.previousEventId));
+    assert.equal(retries.length, 2);
+    for (const retry of retries) {
+      const failure = failedEvents.find((f) => f.id === retry.previousEventId);
+      assert.ok(retry.timestamp - failure.timestamp >= 950, `retried after ${retry.timestamp - failure.timestamp} ms`);
+    }
 
     const rejected = await run(machineArn, { mode: "other" });
     assert.equal(rejected.status, "FAILED");
@@ -300,11 +308,19 @@ test(".waitForTaskToken: one callback completed with SendTaskSuccess, another fa
     assert.equal(ok.status, "SUCCEEDED", ok.cause);
     assert.deepEqual(JSON.parse(ok.output), { marker: okMarker, approval: { approved: true, by: "e2e" } });
     const okEvents = await history(okArn);
+    // As on AWS, the function's response is recorded as TaskSubmitted before the task waits for its token.
     assert.deepEqual(okEvents.map((e) => e.type), [
-      "ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded",
+      "ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded",
     ]);
+    assertSequentialIds(okEvents);
+    assert.deepEqual(okEvents.map((e) => e.previousEventId), [0, 0, 2, 3, 4, 5, 6, 7]);
     assert.equal(okEvents[2].taskScheduledEventDetails.resource, "invoke.waitForTaskToken");
-    assert.deepEqual(JSON.parse(okEvents[4].taskSucceededEventDetails.output), { approved: true, by: "e2e" });
+    const submitted = okEvents[4].taskSubmittedEventDetails;
+    assert.equal(submitted.resourceType, "lambda");
+    assert.equal(submitted.resource, "invoke.waitForTaskToken");
+    assert.equal(JSON.parse(submitted.output).StatusCode, 200);
+    assert.deepEqual(JSON.parse(submitted.output).Payload, { accepted: true });
+    assert.deepEqual(JSON.parse(okEvents[5].taskSucceededEventDetails.output), { approved: true, by: "e2e" });
 
     const failed = await waitForCompletion(failArn);
     assert.equal(failed.status, "FAILED");

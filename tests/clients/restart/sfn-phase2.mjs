@@ -1,6 +1,9 @@
-// Restart test, after the crash: the execution interrupted in its Wait resumes and succeeds with a clean history.
+// Restart test, after the crash: the executions interrupted in a Wait and in a callback task resume and succeed with clean histories.
 import assert from "node:assert/strict";
-import { ListStateMachinesCommand, DescribeExecutionCommand } from "@aws-sdk/client-sfn";
+import { readFileSync } from "node:fs";
+import { ListStateMachinesCommand, DescribeExecutionCommand, SendTaskSuccessCommand } from "@aws-sdk/client-sfn";
+import { DeleteFunctionCommand } from "@aws-sdk/client-lambda";
+import { lambda, waitFor } from "../e2e/helpers.mjs";
 import { sfn, waitForCompletion, history, assertSequentialIds, deleteMachine } from "../e2e/sfn-helpers.mjs";
 
 const name = process.env.NIMBUS_SFN_RESTART_NAME;
@@ -31,4 +34,26 @@ assert.ok(exited - entered >= waitSeconds * 1000 - 50, `the Wait lasted ${exited
 assert.ok(done.startDate.getTime() <= entered);
 
 await deleteMachine(machine.stateMachineArn);
+
+// The callback task waits again on the token its function received before the crash.
+const token = readFileSync(process.env.NIMBUS_SFN_TOKEN_FILE, "utf8");
+const callbackMachine = machines.find((m) => m.name === `${name}-cb`);
+assert.ok(callbackMachine, `state machine ${name}-cb survived the restart`);
+const callbackArn = `${callbackMachine.stateMachineArn.replace(":stateMachine:", ":execution:")}:${name}`;
+// Polled: the resumed execution registers the token when it reaches the task again.
+await waitFor(async () => {
+  await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify({ approved: "after restart" }) }));
+  return true;
+}, 30000, "the resumed callback task to accept its token");
+const answered = await waitForCompletion(callbackArn, 30000);
+assert.equal(answered.status, "SUCCEEDED", `${answered.error}: ${answered.cause}`);
+assert.deepEqual(JSON.parse(answered.output), { marker: name, answer: { approved: "after restart" } });
+const callbackEvents = await history(callbackArn);
+assertSequentialIds(callbackEvents);
+assert.deepEqual(callbackEvents.map((e) => e.type), [
+  "ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded",
+]);
+assert.equal(JSON.parse(callbackEvents[2].taskScheduledEventDetails.parameters).Payload.token, token);
+await deleteMachine(callbackMachine.stateMachineArn);
+await lambda.send(new DeleteFunctionCommand({ FunctionName: `${name}-fn` }));
 console.log("sfn phase 2 done");
