@@ -138,6 +138,10 @@ public sealed class ServiceApiTests
         var history = await host.HistoryAsync(arn);
         Assert.Equal("ExecutionAborted", history[^1]["type"]!.GetValue<string>());
         Assert.Equal("enough", history[^1]["executionAbortedEventDetails"]!["cause"]!.GetValue<string>());
+
+        // Once the execution is closed, its name is taken whatever the input (AWS: ExecutionAlreadyExists regardless of input).
+        var closed = await host.CallAsync("StartExecution", new JsonObject { ["stateMachineArn"] = sm, ["name"] = "once", ["input"] = """{"k":1}""" });
+        Assert.Equal("ExecutionAlreadyExists", closed["__type"]!.GetValue<string>());
     }
 
     [Fact]

@@ -61,8 +61,9 @@ internal sealed partial class StepFunctionsApi
         }
         else if (_store.InsertExecution(record) is { } existing)
         {
-            // Idempotent by name: the same name and input return the existing execution.
-            if (existing.Input != record.Input || existing.StateMachineArn != record.StateMachineArn)
+            // Idempotent by name while the execution is open: the same name and input return it. As on AWS, a closed
+            // execution's name can't be reused, whatever the input.
+            if (existing.Status != "RUNNING" || existing.Input != record.Input || existing.StateMachineArn != record.StateMachineArn)
             {
                 throw SfnErrors.ExecutionAlreadyExists(record.Arn);
             }

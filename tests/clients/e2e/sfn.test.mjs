@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import {
   DescribeStateMachineCommand, StartExecutionCommand, StartSyncExecutionCommand, DescribeExecutionCommand,
   ListExecutionsCommand, GetExecutionHistoryCommand, SendTaskSuccessCommand, SendTaskFailureCommand,
-  CreateStateMachineCommand,
+  CreateStateMachineCommand, StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { CreateFunctionCommand, DeleteFunctionCommand } from "@aws-sdk/client-lambda";
 import { lambda, zip, unique, role, waitFor, waitForLog, rejectsWith } from "./helpers.mjs";
@@ -298,8 +298,14 @@ test(".waitForTaskToken: one callback completed with SendTaskSuccess, another fa
     assert.notEqual(okToken, failToken);
     // The tasks wait for their callbacks.
     for (const arn of [okArn, failArn]) {
-      assert.equal((await sfn.send(new DescribeExecutionCommand({ executionArn: arn }))).status, "RUNNING");
+      const running = await sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
+      assert.equal(running.status, "RUNNING");
+      assert.equal(running.stopDate, undefined);
+      assert.equal(running.output, undefined);
     }
+    const listedRunning = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machineArn, statusFilter: "RUNNING" }));
+    assert.deepEqual(listedRunning.executions.map((e) => e.executionArn).sort(), [okArn, failArn].sort());
+    assert.ok(listedRunning.executions.every((e) => e.status === "RUNNING" && e.stopDate === undefined));
 
     await sfn.send(new SendTaskSuccessCommand({ taskToken: okToken, output: JSON.stringify({ approved: true, by: "e2e" }) }));
     await sfn.send(new SendTaskFailureCommand({ taskToken: failToken, error: "Denied", cause: "not today" }));
@@ -334,11 +340,34 @@ test(".waitForTaskToken: one callback completed with SendTaskSuccess, another fa
     assert.equal(failEvents.at(-1).type, "ExecutionFailed");
 
     await rejectsWith(sfn.send(new SendTaskSuccessCommand({ taskToken: "not-a-token", output: "{}" })), "InvalidToken", 400);
+
+    // A waiting execution can be stopped: ABORTED with the given error and cause.
+    const stopMarker = unique("stop");
+    const stopArn = await start(stopMarker);
+    await tokenOf(stopArn, stopMarker);
+    const stopped = await sfn.send(new StopExecutionCommand({ executionArn: stopArn, error: "Operator", cause: "changed my mind" }));
+    assert.ok(stopped.stopDate instanceof Date);
+    const aborted = await waitForCompletion(stopArn);
+    assert.equal(aborted.status, "ABORTED");
+    const abortedEvents = await history(stopArn);
+    assert.equal(abortedEvents.at(-1).type, "ExecutionAborted");
+    assert.deepEqual(abortedEvents.at(-1).executionAbortedEventDetails, { error: "Operator", cause: "changed my mind" });
+    assertSequentialIds(abortedEvents);
+    const listedAborted = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machineArn, statusFilter: "ABORTED" }));
+    assert.deepEqual(listedAborted.executions.map((e) => e.executionArn), [stopArn]);
   }));
 
-test("StartExecution is idempotent by name and input", () =>
+test("StartExecution is idempotent by name and input while the execution is open", () =>
   withMachine("sfn-idem", {
-    StartAt: "Hold", States: { Hold: { Type: "Pass", Result: "held", ResultPath: "$.hold", End: true } },
+    StartAt: "Hold",
+    States: {
+      // Open until the test answers the callback.
+      Hold: {
+        Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        Parameters: { FunctionName: fn, Payload: { action: "callback", marker: "idempotency", "token.$": "$$.Task.Token" } },
+        ResultPath: "$.hold", End: true,
+      },
+    },
   }, async (machineArn) => {
     const name = unique("same");
     const first = await sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn, name, input: JSON.stringify({ a: 1 }) }));
@@ -347,11 +376,14 @@ test("StartExecution is idempotent by name and input", () =>
     assert.equal(again.startDate.getTime(), first.startDate.getTime());
     await rejectsWith(
       sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn, name, input: JSON.stringify({ a: 2 }) })), "ExecutionAlreadyExists", 400);
+    const scheduled = await waitFor(async () => (await history(first.executionArn)).find((e) => e.type === "TaskScheduled"), 20000, "TaskScheduled");
+    const token = JSON.parse(scheduled.taskScheduledEventDetails.parameters).Payload.token;
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify("held") }));
     const d = await waitForCompletion(first.executionArn);
     assert.deepEqual(JSON.parse(d.output), { a: 1, hold: "held" });
-    // Still the same execution once it has finished.
-    const late = await sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn, name, input: JSON.stringify({ a: 1 }) }));
-    assert.equal(late.executionArn, first.executionArn);
+    // Once closed, the name is taken whatever the input.
+    await rejectsWith(
+      sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn, name, input: JSON.stringify({ a: 1 }) })), "ExecutionAlreadyExists", 400);
     const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machineArn }));
     assert.equal(listed.executions.length, 1);
   }));
