@@ -143,6 +143,30 @@ public class InterpreterTests
         Assert.Contains("TaskTimedOut", Types(r));
     }
 
+    [Fact]
+    public async Task Execute_TaskTimeout_WinsOverAnInvokerThatIgnoresCancellation()
+    {
+        using var release = new CancellationTokenSource();
+        var invoker = new DelegateInvokerAsync(async _ =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(30), release.Token).ContinueWith(static _ => { }, TaskScheduler.Default);
+            return TaskInvocationResult.Success(JsonValue.Create("too late"));
+        });
+        var parsed = Asl.Parsing.AslParser.Parse("""{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","TimeoutSeconds":1,"Parameters":{"FunctionName":"f"},"End":true}}}""");
+        var interpreter = new AslInterpreter(new InterpreterOptions { TaskInvoker = invoker });
+        var started = Stopwatch.StartNew();
+        var r = await interpreter.ExecuteAsync(parsed.Definition!, new ExecutionRequest("e", "e", "s", "s", "{}"));
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"took {started.Elapsed}");
+        release.Cancel();
+        Assert.Equal(StatesErrors.Timeout, r.Error);
+        Assert.Contains("TaskTimedOut", Types(r));
+    }
+
+    private sealed class DelegateInvokerAsync(Func<TaskInvocation, Task<TaskInvocationResult>> invoke) : ITaskInvoker
+    {
+        public async ValueTask<TaskInvocationResult> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken) => await invoke(invocation);
+    }
+
     private sealed class SlowInvoker : ITaskInvoker
     {
         public async ValueTask<TaskInvocationResult> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken)

@@ -79,7 +79,20 @@ public sealed partial class AslInterpreter
             };
             try
             {
-                result = await invoker.InvokeAsync(invocation, linked?.Token ?? ct).ConfigureAwait(false);
+                var token = linked?.Token ?? ct;
+                var call = invoker.InvokeAsync(invocation, token);
+                if (call.IsCompleted || !token.CanBeCanceled)
+                {
+                    result = await call.ConfigureAwait(false);
+                }
+                else
+                {
+                    // The state's timeout (and a stop) must win even when the resource ignores cancellation — a Lambda
+                    // invoke keeps running after Step Functions gave up on it, as on AWS.
+                    var pending = call.AsTask();
+                    _ = pending.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                    result = await pending.WaitAsync(token).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (timeoutCts?.IsCancellationRequested == true && !ct.IsCancellationRequested)
             {

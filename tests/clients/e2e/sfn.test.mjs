@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import {
   DescribeStateMachineCommand, StartExecutionCommand, StartSyncExecutionCommand, DescribeExecutionCommand,
   ListExecutionsCommand, GetExecutionHistoryCommand, SendTaskSuccessCommand, SendTaskFailureCommand,
-  CreateStateMachineCommand, StopExecutionCommand,
+  CreateStateMachineCommand, StopExecutionCommand, UpdateStateMachineCommand, DescribeStateMachineForExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { CreateFunctionCommand, DeleteFunctionCommand } from "@aws-sdk/client-lambda";
 import { lambda, zip, unique, role, waitFor, waitForLog, rejectsWith } from "./helpers.mjs";
@@ -22,6 +22,7 @@ export const handler = async (event) => {
       if (event.retry < 1) throw new OrderError("flaky attempt " + event.retry);
       return { recovered: true, retry: event.retry };
     case "callback": console.log("callback", event.marker, event.token); return { accepted: true };
+    case "sleep": await new Promise((r) => setTimeout(r, event.ms)); return { slept: event.ms };
     default: return { echo: event };
   }
 };`;
@@ -357,6 +358,75 @@ test(".waitForTaskToken: one callback completed with SendTaskSuccess, another fa
     assert.deepEqual(listedAborted.executions.map((e) => e.executionArn), [stopArn]);
   }));
 
+test("timeouts: TimeoutSeconds on a slow function and HeartbeatSeconds on a silent callback give States.Timeout / States.HeartbeatTimeout", () =>
+  withMachine("sfn-timeout", {
+    StartAt: "Pick",
+    States: {
+      Pick: { Type: "Choice", Choices: [{ Variable: "$.kind", StringEquals: "heartbeat", Next: "Silent" }], Default: "Slow" },
+      Slow: {
+        Type: "Task", Resource: "arn:aws:states:::lambda:invoke", TimeoutSeconds: 1,
+        Parameters: { FunctionName: fn, Payload: { action: "sleep", ms: 5000 } },
+        Catch: [{ ErrorEquals: ["States.Timeout"], ResultPath: "$.timedOut", Next: "Caught" }], End: true,
+      },
+      Silent: {
+        Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken", HeartbeatSeconds: 1,
+        Parameters: { FunctionName: fn, Payload: { action: "callback", marker: "heartbeat", "token.$": "$$.Task.Token" } }, End: true,
+      },
+      Caught: { Type: "Pass", OutputPath: "$.timedOut", End: true },
+    },
+  }, async (machineArn) => {
+    const slow = await run(machineArn, { kind: "slow" });
+    assert.equal(slow.status, "SUCCEEDED", slow.cause);
+    assert.equal(JSON.parse(slow.output).Error, "States.Timeout");
+    const slowEvents = await history(slow.executionArn);
+    const timedOut = detailsOf(slowEvents, "TaskTimedOut");
+    assert.equal(timedOut.length, 1);
+    assert.equal(timedOut[0].taskTimedOutEventDetails.error, "States.Timeout");
+    assert.equal(timedOut[0].taskTimedOutEventDetails.resourceType, "lambda");
+    const scheduled = detailsOf(slowEvents, "TaskScheduled")[0];
+    assert.equal(scheduled.taskScheduledEventDetails.timeoutInSeconds, 1);
+    assert.ok(timedOut[0].timestamp - scheduled.timestamp >= 950 && timedOut[0].timestamp - scheduled.timestamp < 4500);
+
+    const silent = await run(machineArn, { kind: "heartbeat" });
+    assert.equal(silent.status, "FAILED");
+    assert.equal(silent.error, "States.HeartbeatTimeout");
+    const silentEvents = await history(silent.executionArn);
+    assert.equal(detailsOf(silentEvents, "TaskScheduled")[0].taskScheduledEventDetails.heartbeatInSeconds, 1);
+    assert.equal(detailsOf(silentEvents, "TaskTimedOut")[0].taskTimedOutEventDetails.error, "States.HeartbeatTimeout");
+  }));
+
+test("UpdateStateMachine: a running execution keeps its definition; new executions use the new one", () =>
+  withMachine("sfn-update", {
+    StartAt: "Ask",
+    States: {
+      Ask: {
+        Type: "Task", Resource: "arn:aws:states:::lambda:invoke.waitForTaskToken",
+        Parameters: { FunctionName: fn, Payload: { action: "callback", marker: "update", "token.$": "$$.Task.Token" } },
+        ResultPath: "$.v1", End: true,
+      },
+    },
+  }, async (machineArn) => {
+    const before = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: machineArn }));
+    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn, input: "{}" }));
+    const scheduled = await waitFor(async () => (await history(started.executionArn)).find((e) => e.type === "TaskScheduled"), 20000, "TaskScheduled");
+    const token = JSON.parse(scheduled.taskScheduledEventDetails.parameters).Payload.token;
+
+    const v2 = { StartAt: "Done", States: { Done: { Type: "Pass", Result: "v2", ResultPath: "$.v2", End: true } } };
+    const updated = await sfn.send(new UpdateStateMachineCommand({ stateMachineArn: machineArn, definition: JSON.stringify(v2) }));
+    assert.ok(updated.updateDate instanceof Date);
+    assert.ok(updated.revisionId && updated.revisionId !== before.revisionId);
+    const forExecution = await sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn: started.executionArn }));
+    assert.equal(JSON.parse(forExecution.definition).StartAt, "Ask");
+    assert.equal(forExecution.stateMachineArn, machineArn);
+
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify("v1") }));
+    const old = await waitForCompletion(started.executionArn);
+    assert.deepEqual(JSON.parse(old.output), { v1: "v1" });
+    const fresh = await run(machineArn, {});
+    assert.deepEqual(JSON.parse(fresh.output), { v2: "v2" });
+    assert.equal(JSON.parse((await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: machineArn }))).definition).StartAt, "Done");
+  }));
+
 test("StartExecution is idempotent by name and input while the execution is open", () =>
   withMachine("sfn-idem", {
     StartAt: "Hold",
@@ -401,6 +471,9 @@ test("errors: StateMachineDoesNotExist, InvalidDefinition, ExecutionDoesNotExist
     assert.match(invalid.message, /MISSING_TRANSITION_TARGET/);
     assert.match(invalid.message, /\/States\/A\/Next/);
     await rejectsWith(sfn.send(new CreateStateMachineCommand({ name: unique("sfn-bad"), roleArn: sfnRole, definition: "{ not json" })), "InvalidDefinition", 400);
+
+    await rejectsWith(sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn, input: "{ not json" })), "InvalidExecutionInput", 400);
+    await rejectsWith(sfn.send(new StartExecutionCommand({ stateMachineArn: machineArn, name: "bad name", input: "{}" })), "InvalidName", 400);
 
     const ghostExecution = `${machineArn.replace(":stateMachine:", ":execution:")}:nobody`;
     await rejectsWith(sfn.send(new DescribeExecutionCommand({ executionArn: ghostExecution })), "ExecutionDoesNotExist", 400);
