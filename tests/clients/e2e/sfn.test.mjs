@@ -133,6 +133,15 @@ test("a Lambda task via lambda:invoke and via a function ARN: results flow into 
     const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn: d.executionArn, maxResults: 5 }));
     assert.deepEqual(page.events.map((e) => e.id), [1, 2, 3, 4, 5]);
     assert.ok(page.nextToken);
+    const next = await sfn.send(new GetExecutionHistoryCommand({ executionArn: d.executionArn, maxResults: 5, nextToken: page.nextToken }));
+    assert.deepEqual(next.events.map((e) => e.id), [6, 7, 8, 9, 10]);
+
+    const lean = await sfn.send(new GetExecutionHistoryCommand({ executionArn: d.executionArn, includeExecutionData: false }));
+    assert.equal(lean.events.length, events.length);
+    assert.equal(lean.events[0].executionStartedEventDetails.input, undefined);
+    assert.equal(lean.events[1].stateEnteredEventDetails.name, "Invoke");
+    assert.equal(lean.events[1].stateEnteredEventDetails.input, undefined);
+    assert.equal(lean.events.at(-1).executionSucceededEventDetails.output, undefined);
 
     const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: machineArn }));
     assert.equal(listed.executions.length, 1);
@@ -555,4 +564,62 @@ test("a JSONata state machine: Arguments, Assign, Condition, Output and a QueryE
     assert.equal(small.error, "States.QueryEvaluationError");
     assert.match(small.cause, /\$states\.input\.nothing/);
     assert.match(small.cause, /Output\/missing/);
+  }));
+
+test("JSONata Map (Items, ItemSelector with the item index) and Parallel over Lambda tasks, with a JSONata Catch", () =>
+  withMachine("sfn-jsonata-map", {
+    QueryLanguage: "JSONata",
+    StartAt: "Both",
+    States: {
+      Both: {
+        Type: "Parallel",
+        Branches: [
+          {
+            StartAt: "Each",
+            States: {
+              Each: {
+                Type: "Map", Items: "{% $states.input.items %}", MaxConcurrency: 2,
+                ItemSelector: { n: "{% $states.context.Map.Item.Value %}", at: "{% $states.context.Map.Item.Index %}" },
+                ItemProcessor: {
+                  StartAt: "Double",
+                  States: {
+                    Double: {
+                      Type: "Task", Resource: fnArn, Arguments: { action: "double", n: "{% $states.input.n %}" },
+                      Output: "{% $states.input.at & ':' & $string($states.result.doubled) %}", End: true,
+                    },
+                  },
+                },
+                End: true,
+              },
+            },
+          },
+          {
+            StartAt: "Break",
+            States: {
+              Break: {
+                Type: "Task", Resource: "arn:aws:states:::lambda:invoke",
+                Arguments: { FunctionName: fn, Payload: { action: "fail", item: "{% $states.input.label %}" } },
+                Catch: [{ ErrorEquals: ["OrderError"], Output: { caught: "{% $states.errorOutput.Error %}", message: "{% $parse($states.errorOutput.Cause).errorMessage %}" }, Next: "Handled" }],
+                End: true,
+              },
+              Handled: { Type: "Pass", End: true },
+            },
+          },
+        ],
+        Output: { mapped: "{% $states.result[0] %}", handled: "{% $states.result[1] %}" },
+        End: true,
+      },
+    },
+  }, async (machineArn) => {
+    const d = await run(machineArn, { items: [5, 6, 7], label: "jsonata" });
+    assert.equal(d.status, "SUCCEEDED", d.cause);
+    assert.deepEqual(JSON.parse(d.output), {
+      mapped: ["0:10", "1:12", "2:14"],
+      handled: { caught: "OrderError", message: "no stock for jsonata" },
+    });
+    const events = await history(d.executionArn);
+    assertSequentialIds(events);
+    assert.equal(detailsOf(events, "LambdaFunctionScheduled").length, 3);
+    assert.deepEqual(detailsOf(events, "LambdaFunctionScheduled").map((e) => JSON.parse(e.lambdaFunctionScheduledEventDetails.input).n).sort(), [5, 6, 7]);
+    assert.equal(detailsOf(events, "TaskFailed")[0].taskFailedEventDetails.error, "OrderError");
   }));
