@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -71,6 +70,4 @@ internal sealed class Endpoint : IDisposable
             return $"{type}: {text}";
         }
     }
-
-    internal static JsonContent Json(JsonNode node) => JsonContent.Create(node);
 }

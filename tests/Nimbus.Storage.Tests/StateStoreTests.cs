@@ -154,19 +154,6 @@ public sealed class StateStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task WriteAsync_Success_Commits()
-    {
-        var store = new StateStore(_dir.Path);
-        store.Migrate([new Source(new Migration("m", 1, "CREATE TABLE t (n INTEGER);"))]);
-
-        var n = await store.WriteAsync((c, tx) => c.Execute("INSERT INTO t VALUES (7)", tx));
-
-        Assert.Equal(1, n);
-        using var other = store.Open();
-        Assert.Equal(7L, (long)other.Scalar("SELECT n FROM t")!);
-    }
-
-    [Fact]
     public void Scalar_NullValue_ReturnsNull()
     {
         var store = new StateStore(_dir.Path);

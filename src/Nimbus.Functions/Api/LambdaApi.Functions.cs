@@ -55,7 +55,8 @@ internal static partial class LambdaApi
 
         var tags = (body["Tags"] as JsonObject)?.ToImmutableDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? "") ?? ImmutableDictionary<string, string>.Empty;
         var state = new FunctionState(key, config, ImmutableSortedDictionary<long, FunctionConfig>.Empty, ImmutableDictionary<string, AliasConfig>.Empty, null, tags, 0);
-        if (body["Publish"]?.GetValue<bool>() == true)
+        var publish = body["Publish"]?.GetValue<bool>() == true;
+        if (publish)
         {
             state = Publish(state, config.Description, api);
         }
@@ -64,7 +65,7 @@ internal static partial class LambdaApi
 
         // The response shows the function as AWS does right after the call: still Pending. The code is unpacked
         // already, so GetFunction reports it Active immediately afterwards.
-        var shown = (body["Publish"]?.GetValue<bool>() == true ? state.Versions.Values.Last() : config) with
+        var shown = (publish ? state.Versions.Values.Last() : config) with
         {
             State = "Pending",
             StateReason = "The function is being created.",
@@ -80,16 +81,7 @@ internal static partial class LambdaApi
             .SelectMany(f => all ? f.Versions.Values.Prepend(f.Latest) : [f.Latest])
             .ToList();
         var (page, next) = Paginate(items, api.Query("Marker"), api.Query("MaxItems"), c => c.FunctionArn + ":" + c.Version);
-        var result = new JsonObject
-        {
-            ["Functions"] = new JsonArray(page.Select(c => JsonSerializer.SerializeToNode(ForApi(c), FunctionsJson.Api.FunctionConfig)).ToArray()),
-        };
-        if (next is not null)
-        {
-            result["NextMarker"] = next;
-        }
-
-        return api.JsonAsync(200, result);
+        return api.JsonAsync(200, Page("Functions", new JsonArray(page.Select(c => JsonSerializer.SerializeToNode(ForApi(c), FunctionsJson.Api.FunctionConfig)).ToArray()), next));
     }
 
     private static Task GetFunction(HttpContext http, Api api)
@@ -301,6 +293,18 @@ internal static partial class LambdaApi
         CodeDirectory = null,
         Layers = config.Layers?.Select(l => l with { CodeHex = null }).ToList(),
     };
+
+    /// <summary>A list response: the page under <paramref name="member"/>, and <c>NextMarker</c> when there is more.</summary>
+    private static JsonObject Page(string member, JsonArray items, string? next)
+    {
+        var result = new JsonObject { [member] = items };
+        if (next is not null)
+        {
+            result["NextMarker"] = next;
+        }
+
+        return result;
+    }
 
     /// <summary>Pages a list by an opaque marker (the key of the last item returned).</summary>
     private static (List<T> Page, string? Next) Paginate<T>(List<T> items, string? marker, string? maxItems, Func<T, string> keyOf)

@@ -68,13 +68,7 @@ internal static partial class LambdaApi
             .Where(v => runtime is null || v.CompatibleRuntimes?.Contains(runtime) == true)
             .ToList();
         var (page, next) = Paginate(versions, api.Query("Marker"), api.Query("MaxItems"), v => v.LayerVersionArn);
-        var result = new JsonObject { ["LayerVersions"] = new JsonArray(page.Select(ListItem).ToArray()) };
-        if (next is not null)
-        {
-            result["NextMarker"] = next;
-        }
-
-        return api.JsonAsync(200, result);
+        return api.JsonAsync(200, Page("LayerVersions", new JsonArray(page.Select(ListItem).ToArray()), next));
     }
 
     private static Task ListLayers(HttpContext http, Api api)
@@ -90,21 +84,12 @@ internal static partial class LambdaApi
             .Where(l => l.Latest is not null)
             .ToList();
         var (page, next) = Paginate(layers, api.Query("Marker"), api.Query("MaxItems"), l => l.Layer);
-        var result = new JsonObject
-        {
-            ["Layers"] = new JsonArray(page.Select(l => (JsonNode)new JsonObject
+        return api.JsonAsync(200, Page("Layers", new JsonArray(page.Select(l => (JsonNode)new JsonObject
             {
                 ["LayerName"] = l.Layer,
                 ["LayerArn"] = l.Latest!.LayerArn,
                 ["LatestMatchingVersion"] = ListItem(l.Latest),
-            }).ToArray()),
-        };
-        if (next is not null)
-        {
-            result["NextMarker"] = next;
-        }
-
-        return api.JsonAsync(200, result);
+            }).ToArray()), next));
     }
 
     private static Task GetLayerVersionByArn(Api api)

@@ -37,16 +37,7 @@ internal static partial class LambdaApi
         var state = api.Registry.GetOrThrow(key);
         var items = state.Versions.Values.Prepend(state.Latest).ToList();
         var (page, next) = Paginate(items, api.Query("Marker"), api.Query("MaxItems"), c => c.Version);
-        var result = new JsonObject
-        {
-            ["Versions"] = new JsonArray(page.Select(c => JsonSerializer.SerializeToNode(ForApi(c), FunctionsJson.Api.FunctionConfig)).ToArray()),
-        };
-        if (next is not null)
-        {
-            result["NextMarker"] = next;
-        }
-
-        return api.JsonAsync(200, result);
+        return api.JsonAsync(200, Page("Versions", new JsonArray(page.Select(c => JsonSerializer.SerializeToNode(ForApi(c), FunctionsJson.Api.FunctionConfig)).ToArray()), next));
     }
 
     private static async Task CreateAlias(HttpContext http, Api api)
@@ -94,16 +85,7 @@ internal static partial class LambdaApi
         var version = api.Query("FunctionVersion");
         var items = state.Aliases.Values.Where(a => version is null || a.FunctionVersion == version).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
         var (page, next) = Paginate(items, api.Query("Marker"), api.Query("MaxItems"), a => a.Name);
-        var result = new JsonObject
-        {
-            ["Aliases"] = new JsonArray(page.Select(a => JsonSerializer.SerializeToNode(a, FunctionsJson.Api.AliasConfig)).ToArray()),
-        };
-        if (next is not null)
-        {
-            result["NextMarker"] = next;
-        }
-
-        return api.JsonAsync(200, result);
+        return api.JsonAsync(200, Page("Aliases", new JsonArray(page.Select(a => JsonSerializer.SerializeToNode(a, FunctionsJson.Api.AliasConfig)).ToArray()), next));
     }
 
     private static async Task UpdateAlias(HttpContext http, Api api)

@@ -82,8 +82,6 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
 
     public LogStreamRef LogStream { get; }
 
-    public SandboxSpec Spec => _spec;
-
     public bool IsDead => _dead;
 
     public bool IsBusy => _active is not null;
@@ -299,6 +297,4 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
     }
 
     internal static byte[] ErrorBody(string type, string message) => PlatformError(OutcomeKind.FunctionError, type, message).Payload.ToArray();
-
-    private static string Utf8(ReadOnlySpan<byte> bytes) => Encoding.UTF8.GetString(bytes);
 }

@@ -27,13 +27,13 @@ internal sealed partial class LogStore : ILogSink, IAsyncDisposable
     }
 
     public void Append(LogStreamRef stream, long timestampMs, string message) =>
-        _channel.Writer.TryWrite(new Entry(stream, timestampMs, message, null));
+        _channel.Writer.TryWrite(new Entry(stream, timestampMs, message, null, false));
 
     /// <summary>Completes when every event appended before the call is committed.</summary>
     public Task FlushAsync()
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _channel.Writer.TryWrite(new Entry(null, 0, "", done));
+        _channel.Writer.TryWrite(new Entry(null, 0, "", done, false));
         return done.Task;
     }
 
@@ -95,7 +95,7 @@ internal sealed partial class LogStore : ILogSink, IAsyncDisposable
 
     private void Commit(SqliteConnection c, SqliteCommand insert, SqliteParameter[] p, SqliteCommand update, SqliteParameter[] u, List<Entry> batch)
     {
-        if (batch.All(e => e.Stream is null && e.Timestamp != -1))
+        if (batch.All(e => e.Stream is null && !e.ForgetStreams))
         {
             return;
         }
@@ -108,7 +108,7 @@ internal sealed partial class LogStore : ILogSink, IAsyncDisposable
         {
             if (e.Stream is not { } stream)
             {
-                if (e.Timestamp == -1)
+                if (e.ForgetStreams)
                 {
                     _knownStreams.Clear();
                 }
@@ -159,7 +159,8 @@ internal sealed partial class LogStore : ILogSink, IAsyncDisposable
     }
 
     /// <summary>Forgets cached stream names (after a group or stream is deleted).</summary>
-    public void ForgetStreams() => _channel.Writer.TryWrite(new Entry(null, -1, "", null));
+    public void ForgetStreams() => _channel.Writer.TryWrite(new Entry(null, 0, "", null, true));
 
-    private sealed record Entry(LogStreamRef? Stream, long Timestamp, string Message, TaskCompletionSource? Flushed);
+    /// <summary>A log event, a flush marker (<see cref="Flushed"/>), or a request to forget the known-streams cache.</summary>
+    private sealed record Entry(LogStreamRef? Stream, long Timestamp, string Message, TaskCompletionSource? Flushed, bool ForgetStreams);
 }

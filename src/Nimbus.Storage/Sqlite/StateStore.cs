@@ -56,8 +56,6 @@ public sealed class StateStore
         return result;
     }
 
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work) => Task.FromResult(Write(work));
-
     /// <summary>Applies every migration not yet applied, in module and version order, in one transaction.</summary>
     /// <remarks>All or nothing: a failing migration leaves the schema as it was, and the error names the step.</remarks>
     public void Migrate(IEnumerable<IMigrationSource> sources)
