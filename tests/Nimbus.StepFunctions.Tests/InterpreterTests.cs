@@ -154,9 +154,7 @@ public class InterpreterTests
         });
         var parsed = Asl.Parsing.AslParser.Parse("""{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","TimeoutSeconds":1,"Parameters":{"FunctionName":"f"},"End":true}}}""");
         var interpreter = new AslInterpreter(new InterpreterOptions { TaskInvoker = invoker });
-        var started = Stopwatch.StartNew();
         var r = await interpreter.ExecuteAsync(parsed.Definition!, new ExecutionRequest("e", "e", "s", "s", "{}"));
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10), $"took {started.Elapsed}");
         release.Cancel();
         Assert.Equal(StatesErrors.Timeout, r.Error);
         Assert.Contains("TaskTimedOut", Types(r));
