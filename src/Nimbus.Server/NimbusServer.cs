@@ -6,8 +6,11 @@ using Microsoft.Extensions.Logging;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Identity;
 using Nimbus.Core.Protocols;
+using Nimbus.Core.Targets;
 using Nimbus.Functions;
+using Nimbus.Gateway;
 using Nimbus.Logs;
+using Nimbus.Messaging;
 using Nimbus.Server.Edge;
 using Nimbus.StepFunctions;
 using Nimbus.Storage.Blobs;
@@ -39,7 +42,10 @@ public static class NimbusServer
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(_ => opening.GetAwaiter().GetResult());
         builder.Services.AddSingleton(new BlobStore(stateDirectory));
+        builder.Services.AddSingleton<IArnTargets, ArnTargets>();
         builder.Services.AddNimbusLogs();
+        builder.Services.AddNimbusMessaging();
+        builder.Services.AddNimbusGateway();
         builder.Services.AddNimbusStepFunctions();
         builder.Services.AddNimbusFunctions(new FunctionsOptions
         {
@@ -52,8 +58,10 @@ public static class NimbusServer
 
         var app = builder.Build();
         opening.GetAwaiter().GetResult().Migrate(app.Services.GetServices<IMigrationSource>());
+        app.UseNimbusGateway();
         app.UseMiddleware<EdgeMiddleware>();
         app.MapNimbusFunctions();
+        app.MapNimbusGateway();
         app.MapFallback(http => ErrorWriter.WriteAsync(
             http,
             new AwsError("UnknownOperationException", $"Nimbus has no operation for {http.Request.Method} {http.Request.Path}", 404),

@@ -12,9 +12,14 @@ namespace Nimbus.Server.Edge;
 /// Order: health endpoints; <c>X-Amz-Target</c> (JSON 1.0/1.1 services); a form <c>Action</c> (query protocol);
 /// otherwise the REST routes (Lambda's <c>/2015-03-31/…</c> and friends). Unmatched requests get an AWS-shaped 404.
 /// </remarks>
-internal sealed partial class EdgeMiddleware(RequestDelegate next, IEnumerable<IJsonProtocolService> jsonServices, ILogger<EdgeMiddleware> logger)
+internal sealed partial class EdgeMiddleware(
+    RequestDelegate next,
+    IEnumerable<IJsonProtocolService> jsonServices,
+    IEnumerable<IQueryProtocolService> queryServices,
+    ILogger<EdgeMiddleware> logger)
 {
     private readonly Dictionary<string, IJsonProtocolService> _byTarget = jsonServices.ToDictionary(s => s.TargetPrefix, StringComparer.Ordinal);
+    private readonly Dictionary<string, IQueryProtocolService> _bySigningName = queryServices.ToDictionary(s => s.SigningName, StringComparer.Ordinal);
 
     public async Task InvokeAsync(HttpContext http)
     {
@@ -29,6 +34,12 @@ internal sealed partial class EdgeMiddleware(RequestDelegate next, IEnumerable<I
         if (target.Length > 0)
         {
             await DispatchJsonAsync(http, target);
+            return;
+        }
+
+        if (_bySigningName.Count > 0 && QueryServiceFor(http.Request, path) is { } queryService)
+        {
+            await DispatchQueryAsync(http, queryService);
             return;
         }
 
@@ -78,6 +89,76 @@ internal sealed partial class EdgeMiddleware(RequestDelegate next, IEnumerable<I
         }
     }
 
+    /// <summary>The query-protocol service a request is for: by its signing name, or (unsigned, on <c>/</c>) by its action.</summary>
+    private IQueryProtocolService? QueryServiceFor(HttpRequest request, string path)
+    {
+        var isForm = request.HasFormContentType;
+        if (!isForm && !request.Query.ContainsKey("Action"))
+        {
+            return null;
+        }
+
+        var signing = CallerResolver.SigningService(request);
+        if (signing is not null)
+        {
+            return _bySigningName.GetValueOrDefault(signing);
+        }
+
+        if (path != "/")
+        {
+            return null;
+        }
+
+        var action = request.Query["Action"].ToString();
+        if (action.Length == 0 && isForm)
+        {
+            // Peek at the form only for unsigned POSTs to the root; signed ones were decided above.
+            action = request.ReadFormAsync().GetAwaiter().GetResult()["Action"].ToString();
+        }
+
+        return _bySigningName.Values.FirstOrDefault(s => s.Handles(action));
+    }
+
+    private async Task DispatchQueryAsync(HttpContext http, IQueryProtocolService service)
+    {
+        var caller = CallerResolver.Resolve(http);
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in http.Request.Query)
+        {
+            parameters[k] = v.ToString();
+        }
+
+        if (http.Request.HasFormContentType)
+        {
+            var form = await http.Request.ReadFormAsync(http.RequestAborted);
+            foreach (var (k, v) in form)
+            {
+                parameters[k] = v.ToString();
+            }
+        }
+
+        var action = parameters.GetValueOrDefault("Action") ?? "";
+        try
+        {
+            if (!service.Handles(action))
+            {
+                throw new AwsServiceException(new AwsError(
+                    "InvalidAction", $"The action {action} is not valid for this web service.", 400));
+            }
+
+            await service.HandleAsync(http, action, parameters, caller);
+        }
+        catch (AwsServiceException e) when (!http.Response.HasStarted)
+        {
+            await ErrorWriter.WriteAsync(http, e.Error, AwsProtocol.Query, caller.RequestId);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !http.Response.HasStarted)
+        {
+            Log.Unhandled(logger, e, http.Request.Path.Value ?? "/");
+            await ErrorWriter.WriteAsync(http, CommonErrors.Internal(e.Message), AwsProtocol.Query, caller.RequestId);
+        }
+    }
+
     private async Task WriteHealthAsync(HttpContext http)
     {
         http.Response.ContentType = "application/json";
@@ -85,6 +166,11 @@ internal sealed partial class EdgeMiddleware(RequestDelegate next, IEnumerable<I
         foreach (var s in _byTarget.Values)
         {
             services[ServiceName(s.TargetPrefix)] = "running";
+        }
+
+        foreach (var s in _bySigningName.Values)
+        {
+            services[s.SigningName] = "running";
         }
 
         await using var w = new Utf8JsonWriter(http.Response.Body);
@@ -105,6 +191,8 @@ internal sealed partial class EdgeMiddleware(RequestDelegate next, IEnumerable<I
     {
         "Logs_20140328" => "logs",
         "AWSStepFunctions" => "states",
+        "AmazonSQS" => "sqs",
+        "AWSEvents" => "events",
         _ => prefix.Split('_')[0].ToLowerInvariant(),
     };
 

@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Nimbus.Gateway;
+
+/// <summary>Registers API Gateway: the v1/v2 management APIs and the invoke-URL front door.</summary>
+public static class GatewayServiceCollectionExtensions
+{
+    public static IServiceCollection AddNimbusGateway(this IServiceCollection services)
+    {
+        return services;
+    }
+
+    /// <summary>Runs before the edge: serves invoke URLs (<c>{apiId}.execute-api.localhost</c>, <c>/_api/{apiId}/…</c>).</summary>
+    public static IApplicationBuilder UseNimbusGateway(this IApplicationBuilder app)
+    {
+        return app;
+    }
+
+    /// <summary>Maps the management routes (<c>/restapis/…</c>, <c>/v2/apis/…</c>, <c>/apikeys</c>, <c>/usageplans</c>…).</summary>
+    public static IEndpointRouteBuilder MapNimbusGateway(this IEndpointRouteBuilder endpoints)
+    {
+        return endpoints;
+    }
+}
