@@ -24,11 +24,19 @@ public sealed class FunctionsOptions
     /// <summary>The URL functions use to reach Nimbus itself (set as <c>AWS_ENDPOINT_URL</c> in sandboxes).</summary>
     public string? EndpointUrl { get; set; }
 
+    /// <summary>Speeds up long waits (async retry delays): 60 makes a one-minute retry delay one second. 1 is real time.</summary>
+    public double TimeScale { get; set; } = 1;
+
     public void Validate()
     {
         if (Sandbox is not ("auto" or "bubblewrap" or "process"))
         {
             throw new InvalidOperationException($"Sandbox must be auto, bubblewrap or process, not '{Sandbox}'.");
+        }
+
+        if (!(TimeScale > 0))
+        {
+            throw new InvalidOperationException("TimeScale must be greater than 0.");
         }
 
         if (AccountConcurrency < 1)

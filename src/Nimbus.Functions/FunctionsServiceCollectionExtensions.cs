@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Nimbus.Core.Targets;
 using Nimbus.Core.Functions;
 using Nimbus.Functions.Api;
 using Nimbus.Functions.Code;
@@ -27,6 +29,8 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<AsyncInvocationQueue>();
         services.AddSingleton<FunctionInvoker>();
         services.AddSingleton<IFunctionInvoker>(sp => sp.GetRequiredService<FunctionInvoker>());
+        services.AddSingleton<IArnTarget, LambdaArnTarget>();
+        services.TryAddSingleton<IArnTargets, ArnTargets>();
         services.AddHostedService<AsyncInvocationWorker>();
         return services;
     }

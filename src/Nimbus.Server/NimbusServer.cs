@@ -53,6 +53,7 @@ public static class NimbusServer
             Sandbox = options.Sandbox,
             KeepAlive = options.KeepAlive,
             AccountConcurrency = options.AccountConcurrency,
+            TimeScale = options.TimeScale,
             EndpointUrl = options.Port == 0 ? null : $"http://{(options.Host == "0.0.0.0" ? "127.0.0.1" : options.Host)}:{options.Port}",
         });
 

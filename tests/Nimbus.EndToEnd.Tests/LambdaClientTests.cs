@@ -17,6 +17,9 @@ public sealed class LambdaClientTests(NimbusFixture fixture)
     public Task VersionsAndAliases_WeightedAlias_SplitsTraffic() => Run("lambda-versions.test.mjs");
 
     [Fact]
+    public Task AsyncInvoke_RetriesAndDestinations_FollowEventInvokeConfig() => Run("lambda-async.test.mjs");
+
+    [Fact]
     public Task Layers_MergedAtOpt_InOrder() => Run("lambda-layers.test.mjs");
 
     [Fact]

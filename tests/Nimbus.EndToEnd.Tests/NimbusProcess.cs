@@ -46,7 +46,7 @@ internal sealed class NimbusProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])[RepoPaths.NimbusDll, "up", "--port", p.ToString(System.Globalization.CultureInfo.InvariantCulture), "--state-dir", stateDirectory, "--log-level", "Warning"])
+        foreach (var arg in (string[])[RepoPaths.NimbusDll, "up", "--port", p.ToString(System.Globalization.CultureInfo.InvariantCulture), "--state-dir", stateDirectory, "--log-level", "Warning", "--time-scale", "60"])
         {
             start.ArgumentList.Add(arg);
         }

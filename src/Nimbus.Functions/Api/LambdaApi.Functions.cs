@@ -190,7 +190,7 @@ internal static partial class LambdaApi
                 throw LambdaErrors.Conflict($"Unable to delete version because the following aliases reference it: [{string.Join(", ", users)}]").ToException();
             }
 
-            return state with { Versions = state.Versions.Remove(number) };
+            return state with { Versions = state.Versions.Remove(number), EventInvokeConfigs = state.EventInvokeConfigs.Remove(qualifier) };
         });
         return api.EmptyAsync(204);
     }

@@ -40,6 +40,12 @@ internal static partial class LambdaApi
         app.MapDelete("/2017-10-31/functions/{name}/concurrency", Handle(DeleteFunctionConcurrency));
         app.MapGet("/2019-09-30/functions/{name}/concurrency", Handle(GetFunctionConcurrency));
         app.MapGet("/2016-08-19/account-settings", Handle(GetAccountSettings));
+        const string eic = "/2019-09-25/functions/{name}/event-invoke-config";
+        app.MapPut(eic, Handle(PutFunctionEventInvokeConfig));
+        app.MapPost(eic, Handle(UpdateFunctionEventInvokeConfig));
+        app.MapGet(eic, Handle(GetFunctionEventInvokeConfig));
+        app.MapDelete(eic, Handle(DeleteFunctionEventInvokeConfig));
+        app.MapGet(eic + "/list", Handle(ListFunctionEventInvokeConfigs));
         app.MapPost("/2018-10-31/layers/{layer}/versions", Handle(PublishLayerVersion));
         app.MapGet("/2018-10-31/layers/{layer}/versions", Handle(ListLayerVersions));
         app.MapGet("/2018-10-31/layers/{layer}/versions/{version}", Handle(GetLayerVersion));

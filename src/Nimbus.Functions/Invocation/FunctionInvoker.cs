@@ -132,7 +132,8 @@ internal sealed partial class FunctionInvoker : IFunctionInvoker
 
     /// <summary>Runs one invocation in a sandbox of <paramref name="config"/>'s version.</summary>
     public async Task<FunctionInvocationResult> RunAsync(
-        FunctionState state, FunctionConfig config, string invokedArn, ReadOnlyMemory<byte> payload, string? clientContext, string? traceId, bool tail)
+        FunctionState state, FunctionConfig config, string invokedArn, ReadOnlyMemory<byte> payload, string? clientContext, string? traceId, bool tail,
+        string? requestId = null)
     {
         var (lease, reason) = _limiter.TryAcquire(state);
         if (lease is null)
@@ -144,7 +145,7 @@ internal sealed partial class FunctionInvoker : IFunctionInvoker
         {
             var poolKey = PoolKey(state.Key, config);
             var (pool, sandbox, cold) = _pools.Acquire(poolKey, () => SpecFor(state.Key, config));
-            var requestId = RequestIds.New();
+            requestId ??= RequestIds.New();
             var work = new InvocationWork
             {
                 RequestId = requestId,

@@ -87,6 +87,7 @@ internal sealed partial class FunctionRegistry
                 c.Execute("DELETE FROM lambda_functions WHERE account=$a AND region=$r AND name=$n", tx, p);
                 c.Execute("DELETE FROM lambda_versions WHERE account=$a AND region=$r AND name=$n", tx, p);
                 c.Execute("DELETE FROM lambda_aliases WHERE account=$a AND region=$r AND function_name=$n", tx, p);
+                c.Execute("DELETE FROM lambda_event_invoke_configs WHERE account=$a AND region=$r AND function_name=$n", tx, p);
                 c.Execute("DELETE FROM lambda_async_invocations WHERE account=$a AND region=$r AND function_name=$n", tx, p);
                 return 0;
             });
@@ -147,6 +148,26 @@ internal sealed partial class FunctionRegistry
             c.Execute("DELETE FROM lambda_aliases WHERE account=$a AND region=$r AND function_name=$n AND name=$x", tx,
                 ("$a", k.AccountId), ("$r", k.Region), ("$n", k.Name), ("$x", name));
         }
+
+        foreach (var (qualifier, config) in after.EventInvokeConfigs)
+        {
+            if (before is null || !before.EventInvokeConfigs.TryGetValue(qualifier, out var old) || old != config)
+            {
+                c.Execute(
+                    """
+                    INSERT INTO lambda_event_invoke_configs (account, region, function_name, qualifier, config_json) VALUES ($a, $r, $n, $q, $j)
+                    ON CONFLICT (account, region, function_name, qualifier) DO UPDATE SET config_json=$j
+                    """,
+                    tx, ("$a", k.AccountId), ("$r", k.Region), ("$n", k.Name), ("$q", qualifier),
+                    ("$j", JsonSerializer.Serialize(config, FunctionsJson.Default.EventInvokeConfig)));
+            }
+        }
+
+        foreach (var qualifier in before?.EventInvokeConfigs.Keys.Except(after.EventInvokeConfigs.Keys) ?? [])
+        {
+            c.Execute("DELETE FROM lambda_event_invoke_configs WHERE account=$a AND region=$r AND function_name=$n AND qualifier=$q", tx,
+                ("$a", k.AccountId), ("$r", k.Region), ("$n", k.Name), ("$q", qualifier));
+        }
     }
 
     private void Load()
@@ -162,6 +183,11 @@ internal sealed partial class FunctionRegistry
             r => (Key: new FunctionKey(r.GetString(0), r.GetString(1), r.GetString(2)),
                   Alias: JsonSerializer.Deserialize(r.GetString(3), FunctionsJson.Default.AliasConfig)!))
             .ToLookup(a => a.Key);
+        var invokeConfigs = c.Query(
+            "SELECT account, region, function_name, config_json FROM lambda_event_invoke_configs",
+            r => (Key: new FunctionKey(r.GetString(0), r.GetString(1), r.GetString(2)),
+                  Config: JsonSerializer.Deserialize(r.GetString(3), FunctionsJson.Default.EventInvokeConfig)!))
+            .ToLookup(a => a.Key);
         foreach (var state in c.Query(
             "SELECT account, region, name, latest_json, last_version, reserved_concurrency, tags_json FROM lambda_functions",
             r =>
@@ -174,7 +200,10 @@ internal sealed partial class FunctionRegistry
                     aliases[key].ToImmutableDictionary(a => a.Alias.Name, a => a.Alias),
                     r.IsDBNull(5) ? null : r.GetInt32(5),
                     JsonSerializer.Deserialize(r.GetString(6), FunctionsJson.Default.DictionaryStringString)!.ToImmutableDictionary(),
-                    r.GetInt64(4));
+                    r.GetInt64(4))
+                {
+                    EventInvokeConfigs = invokeConfigs[key].ToImmutableDictionary(x => x.Config.Qualifier, x => x.Config),
+                };
             }))
         {
             _functions[state.Key] = state;

@@ -18,4 +18,10 @@ internal sealed record FunctionState(
         version == "$LATEST" ? Latest
         : long.TryParse(version, out var n) && Versions.TryGetValue(n, out var config) ? config
         : null;
+
+    /// <summary>Event invoke configs by qualifier (<c>$LATEST</c>, a version number or an alias name).</summary>
+    public ImmutableDictionary<string, EventInvokeConfig> EventInvokeConfigs { get; init; } = ImmutableDictionary<string, EventInvokeConfig>.Empty;
+
+    /// <summary>The config that applies to an invocation through <paramref name="qualifier"/> (null: unqualified, i.e. $LATEST).</summary>
+    public EventInvokeConfig? EventInvokeConfigFor(string? qualifier) => EventInvokeConfigs.GetValueOrDefault(qualifier ?? "$LATEST");
 }

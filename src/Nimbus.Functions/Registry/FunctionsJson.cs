@@ -6,6 +6,7 @@ namespace Nimbus.Functions.Registry;
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(FunctionConfig))]
 [JsonSerializable(typeof(AliasConfig))]
+[JsonSerializable(typeof(EventInvokeConfig))]
 [JsonSerializable(typeof(LayerVersionRecord))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 internal sealed partial class FunctionsJson : JsonSerializerContext

@@ -30,5 +30,12 @@ internal sealed class FunctionsMigrations : IMigrationSource
                 function_name TEXT NOT NULL, qualifier TEXT NULL, payload BLOB NOT NULL,
                 client_context TEXT NULL, enqueued_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);
             """),
+        new("lambda", 2, """
+            CREATE TABLE lambda_event_invoke_configs (
+                account TEXT NOT NULL, region TEXT NOT NULL, function_name TEXT NOT NULL, qualifier TEXT NOT NULL,
+                config_json TEXT NOT NULL, PRIMARY KEY (account, region, function_name, qualifier));
+            ALTER TABLE lambda_async_invocations ADD COLUMN due_at INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE lambda_async_invocations ADD COLUMN retries INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 }
