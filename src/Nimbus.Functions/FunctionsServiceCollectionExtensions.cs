@@ -30,6 +30,9 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<FunctionInvoker>();
         services.AddSingleton<IFunctionInvoker>(sp => sp.GetRequiredService<FunctionInvoker>());
         services.AddSingleton<IArnTarget, LambdaArnTarget>();
+        services.AddSingleton<EventSources.EventSourceMappingStore>();
+        services.AddSingleton<EventSources.EventSourceMappingWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<EventSources.EventSourceMappingWorker>());
         services.TryAddSingleton<IArnTargets, ArnTargets>();
         services.AddHostedService<AsyncInvocationWorker>();
         return services;

@@ -40,6 +40,12 @@ internal static partial class LambdaApi
         app.MapDelete("/2017-10-31/functions/{name}/concurrency", Handle(DeleteFunctionConcurrency));
         app.MapGet("/2019-09-30/functions/{name}/concurrency", Handle(GetFunctionConcurrency));
         app.MapGet("/2016-08-19/account-settings", Handle(GetAccountSettings));
+        const string esm = "/2015-03-31/event-source-mappings";
+        app.MapPost(esm, Handle(CreateEventSourceMapping));
+        app.MapGet(esm, Handle(ListEventSourceMappings));
+        app.MapGet(esm + "/{uuid}", Handle(GetEventSourceMapping));
+        app.MapPut(esm + "/{uuid}", Handle(UpdateEventSourceMapping));
+        app.MapDelete(esm + "/{uuid}", Handle(DeleteEventSourceMapping));
         const string eic = "/2019-09-25/functions/{name}/event-invoke-config";
         app.MapPut(eic, Handle(PutFunctionEventInvokeConfig));
         app.MapPost(eic, Handle(UpdateFunctionEventInvokeConfig));
@@ -101,6 +107,8 @@ internal static partial class LambdaApi
         public FunctionInvoker Invoker => http.RequestServices.GetRequiredService<FunctionInvoker>();
 
         public ConcurrencyLimiter Limiter => http.RequestServices.GetRequiredService<ConcurrencyLimiter>();
+
+        public EventSources.EventSourceMappingStore EventSources => http.RequestServices.GetRequiredService<EventSources.EventSourceMappingStore>();
 
         public TimeProvider Time => http.RequestServices.GetRequiredService<TimeProvider>();
 

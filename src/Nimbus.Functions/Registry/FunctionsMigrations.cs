@@ -37,5 +37,9 @@ internal sealed class FunctionsMigrations : IMigrationSource
             ALTER TABLE lambda_async_invocations ADD COLUMN due_at INTEGER NOT NULL DEFAULT 0;
             ALTER TABLE lambda_async_invocations ADD COLUMN retries INTEGER NOT NULL DEFAULT 0;
             """),
+        new("lambda", 3, """
+            CREATE TABLE lambda_event_source_mappings (
+                uuid TEXT NOT NULL PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL, config_json TEXT NOT NULL);
+            """),
     ];
 }
