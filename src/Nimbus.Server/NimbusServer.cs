@@ -7,12 +7,14 @@ using Nimbus.Core.Errors;
 using Nimbus.Core.Identity;
 using Nimbus.Core.Protocols;
 using Nimbus.Core.Targets;
+using Nimbus.Data;
 using Nimbus.Functions;
 using Nimbus.Gateway;
 using Nimbus.Logs;
 using Nimbus.Messaging;
 using Nimbus.Server.Edge;
 using Nimbus.StepFunctions;
+using Nimbus.Templates;
 using Nimbus.Storage.Blobs;
 using Nimbus.Storage.Sqlite;
 
@@ -46,6 +48,8 @@ public static class NimbusServer
         builder.Services.AddNimbusLogs();
         builder.Services.AddNimbusMessaging();
         builder.Services.AddNimbusGateway();
+        builder.Services.AddNimbusData();
+        builder.Services.AddNimbusTemplates();
         builder.Services.AddNimbusStepFunctions();
         builder.Services.AddNimbusFunctions(new FunctionsOptions
         {
@@ -60,6 +64,7 @@ public static class NimbusServer
         var app = builder.Build();
         opening.GetAwaiter().GetResult().Migrate(app.Services.GetServices<IMigrationSource>());
         app.UseNimbusGateway();
+        app.UseNimbusData();
         app.UseMiddleware<EdgeMiddleware>();
         app.MapNimbusFunctions();
         app.MapNimbusGateway();
