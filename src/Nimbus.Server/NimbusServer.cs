@@ -45,6 +45,7 @@ public static class NimbusServer
         builder.Services.AddSingleton(_ => opening.GetAwaiter().GetResult());
         builder.Services.AddSingleton(new BlobStore(stateDirectory));
         builder.Services.AddSingleton<IArnTargets, ArnTargets>();
+        builder.Services.AddSingleton<Nimbus.Core.Services.IAwsServiceCaller, InProcessServiceCaller>();
         builder.Services.AddNimbusLogs();
         builder.Services.AddNimbusMessaging();
         builder.Services.AddNimbusGateway();

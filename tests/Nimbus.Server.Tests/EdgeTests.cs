@@ -24,7 +24,7 @@ public sealed class EdgeTests(NimbusServerFixture server) : IClassFixture<Nimbus
     {
         var request = NimbusServerFixture.WithTarget(
             NimbusServerFixture.Request(HttpMethod.Post, "/", content: NimbusServerFixture.Json("{}", "application/x-amz-json-1.1")),
-            "DynamoDB_20120810.ListTables");
+            "Nonexistent_20990101.ListTables");
 
         var (response, body) = await server.SendAsync(request);
 

@@ -23,6 +23,8 @@ public sealed class NimbusServerFixture : IAsyncLifetime
 
     public HttpClient Http { get; private set; } = null!;
 
+    public IServiceProvider Services => _app!.Services;
+
     public async Task InitializeAsync()
     {
         _app = NimbusServer.Build(new NimbusOptions { Port = 0, StateDirectory = StateDirectory, Sandbox = "process" });
