@@ -20,6 +20,9 @@ public sealed class LambdaClientTests(NimbusFixture fixture)
     public Task AsyncInvoke_RetriesAndDestinations_FollowEventInvokeConfig() => Run("lambda-async.test.mjs");
 
     [Fact]
+    public Task SqsEventSourceMappingsAndSqsDestinations_Work() => Run("lambda-sqs.test.mjs");
+
+    [Fact]
     public Task Layers_MergedAtOpt_InOrder() => Run("lambda-layers.test.mjs");
 
     [Fact]
