@@ -1,0 +1,185 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Nimbus.Core.Errors;
+using Nimbus.Core.Identity;
+using Nimbus.Core.Services;
+using Nimbus.Core.Targets;
+using Nimbus.StepFunctions.Execution;
+using Nimbus.StepFunctions.Json;
+
+namespace Nimbus.StepFunctions.Tasks;
+
+/// <summary>
+/// Task resources that call other AWS services: the optimized integrations (<c>arn:aws:states:::dynamodb:putItem</c>,
+/// <c>sqs:sendMessage</c>, <c>sns:publish</c>, <c>events:putEvents</c>) and the AWS SDK integrations
+/// (<c>arn:aws:states:::aws-sdk:{service}:{action}</c>) for every JSON-protocol service Nimbus runs.
+/// </summary>
+/// <remarks>
+/// Calls go through <see cref="IAwsServiceCaller"/> (in-process, as a client would make them) or, for SNS, <see cref="IArnTargets"/>.
+/// A service error becomes the task error <c>{Service}.{ErrorCode}</c> as AWS names it (<c>DynamoDB.ConditionalCheckFailedException</c>
+/// for optimized integrations, <c>DynamoDb.ConditionalCheckFailedException</c> for SDK ones) with AWS's cause format.
+/// A service Nimbus does not run fails with <c>States.Runtime</c> naming the resource, never silently.
+/// </remarks>
+public sealed class AwsServiceIntegrations(IAwsServiceCaller? caller, IArnTargets? targets)
+{
+    private const string Prefix = "arn:aws:states:::";
+    private const string SdkPrefix = "arn:aws:states:::aws-sdk:";
+
+    /// <summary>SDK service names (as in the resource) to the names AWS prefixes their errors with.</summary>
+    private static readonly Dictionary<string, string> SdkErrorPrefixes = new(StringComparer.Ordinal)
+    {
+        ["dynamodb"] = "DynamoDb",
+        ["dynamodbstreams"] = "DynamoDbStreams",
+        ["sqs"] = "Sqs",
+        ["eventbridge"] = "EventBridge",
+        ["sfn"] = "Sfn",
+        ["cloudwatchlogs"] = "CloudWatchLogs",
+    };
+
+    /// <summary>Whether <paramref name="resource"/> (without a <c>.waitForTaskToken</c>/<c>.sync</c> suffix) is a service integration handled here.</summary>
+    public static bool Handles(string resource) =>
+        resource.StartsWith(SdkPrefix, StringComparison.Ordinal)
+        || resource.StartsWith(Prefix + "dynamodb:", StringComparison.Ordinal)
+        || resource.StartsWith(Prefix + "sqs:", StringComparison.Ordinal)
+        || resource.StartsWith(Prefix + "sns:", StringComparison.Ordinal)
+        || resource.StartsWith(Prefix + "events:", StringComparison.Ordinal);
+
+    public async ValueTask<TaskInvocationResult> InvokeAsync(string resource, JsonNode? parameters, AwsRequestContext context, CancellationToken cancellationToken)
+    {
+        var input = parameters as JsonObject ?? [];
+        if (resource.StartsWith(SdkPrefix, StringComparison.Ordinal))
+        {
+            var parts = resource[SdkPrefix.Length..].Split(':');
+            if (parts.Length != 2 || parts[1].Length == 0)
+            {
+                return TaskInvocationResult.Failure(StatesErrors.Runtime, $"The resource '{resource}' is not a valid AWS SDK integration.");
+            }
+
+            var service = parts[0];
+            var errorPrefix = SdkErrorPrefixes.GetValueOrDefault(service) ?? Pascal(service);
+            return await CallAsync(service, Pascal(parts[1]), input, errorPrefix, sdkMetadata: false, resource, context, cancellationToken).ConfigureAwait(false);
+        }
+
+        var rest = resource[Prefix.Length..];
+        switch (rest)
+        {
+            case "dynamodb:getItem" or "dynamodb:putItem" or "dynamodb:updateItem" or "dynamodb:deleteItem":
+                return await CallAsync("dynamodb", Pascal(rest["dynamodb:".Length..]), input, "DynamoDB", sdkMetadata: true, resource, context, cancellationToken).ConfigureAwait(false);
+            case "sqs:sendMessage":
+                StringifyMember(input, "MessageBody");
+                return await CallAsync("sqs", "SendMessage", input, "SQS", sdkMetadata: true, resource, context, cancellationToken).ConfigureAwait(false);
+            case "events:putEvents":
+                if (input["Entries"] is JsonArray entries)
+                {
+                    foreach (var entry in entries.OfType<JsonObject>())
+                    {
+                        StringifyMember(entry, "Detail");
+                    }
+                }
+
+                return await CallAsync("events", "PutEvents", input, "EventBridge", sdkMetadata: true, resource, context, cancellationToken).ConfigureAwait(false);
+            case "sns:publish":
+                return await PublishAsync(input, context, cancellationToken).ConfigureAwait(false);
+            default:
+                return TaskInvocationResult.Failure(StatesErrors.Runtime, $"Nimbus does not support the task resource '{resource}' yet.");
+        }
+    }
+
+    private async ValueTask<TaskInvocationResult> CallAsync(
+        string service, string operation, JsonObject input, string errorPrefix, bool sdkMetadata, string resource, AwsRequestContext context,
+        CancellationToken cancellationToken)
+    {
+        if (caller is null || !caller.Has(service))
+        {
+            return TaskInvocationResult.Failure(StatesErrors.Runtime, $"Nimbus does not run the service behind '{resource}'.");
+        }
+
+        try
+        {
+            var output = await caller.CallAsync(service, operation, (JsonObject)input.DeepClone(), context, cancellationToken).ConfigureAwait(false);
+            var result = output as JsonObject ?? [];
+            if (sdkMetadata)
+            {
+                AddSdkMetadata(result, context.RequestId);
+            }
+
+            return TaskInvocationResult.Success(result);
+        }
+        catch (AwsServiceException e)
+        {
+            return Failure(errorPrefix, e.Error.Code, e.Error.Message, e.Error.StatusCode, context.RequestId);
+        }
+    }
+
+    private async ValueTask<TaskInvocationResult> PublishAsync(JsonObject input, AwsRequestContext context, CancellationToken cancellationToken)
+    {
+        var topic = JsonText.AsString(input["TopicArn"]) ?? JsonText.AsString(input["TargetArn"]);
+        if (targets is null || topic is null || !targets.Supports(topic))
+        {
+            return TaskInvocationResult.Failure(StatesErrors.Runtime,
+                topic is null ? "The field 'TopicArn' is required for resource arn:aws:states:::sns:publish." : "Nimbus does not run SNS.");
+        }
+
+        StringifyMember(input, "Message");
+        Dictionary<string, string>? attributes = null;
+        if (input["MessageAttributes"] is JsonObject attrs)
+        {
+            attributes = attrs.Where(a => a.Value is JsonObject).ToDictionary(
+                a => a.Key, a => JsonText.AsString(a.Value!["StringValue"]) ?? "", StringComparer.Ordinal);
+        }
+
+        try
+        {
+            var delivered = await targets.DeliverAsync(topic, new ArnMessage(JsonText.AsString(input["Message"]) ?? "", context)
+            {
+                Subject = JsonText.AsString(input["Subject"]),
+                Attributes = attributes,
+                MessageGroupId = JsonText.AsString(input["MessageGroupId"]),
+                DeduplicationId = JsonText.AsString(input["MessageDeduplicationId"]),
+            }, cancellationToken).ConfigureAwait(false);
+            var result = new JsonObject { ["MessageId"] = delivered.Id };
+            AddSdkMetadata(result, context.RequestId);
+            return TaskInvocationResult.Success(result);
+        }
+        catch (ArnDeliveryException e)
+        {
+            return Failure("SNS", e.ErrorCode, e.Message, 400, context.RequestId);
+        }
+    }
+
+    private static TaskInvocationResult Failure(string prefix, string code, string message, int status, string requestId)
+    {
+        return TaskInvocationResult.Failure(
+            $"{prefix}.{code}",
+            $"{message} (Service: {prefix}, Status Code: {status.ToString(CultureInfo.InvariantCulture)}, Error Code: {code}, Request ID: {requestId})");
+    }
+
+    /// <summary>Optimized integrations take JSON for string members (MessageBody, Message, Detail) and send it serialized.</summary>
+    private static void StringifyMember(JsonObject o, string member)
+    {
+        var node = o[member];
+        var isString = node is JsonValue v && v.TryGetValue<string>(out _);
+        if (node is not null && !isString)
+        {
+            o[member] = JsonText.Serialize(node);
+        }
+    }
+
+    private static void AddSdkMetadata(JsonObject result, string requestId)
+    {
+        result["SdkHttpMetadata"] = new JsonObject
+        {
+            ["AllHttpHeaders"] = new JsonObject
+            {
+                ["Content-Type"] = new JsonArray("application/x-amz-json-1.0"),
+                ["x-amzn-RequestId"] = new JsonArray(requestId),
+            },
+            ["HttpHeaders"] = new JsonObject { ["Content-Type"] = "application/x-amz-json-1.0", ["x-amzn-RequestId"] = requestId },
+            ["HttpStatusCode"] = 200,
+        };
+        result["SdkResponseMetadata"] = new JsonObject { ["RequestId"] = requestId };
+    }
+
+    /// <summary><c>getItem</c> → <c>GetItem</c>.</summary>
+    private static string Pascal(string name) => name.Length == 0 ? name : char.ToUpperInvariant(name[0]) + name[1..];
+}
