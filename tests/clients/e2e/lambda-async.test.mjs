@@ -143,3 +143,24 @@ test("a successful event's record goes to the OnSuccess destination; MaximumRetr
   assert.equal(failure.requestContext.condition, "RetriesExhausted");
   assert.equal(failure.requestContext.approximateInvokeCount, 1);
 });
+
+test("an event that fails twice and then succeeds goes to OnSuccess after its third attempt", async () => {
+  const marker = unique("twice");
+  // A warm sandbox serves the retries, so a module-level counter sees every attempt.
+  const fn = await createFunction("twice", `const seen = new Map();
+  export const handler = async (event) => {
+    const n = (seen.get(event.marker) ?? 0) + 1;
+    seen.set(event.marker, n);
+    if (n < 3) throw new Error("attempt " + n + " failed");
+    return { succeededOnAttempt: n, marker: event.marker };
+  };`);
+  await lambda.send(new PutFunctionEventInvokeConfigCommand({
+    FunctionName: fn.name, DestinationConfig: { OnSuccess: { Destination: recorder.arn }, OnFailure: { Destination: recorder.arn } },
+  }));
+  await lambda.send(new InvokeCommand({ FunctionName: fn.name, InvocationType: "Event", Payload: payload({ marker }) }));
+
+  const [record] = await recordsWith(marker, 1, 30000);
+  assert.equal(record.requestContext.condition, "Success");
+  assert.equal(record.requestContext.approximateInvokeCount, 3);
+  assert.deepEqual(record.responsePayload, { succeededOnAttempt: 3, marker });
+});
