@@ -306,4 +306,32 @@ public sealed class ServiceApiTests
         Assert.Equal("FAILED", f["status"]!.GetValue<string>());
         Assert.Equal("E", f["error"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task ExpressMachines_HaveNoHistoryQuota_ButStandardOnesDo()
+    {
+        using var dir = new TempDir();
+        await using var host = await ServiceHost.StartAsync(dir.Path);
+        const string map = """
+            {"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","End":true,
+             "ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}}}}
+            """;
+        var input = new JsonObject { ["items"] = new JsonArray([.. Enumerable.Range(0, 7000).Select(i => (JsonNode)JsonValue.Create(i))]) }.ToJsonString();
+
+        var express = await host.CreateMachineAsync("bigmap", map, "EXPRESS");
+        var r = await host.OkAsync("StartSyncExecution", new JsonObject { ["stateMachineArn"] = express, ["input"] = input });
+        Assert.Equal("SUCCEEDED", r["status"]!.GetValue<string>());
+        Assert.Equal(7000, JsonNode.Parse(r["output"]!.GetValue<string>())!.AsArray().Count);
+
+        // 7,000 iterations make 28,000+ events: over the 25,000-event quota of a Standard execution.
+        var standard = await host.CreateMachineAsync("bigmap-s", map);
+        var started = await host.OkAsync("StartExecution", new JsonObject { ["stateMachineArn"] = standard, ["input"] = input });
+        var done = await ServiceHost.PollAsync(
+            () => host.OkAsync("DescribeExecution", new JsonObject { ["executionArn"] = started["executionArn"]!.GetValue<string>() }),
+            d => d["status"]!.GetValue<string>() != "RUNNING",
+            "the standard execution to end");
+        Assert.Equal("FAILED", done["status"]!.GetValue<string>());
+        Assert.Equal("States.Runtime", done["error"]!.GetValue<string>());
+        Assert.Contains("25000 events", done["cause"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
 }

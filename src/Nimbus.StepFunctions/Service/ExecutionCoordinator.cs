@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Nimbus.StepFunctions.Asl.Model;
 using Nimbus.StepFunctions.Asl.Parsing;
 using Nimbus.StepFunctions.Execution;
+using Nimbus.StepFunctions.History;
 
 namespace Nimbus.StepFunctions.Service;
 
@@ -119,6 +120,9 @@ internal sealed partial class ExecutionCoordinator
                 Jsonata = _jsonata,
                 Region = parts.Length > 3 ? parts[3] : "us-east-1",
                 AccountId = parts.Length > 4 ? parts[4] : "000000000000",
+
+                // Express executions have no execution history, hence no 25,000-event quota (AWS runs a 10k-item Map in one).
+                MaxHistoryEvents = record.IsExpress ? int.MaxValue : ExecutionHistory.DefaultMaxEvents,
             });
             var request = new ExecutionRequest(record.Arn, record.Name, record.StateMachineArn, record.StateMachineName, record.Input)
             {
