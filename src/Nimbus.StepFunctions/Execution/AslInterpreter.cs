@@ -119,7 +119,8 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
         else
         {
             frame.EnterState(state.Name);
-            var inputText = JsonText.Serialize(input);
+            var inputText = input is not null && ReferenceEquals(input, frame.LastExit.Node) ? frame.LastExit.Text! : JsonText.Serialize(input);
+            frame.LastExit = default;
             frame.EnteredPreviousEventId = frame.Events.SourceEventId;
             frame.EnteredEventId = frame.Append(EnteredType(state), new StateEnteredEventDetails(state.Name, inputText));
             if (checkpoints is not null)
@@ -216,6 +217,7 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
         }
 
         frame.Append(ExitedType(state), new StateExitedEventDetails(state.Name, text, vars));
+        frame.LastExit = (output, text);
         return (output, state.IsTerminal && !forceNext ? null : next);
     }
 

@@ -103,6 +103,9 @@ internal sealed class Frame(ExecutionRun run, EventScope events, VariableScope v
 
     public int RetryCount { get; private set; }
 
+    /// <summary>The last state's output and its JSON text: the next state's input, so it is not serialized twice.</summary>
+    public (JsonNode? Node, string? Text) LastExit { get; set; }
+
     public string? TaskToken { get; private set; }
 
     /// <summary>Map item (only while evaluating ItemSelector).</summary>
