@@ -38,7 +38,7 @@ internal sealed class EventScheduler(EventsStore store, EventRouter router, Time
         lock (_gate)
         {
             var rules = store.AllRules().Where(r => r.Schedule is not null && r.Enabled).ToList();
-            foreach (var stale in _next.Keys.Except(rules.Select(r => r.Arn)).ToList())
+            foreach (var stale in _next.Keys.Except(rules.Select(Key)).ToList())
             {
                 _next.Remove(stale);
             }
@@ -46,7 +46,7 @@ internal sealed class EventScheduler(EventsStore store, EventRouter router, Time
             foreach (var rule in rules)
             {
                 var created = DateTimeOffset.FromUnixTimeMilliseconds(rule.Doc["Created"]?.GetValue<long>() ?? now.ToUnixTimeMilliseconds());
-                var key = rule.Arn + "|" + rule.Doc["ScheduleExpression"]!.GetValue<string>();
+                var key = Key(rule);
                 if (!_next.TryGetValue(key, out var due))
                 {
                     due = rule.Schedule!.Next(now > created ? now : created, created);
@@ -65,4 +65,7 @@ internal sealed class EventScheduler(EventsStore store, EventRouter router, Time
 
         return fired;
     }
+
+    /// <summary>A rule's schedule identity: changing its expression restarts its firings.</summary>
+    private static string Key(EventRule rule) => rule.Arn + "|" + rule.Doc["ScheduleExpression"]!.GetValue<string>();
 }

@@ -152,7 +152,7 @@ internal static class PatternParser
             }
             else if (text[i] == '*' && text[i + 1] == '*')
             {
-                throw new PatternException($"Consecutive wildcard characters at pos {i + 2}");
+                throw new PatternException($"Consecutive wildcard characters at pos {i + 1}");
             }
         }
 
