@@ -49,7 +49,7 @@ internal sealed class Harness : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "nimbus-msg-" + Guid.NewGuid().ToString("N"));
 
-    public Harness(string? dir = null, ManualClock? clock = null)
+    public Harness(string? dir = null, ManualClock? clock = null, HttpMessageHandler? http = null)
     {
         _dir = dir ?? _dir;
         Clock = clock ?? new ManualClock();
@@ -62,7 +62,7 @@ internal sealed class Harness : IDisposable
         Router = new EventRouter(EventsStore, new EventsDeliverySignal(), Clock);
         Targets = new ArnTargets([Sqs, Lambda, new SnsArnTarget(SnsStore, Publisher), new EventsArnTarget(EventsStore, Router)]);
         Sns = new SnsApi(SnsStore, Publisher, Clock);
-        SnsWorker = new SnsDeliveryWorker(SnsStore, signal, Targets, new SnsHttp(new HttpClient()), Clock, NullLogger<SnsDeliveryWorker>.Instance);
+        SnsWorker = new SnsDeliveryWorker(SnsStore, signal, Targets, new SnsHttp(new HttpClient(http ?? new HttpClientHandler())), Clock, NullLogger<SnsDeliveryWorker>.Instance);
         Events = new EventsApi(EventsStore, Router, Clock);
         EventsWorker = new EventsDeliveryWorker(EventsStore, new EventsDeliverySignal(), Targets, Clock, NullLogger<EventsDeliveryWorker>.Instance);
         Scheduler = new EventScheduler(EventsStore, Router, Clock);

@@ -13,9 +13,6 @@ internal sealed class EventsStore(StateStore store, TimeProvider time)
     private ImmutableDictionary<string, EventBus>? _buses;
     private ImmutableDictionary<string, EventRule> _rules = ImmutableDictionary<string, EventRule>.Empty;
 
-    /// <summary>Raised after any rule change (the scheduler recomputes its firings).</summary>
-    public event Action? RulesChanged;
-
     private ImmutableDictionary<string, EventBus> Buses
     {
         get
@@ -90,8 +87,6 @@ internal sealed class EventsStore(StateStore store, TimeProvider time)
             _buses = Buses.Remove(bus.Arn);
             _rules = _rules.RemoveRange(_rules.Values.Where(r => r.Account == bus.Account && r.Region == bus.Region && r.Bus == bus.Name).Select(r => r.Arn));
         }
-
-        RulesChanged?.Invoke();
     }
 
     public EventRule? Rule(string account, string region, string bus, string name)
@@ -127,7 +122,6 @@ internal sealed class EventsStore(StateStore store, TimeProvider time)
                 ("$a", rule.Arn), ("$ac", rule.Account), ("$r", rule.Region), ("$b", rule.Bus), ("$n", rule.Name), ("$d", rule.Doc.ToJsonString())));
             var compiled = rule.Compiled();
             _rules = _rules.SetItem(rule.Arn, compiled);
-            RulesChanged?.Invoke();
             return compiled;
         }
     }
@@ -139,8 +133,6 @@ internal sealed class EventsStore(StateStore store, TimeProvider time)
             store.Write((c, tx) => c.Execute("DELETE FROM events_rules WHERE arn = $a", tx, ("$a", rule.Arn)));
             _rules = _rules.Remove(rule.Arn);
         }
-
-        RulesChanged?.Invoke();
     }
 
     public void Enqueue(IReadOnlyList<EventDelivery> deliveries)
