@@ -261,4 +261,14 @@ internal sealed partial class EventsApi
         var (page, next) = Page(rule.Targets.OfType<JsonObject>().ToList(), body);
         return WithToken(new JsonObject { ["Targets"] = new JsonArray(page.Select(t => t.DeepClone()).ToArray()) }, next);
     }
+
+    private JsonObject ListRuleNamesByTarget(JsonObject body, AwsRequestContext caller)
+    {
+        var target = Required(body, "TargetArn");
+        var bus = Bus(caller, Str(body, "EventBusName") ?? "default");
+        var names = store.Rules(caller.AccountId, caller.Region, bus.Name)
+            .Where(r => r.Targets.OfType<JsonObject>().Any(t => Str(t, "Arn") == target)).Select(r => r.Name).ToList();
+        var (page, next) = Page(names, body);
+        return WithToken(new JsonObject { ["RuleNames"] = new JsonArray(page.Select(n => (JsonNode)n).ToArray()) }, next);
+    }
 }

@@ -44,6 +44,7 @@ internal sealed partial class EventsApi(EventsStore store, EventRouter router, T
             "PutTargets" => PutTargets(body, caller),
             "RemoveTargets" => RemoveTargets(body, caller),
             "ListTargetsByRule" => ListTargets(body, caller),
+            "ListRuleNamesByTarget" => ListRuleNamesByTarget(body, caller),
             "TestEventPattern" => TestEventPattern(body),
             "TagResource" => Tag(body),
             "UntagResource" => Untag(body),

@@ -53,13 +53,13 @@ internal sealed partial class SnsApi
             attributes.ToImmutableSortedDictionary(StringComparer.Ordinal), pending,
             pending ? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(64)) : null,
             $"{http.Request.Scheme}://{http.Request.Host}");
-        store.PutSubscription(sub, time.GetUtcNow().ToUnixTimeMilliseconds());
         if (pending)
         {
-            publisher.RequestConfirmation(topic, sub);
+            publisher.SubscribePending(topic, sub);
             return p.Get("ReturnSubscriptionArn") == "true" ? sub.Arn : "pending confirmation";
         }
 
+        store.PutSubscription(sub, time.GetUtcNow().ToUnixTimeMilliseconds());
         return sub.Arn;
     }
 

@@ -52,14 +52,15 @@ internal sealed class SnsPublisher(SnsStore store, SnsDeliverySignal signal, Tim
         return accepted;
     }
 
-    /// <summary>Queues the SubscriptionConfirmation request of a pending http(s) subscription.</summary>
-    public void RequestConfirmation(Topic topic, Subscription sub)
+    /// <summary>Stores a pending http(s) subscription together with its SubscriptionConfirmation request.</summary>
+    public void SubscribePending(Topic topic, Subscription sub)
     {
         var now = time.GetUtcNow();
         var messageId = Guid.NewGuid().ToString();
         var subscribeUrl = $"{sub.BaseUrl}/?Action=ConfirmSubscription&TopicArn={Uri.EscapeDataString(topic.Arn)}&Token={sub.Token}";
         var body = SnsEnvelope.Confirmation(messageId, sub.Token!, topic.Arn, subscribeUrl, now, topic.Region);
-        store.Enqueue(new OutboxEntry(0, "SubscriptionConfirmation", sub.Arn, sub.Protocol, sub.Endpoint, messageId, body, null, null, null, null,
+        store.PutSubscription(sub, now.ToUnixTimeMilliseconds(), new OutboxEntry(
+            0, "SubscriptionConfirmation", sub.Arn, sub.Protocol, sub.Endpoint, messageId, body, null, null, null, null,
             topic.Account, topic.Region, 0, now.ToUnixTimeMilliseconds()));
         signal.Notify();
     }

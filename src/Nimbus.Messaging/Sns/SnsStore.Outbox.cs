@@ -47,12 +47,6 @@ internal sealed partial class SnsStore
         });
     }
 
-    public void Enqueue(OutboxEntry entry) => store.Write((c, tx) =>
-    {
-        Insert(c, tx, entry);
-        return 0;
-    });
-
     public IReadOnlyList<OutboxEntry> Due(long now, int limit)
     {
         using var c = store.Open();

@@ -112,18 +112,27 @@ internal sealed partial class SnsStore(StateStore store)
         }
     }
 
-    public void PutSubscription(Subscription sub, long now)
+    /// <summary>Inserts or updates a subscription, committing its confirmation request (if any) in the same transaction.</summary>
+    public void PutSubscription(Subscription sub, long now, OutboxEntry? confirmation = null)
     {
         lock (_gate)
         {
-            store.Write((c, tx) => c.Execute(
+            store.Write((c, tx) =>
+            {
+                if (confirmation is not null)
+                {
+                    Insert(c, tx, confirmation);
+                }
+
+                return c.Execute(
                 """
                 INSERT INTO sns_subscriptions (arn, topic_arn, owner, protocol, endpoint, attributes, pending, token, base_url, created)
                 VALUES ($a, $t, $o, $p, $e, $at, $pe, $tk, $b, $c)
                 ON CONFLICT (arn) DO UPDATE SET attributes = excluded.attributes, pending = excluded.pending, token = excluded.token
                 """, tx,
                 ("$a", sub.Arn), ("$t", sub.TopicArn), ("$o", sub.Owner), ("$p", sub.Protocol), ("$e", sub.Endpoint),
-                ("$at", ToJson(sub.Attributes)), ("$pe", sub.Pending ? 1 : 0), ("$tk", sub.Token), ("$b", sub.BaseUrl), ("$c", now)));
+                ("$at", ToJson(sub.Attributes)), ("$pe", sub.Pending ? 1 : 0), ("$tk", sub.Token), ("$b", sub.BaseUrl), ("$c", now));
+            });
             _ = Topics;
             _subscriptions = _subscriptions.SetItem(sub.Arn, sub.WithCompiledFilter());
         }

@@ -135,4 +135,49 @@ public sealed class EventsServiceTests : IDisposable
         Assert.Equal((400, "ValidationException: Parameter(s) EventPattern or ScheduleExpression must be specified."),
             await _h.EventsAsync("PutRule", """{"Name": "r"}"""));
     }
+
+    [Fact]
+    public async Task RulesTargetsAndPendingDeliveries_SurviveARestart()
+    {
+        await RuleAsync("r", """ "EventPattern": "{\"source\": [\"shop\"]}" """, $$"""[{"Id": "f", "Arn": "{{Function}}"}]""");
+        await _h.EventsAsync("PutEvents", """{"Entries": [{"Source": "shop", "DetailType": "Order", "Detail": "{}"}]}""");
+
+        using var restarted = new Harness(_h.Directory, _h.Clock);
+        Assert.Equal(1, await restarted.EventsWorker.DrainAsync());
+        Assert.Single(restarted.Lambda.Deliveries);
+        await restarted.EventsAsync("PutEvents", """{"Entries": [{"Source": "shop", "DetailType": "Order", "Detail": "{}"}]}""");
+        await restarted.EventsWorker.DrainAsync();
+        Assert.Equal(2, restarted.Lambda.Deliveries.Count);
+        var (_, names) = await restarted.EventsAsync("ListRuleNamesByTarget", $$"""{"TargetArn": "{{Function}}"}""");
+        Assert.Equal("""{"RuleNames":["r"]}""", names);
+    }
+
+    [Fact]
+    public async Task ListRules_PagesWithLimitAndNamePrefix()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await _h.EventsAsync("PutRule", $$"""{"Name": "app-{{i}}", "EventPattern": "{\"source\": [\"a\"]}"}""");
+        }
+
+        await _h.EventsAsync("PutRule", """{"Name": "other", "EventPattern": "{\"source\": [\"a\"]}"}""");
+        var first = JsonNode.Parse((await _h.EventsAsync("ListRules", """{"NamePrefix": "app-", "Limit": 3}""")).Body)!;
+        Assert.Equal(3, first["Rules"]!.AsArray().Count);
+        var token = first["NextToken"]!.GetValue<string>();
+        var second = JsonNode.Parse((await _h.EventsAsync("ListRules", $$"""{"NamePrefix": "app-", "Limit": 3, "NextToken": "{{token}}"}""")).Body)!;
+        Assert.Equal(["app-3", "app-4"], second["Rules"]!.AsArray().Select(r => r!["Name"]!.GetValue<string>()));
+        Assert.Null(second["NextToken"]);
+    }
+
+    [Fact]
+    public async Task EventsArnTarget_PutsEventOnBusWithSourceAndDetailType()
+    {
+        await RuleAsync("r", """ "EventPattern": "{\"detail-type\": [\"Relayed\"]}" """, $$"""[{"Id": "f", "Arn": "{{Function}}"}]""");
+        await _h.Targets.DeliverAsync("arn:aws:events:us-east-1:000000000000:event-bus/default",
+            new Core.Targets.ArnMessage("""{"k": 1}""", Harness.Caller) { EventSource = "my.app", DetailType = "Relayed" });
+        await _h.EventsWorker.DrainAsync();
+        var e = JsonNode.Parse(Assert.Single(_h.Lambda.Deliveries).Message.Body)!;
+        Assert.Equal("my.app", e["source"]!.GetValue<string>());
+        Assert.Equal(1, e["detail"]!["k"]!.GetValue<int>());
+    }
 }
