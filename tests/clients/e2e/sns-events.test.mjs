@@ -41,6 +41,18 @@ before(async () => {
 });
 after(() => server.close());
 
+// Started before the other tests so the every-minute schedule has fired by the time the last test looks.
+let scheduled;
+before(() => {
+  scheduled = (async () => {
+    const { TopicArn } = await confirmedHttpTopic("/scheduled");
+    const rule = unique("every-minute");
+    const { RuleArn } = await events.send(new PutRuleCommand({ Name: rule, ScheduleExpression: "cron(* * * * ? *)" }));
+    await events.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: "t", Arn: TopicArn }] }));
+    return { TopicArn, RuleArn };
+  })();
+});
+
 const notifications = (path) => received.filter((r) => r.path === path && r.type === "Notification");
 
 async function confirmedHttpTopic(path, attributes) {
@@ -235,13 +247,18 @@ test("PutEvents → rule → SNS topic target → http subscriber, with InputTra
   assert.equal(notifications("/events").length, 1);
 });
 
-test("scheduled rule fires a Scheduled Event", async () => {
-  const { TopicArn } = await confirmedHttpTopic("/scheduled");
-  const rule = unique("every");
-  const { RuleArn } = await events.send(new PutRuleCommand({ Name: rule, ScheduleExpression: "rate(1 minute)" }));
-  await events.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: "t", Arn: TopicArn }] }));
-  // A rate schedule first fires one interval after creation; this test only checks the rule is stored and described.
-  const d = await events.send(new DescribeRuleCommand({ Name: rule }));
-  assert.equal(d.ScheduleExpression, "rate(1 minute)");
-  assert.equal(d.Arn, RuleArn);
+test("scheduled rule fires a Scheduled Event from the background scheduler", async () => {
+  const { TopicArn, RuleArn } = await scheduled;
+  const d = await events.send(new DescribeRuleCommand({ Name: RuleArn.split("/").pop() }));
+  assert.equal(d.ScheduleExpression, "cron(* * * * ? *)");
+  // The rule was created when the suite started; an every-minute cron fires at the next minute boundary.
+  const [n] = await waitFor(() => notifications("/scheduled").length ? notifications("/scheduled") : null, 75000, "scheduled event");
+  const e = JSON.parse(JSON.parse(n.body).Message);
+  assert.equal(JSON.parse(n.body).TopicArn, TopicArn);
+  assert.equal(e.source, "aws.events");
+  assert.equal(e["detail-type"], "Scheduled Event");
+  assert.deepEqual(e.resources, [RuleArn]);
+  assert.deepEqual(e.detail, {});
+  assert.match(e.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:00Z$/);
+  await events.send(new DisableRuleCommand({ Name: d.Name }));
 });
