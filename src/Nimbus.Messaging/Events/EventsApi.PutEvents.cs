@@ -81,14 +81,15 @@ internal sealed partial class EventsApi
         }
 
         var busName = Str(entry, "EventBusName") ?? "default";
-        EventBus bus;
+        EventBus? bus;
         try
         {
             bus = Bus(caller, busName);
         }
-        catch (Core.Errors.AwsServiceException e)
+        catch (Core.Errors.AwsServiceException)
         {
-            return (null, "NotFound", e.Error.Message);
+            // AWS quirk (aws-sdk issue 186): an event for a bus that does not exist is accepted with an id and dropped.
+            bus = null;
         }
 
         DateTimeOffset? at = entry["Time"] switch
@@ -98,7 +99,11 @@ internal sealed partial class EventsApi
         };
         var resources = (entry["Resources"] as JsonArray ?? []).Select(r => r?.GetValue<string>() ?? "");
         var @event = router.NewEvent(caller.AccountId, caller.Region, source, detailType, detail, resources, at);
-        router.Route(bus, @event);
+        if (bus is not null)
+        {
+            router.Route(bus, @event);
+        }
+
         return (@event["id"]!.GetValue<string>(), null, null);
     }
 

@@ -180,4 +180,14 @@ public sealed class EventsServiceTests : IDisposable
         Assert.Equal("my.app", e["source"]!.GetValue<string>());
         Assert.Equal(1, e["detail"]!["k"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task PutEvents_UnknownBus_IsAcceptedAndDroppedAsAws()
+    {
+        var (_, body) = await _h.EventsAsync("PutEvents", """{"Entries": [{"Source": "a", "DetailType": "b", "Detail": "{}", "EventBusName": "ghost"}]}""");
+        var result = JsonNode.Parse(body)!;
+        Assert.Equal(0, result["FailedEntryCount"]!.GetValue<int>());
+        Assert.NotNull(result["Entries"]![0]!["EventId"]);
+        Assert.Null(_h.EventsStore.NextDue());
+    }
 }
