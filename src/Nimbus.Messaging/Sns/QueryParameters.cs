@@ -8,6 +8,14 @@ internal static class QueryParameters
     public static string Required(this IReadOnlyDictionary<string, string> p, string name) =>
         p.TryGetValue(name, out var v) && v.Length > 0 ? v : throw SnsErrors.InvalidParameter(name);
 
+    /// <summary>A required ARN parameter, rejected as SNS does when it has fewer than six elements.</summary>
+    public static string RequiredArn(this IReadOnlyDictionary<string, string> p, string name)
+    {
+        var value = p.Required(name);
+        var elements = value.Split(':').Length;
+        return elements >= 6 ? value : throw SnsErrors.InvalidParameter($"{name} Reason: An ARN must have at least 6 elements, not {elements}");
+    }
+
     /// <summary>A map: <c>{prefix}.entry.N.{keyName}</c> / <c>{prefix}.entry.N.{valueName}</c>, N from 1.</summary>
     public static Dictionary<string, string> Map(this IReadOnlyDictionary<string, string> p, string prefix, string keyName = "key", string valueName = "value")
     {

@@ -26,6 +26,11 @@ internal sealed partial class SnsApi
                 : SnsErrors.InvalidParameter("TopicArn or TargetArn Reason: no value for required parameter");
         }
 
+        if (topicArn.Split(':').Length < 6)
+        {
+            throw SnsErrors.InvalidParameter($"{(p.Get("TopicArn") is null ? "TargetArn" : "TopicArn")} Reason: An ARN must have at least 6 elements, not {topicArn.Split(':').Length}");
+        }
+
         var topic = RequireTopic(topicArn);
         var accepted = publisher.Publish(topic, ReadRequest(p, topic));
         return WriteAsync(http, action, RequestId(http), E("MessageId", accepted.MessageId),
@@ -34,7 +39,7 @@ internal sealed partial class SnsApi
 
     private Task PublishBatch(HttpContext http, string action, IReadOnlyDictionary<string, string> p)
     {
-        var topic = RequireTopic(p.Required("TopicArn"));
+        var topic = RequireTopic(p.RequiredArn("TopicArn"));
         var entries = p.Members("PublishBatchRequestEntries");
         if (entries.Count == 0)
         {

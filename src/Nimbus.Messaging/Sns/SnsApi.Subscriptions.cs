@@ -15,7 +15,7 @@ internal sealed partial class SnsApi
 
     private string Subscribe(HttpContext http, IReadOnlyDictionary<string, string> p, AwsRequestContext caller)
     {
-        var topicArn = p.Required("TopicArn");
+        var topicArn = p.RequiredArn("TopicArn");
         var protocol = p.Required("Protocol").ToLowerInvariant();
         var endpoint = p.Get("Endpoint") ?? "";
         if (!KnownProtocols.Contains(protocol))
@@ -84,7 +84,7 @@ internal sealed partial class SnsApi
 
     private string Confirm(IReadOnlyDictionary<string, string> p)
     {
-        var topic = RequireTopic(p.Required("TopicArn"));
+        var topic = RequireTopic(p.RequiredArn("TopicArn"));
         var token = p.Required("Token");
         var sub = store.SubscriptionsOf(topic.Arn).FirstOrDefault(s => s.Token == token)
             ?? throw SnsErrors.InvalidParameter("Token");
@@ -98,11 +98,8 @@ internal sealed partial class SnsApi
 
     private void Unsubscribe(IReadOnlyDictionary<string, string> p)
     {
-        var arn = p.Required("SubscriptionArn");
-        if (!store.DeleteSubscription(arn))
-        {
-            throw SnsErrors.SubscriptionNotFound();
-        }
+        // Unsubscribing a subscription that does not exist succeeds in AWS (the API reference's NotFound is not raised).
+        store.DeleteSubscription(p.RequiredArn("SubscriptionArn"));
     }
 
     private Task ListSubscriptions(HttpContext http, string action, IReadOnlyDictionary<string, string> p, IReadOnlyList<Subscription> subs)
@@ -151,7 +148,7 @@ internal sealed partial class SnsApi
 
     private void SetSubscriptionAttribute(IReadOnlyDictionary<string, string> p)
     {
-        var sub = RequireSubscription(p.Required("SubscriptionArn"));
+        var sub = RequireSubscription(p.RequiredArn("SubscriptionArn"));
         var name = p.Required("AttributeName");
         var value = SnsAttributes.ValidateSubscription(name, p.Get("AttributeValue") ?? "", sub.Protocol, sub.Attributes);
         var attributes = value.Length == 0 && name is "FilterPolicy" or "RedrivePolicy" ? sub.Attributes.Remove(name) : sub.Attributes.SetItem(name, value);

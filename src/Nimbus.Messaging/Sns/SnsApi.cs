@@ -32,22 +32,22 @@ internal sealed partial class SnsApi(SnsStore store, SnsPublisher publisher, Tim
         return action switch
         {
             "CreateTopic" => WriteAsync(http, action, id, E("TopicArn", CreateTopic(p, caller).Arn)),
-            "DeleteTopic" => Run(http, action, id, () => store.DeleteTopic(p.Required("TopicArn"))),
+            "DeleteTopic" => Run(http, action, id, () => store.DeleteTopic(p.RequiredArn("TopicArn"))),
             "ListTopics" => ListTopics(http, action, p, caller),
-            "GetTopicAttributes" => WriteAsync(http, action, id, Entries("Attributes", TopicAttributes(RequireTopic(p.Required("TopicArn"))))),
+            "GetTopicAttributes" => WriteAsync(http, action, id, Entries("Attributes", TopicAttributes(RequireTopic(p.RequiredArn("TopicArn"))))),
             "SetTopicAttributes" => Run(http, action, id, () => SetTopicAttribute(p)),
             "Subscribe" => WriteAsync(http, action, id, E("SubscriptionArn", Subscribe(http, p, caller))),
             "ConfirmSubscription" => WriteAsync(http, action, id, E("SubscriptionArn", Confirm(p))),
             "Unsubscribe" => Run(http, action, id, () => Unsubscribe(p)),
             "ListSubscriptions" => ListSubscriptions(http, action, p, store.ListSubscriptions(caller.AccountId, caller.Region)),
-            "ListSubscriptionsByTopic" => ListSubscriptions(http, action, p, store.SubscriptionsOf(RequireTopic(p.Required("TopicArn")).Arn)),
-            "GetSubscriptionAttributes" => WriteAsync(http, action, id, Entries("Attributes", SubscriptionAttributes(RequireSubscription(p.Required("SubscriptionArn"))))),
+            "ListSubscriptionsByTopic" => ListSubscriptions(http, action, p, store.SubscriptionsOf(RequireTopic(p.RequiredArn("TopicArn")).Arn)),
+            "GetSubscriptionAttributes" => WriteAsync(http, action, id, Entries("Attributes", SubscriptionAttributes(RequireSubscription(p.RequiredArn("SubscriptionArn"))))),
             "SetSubscriptionAttributes" => Run(http, action, id, () => SetSubscriptionAttribute(p)),
             "Publish" => Publish(http, action, p),
             "PublishBatch" => PublishBatch(http, action, p),
             "TagResource" => Run(http, action, id, () => Tag(p)),
             "UntagResource" => Run(http, action, id, () => Untag(p)),
-            "ListTagsForResource" => WriteAsync(http, action, id, E("Tags", TagsOf(p.Required("ResourceArn")).Select(t => E("member", E("Key", t.Key), E("Value", t.Value))))),
+            "ListTagsForResource" => WriteAsync(http, action, id, E("Tags", TagsOf(p.RequiredArn("ResourceArn")).Select(t => E("member", E("Key", t.Key), E("Value", t.Value))))),
             _ => throw Core.Errors.CommonErrors.InvalidAction(action).ToException(),
         };
     }
@@ -181,7 +181,7 @@ internal sealed partial class SnsApi(SnsStore store, SnsPublisher publisher, Tim
 
     private void SetTopicAttribute(IReadOnlyDictionary<string, string> p)
     {
-        var topic = RequireTopic(p.Required("TopicArn"));
+        var topic = RequireTopic(p.RequiredArn("TopicArn"));
         var name = p.Required("AttributeName");
         var value = p.Get("AttributeValue") ?? "";
         if (name == "FifoTopic")
@@ -220,7 +220,7 @@ internal sealed partial class SnsApi(SnsStore store, SnsPublisher publisher, Tim
 
     private void Tag(IReadOnlyDictionary<string, string> p)
     {
-        var topic = store.Topic(p.Required("ResourceArn")) ?? throw SnsErrors.ResourceNotFound();
+        var topic = store.Topic(p.RequiredArn("ResourceArn")) ?? throw SnsErrors.ResourceNotFound();
         var tags = topic.Tags.SetItems(ReadTags(p));
         if (tags.Count > 50)
         {
@@ -232,7 +232,7 @@ internal sealed partial class SnsApi(SnsStore store, SnsPublisher publisher, Tim
 
     private void Untag(IReadOnlyDictionary<string, string> p)
     {
-        var topic = store.Topic(p.Required("ResourceArn")) ?? throw SnsErrors.ResourceNotFound();
+        var topic = store.Topic(p.RequiredArn("ResourceArn")) ?? throw SnsErrors.ResourceNotFound();
         store.UpdateTopic(topic with { Tags = topic.Tags.RemoveRange(p.Strings("TagKeys")) });
     }
 }

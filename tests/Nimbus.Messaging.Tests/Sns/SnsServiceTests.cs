@@ -152,4 +152,43 @@ public sealed class SnsServiceTests : IDisposable
         await _h.SnsWorker.DrainAsync();
         Assert.Equal("via target", JsonNode.Parse(Assert.Single(_h.Sqs.Deliveries).Message.Body)!["Message"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Arns_WithTooFewElements_AreRejectedAsSnsDoes()
+    {
+        Assert.Equal((400, "InvalidParameter: Invalid parameter: SubscriptionArn Reason: An ARN must have at least 6 elements, not 1"),
+            await _h.SnsAsync("GetSubscriptionAttributes", ("SubscriptionArn", "PendingConfirmation")));
+        Assert.Equal((400, "InvalidParameter: Invalid parameter: TopicArn Reason: An ARN must have at least 6 elements, not 2"),
+            await _h.SnsAsync("Publish", ("TopicArn", "arn:x"), ("Message", "m")));
+    }
+
+    [Fact]
+    public async Task Unsubscribe_Twice_Succeeds()
+    {
+        var topic = await TopicAsync();
+        var sub = Value((await _h.SnsAsync("Subscribe", ("TopicArn", topic), ("Protocol", "sqs"), ("Endpoint", Queue))).Body, "SubscriptionArn");
+        Assert.Equal(200, (await _h.SnsAsync("Unsubscribe", ("SubscriptionArn", sub))).Status);
+        Assert.Equal(200, (await _h.SnsAsync("Unsubscribe", ("SubscriptionArn", sub))).Status);
+        Assert.Equal(404, (await _h.SnsAsync("GetSubscriptionAttributes", ("SubscriptionArn", sub))).Status);
+    }
+
+    [Fact]
+    public async Task Fifo_ContentDedupAndSequenceNumbers()
+    {
+        var (_, created) = await _h.SnsAsync("CreateTopic", ("Name", "o.fifo"), ("Attributes.entry.1.key", "FifoTopic"), ("Attributes.entry.1.value", "true"),
+            ("Attributes.entry.2.key", "ContentBasedDeduplication"), ("Attributes.entry.2.value", "true"));
+        var topic = Value(created, "TopicArn");
+        const string fifoQueue = "arn:aws:sqs:us-east-1:000000000000:o.fifo";
+        await _h.SnsAsync("Subscribe", ("TopicArn", topic), ("Protocol", "sqs"), ("Endpoint", fifoQueue));
+        var a = await _h.SnsAsync("Publish", ("TopicArn", topic), ("Message", "one"), ("MessageGroupId", "g"));
+        var b = await _h.SnsAsync("Publish", ("TopicArn", topic), ("Message", "one"), ("MessageGroupId", "g"));
+        var c = await _h.SnsAsync("Publish", ("TopicArn", topic), ("Message", "two"), ("MessageGroupId", "g"));
+        Assert.Equal(Value(a.Body, "MessageId"), Value(b.Body, "MessageId"));
+        Assert.True(string.CompareOrdinal(Value(a.Body, "SequenceNumber"), Value(c.Body, "SequenceNumber")) < 0);
+        await _h.SnsWorker.DrainAsync();
+        Assert.Equal(2, _h.Sqs.Deliveries.Count);
+        Assert.All(_h.Sqs.Deliveries, d => Assert.Equal("g", d.Message.MessageGroupId));
+        Assert.Equal(["one", "two"], _h.Sqs.Deliveries.Select(d => JsonNode.Parse(d.Message.Body)!["Message"]!.GetValue<string>()));
+        Assert.Equal(400, (await _h.SnsAsync("Publish", ("TopicArn", topic), ("Message", "x"))).Status);
+    }
 }
