@@ -30,9 +30,10 @@ internal sealed class EventsStore(StateStore store, TimeProvider time)
                     _rules = c.Query("SELECT arn, name, bus, account, region, doc FROM events_rules", r => new EventRule(
                         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), (JsonObject)JsonNode.Parse(r.GetString(5))!).Compiled())
                         .ToImmutableDictionary(x => x.Arn, StringComparer.Ordinal);
-                    _buses = c.Query("SELECT arn, name, account, region, doc FROM events_buses", r => new EventBus(
+                    // Rules first: readers take the lock-free path as soon as _buses is set.
+                    Volatile.Write(ref _buses, c.Query("SELECT arn, name, account, region, doc FROM events_buses", r => new EventBus(
                         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), (JsonObject)JsonNode.Parse(r.GetString(4))!))
-                        .ToImmutableDictionary(x => x.Arn, StringComparer.Ordinal);
+                        .ToImmutableDictionary(x => x.Arn, StringComparer.Ordinal));
                 }
 
                 return _buses!;

@@ -151,13 +151,15 @@ internal sealed partial class SnsStore(StateStore store)
     private void Load()
     {
         using var c = store.Open();
-        _topics = c.Query("SELECT arn, name, account, region, attributes, tags FROM sns_topics", r => new Topic(
+        // Subscriptions first: readers take the lock-free path as soon as _topics is set.
+        var topics = c.Query("SELECT arn, name, account, region, attributes, tags FROM sns_topics", r => new Topic(
             r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), FromJson(r.GetString(4)), FromJson(r.GetString(5))))
             .ToImmutableDictionary(t => t.Arn, StringComparer.Ordinal);
         _subscriptions = c.Query("SELECT arn, topic_arn, owner, protocol, endpoint, attributes, pending, token, base_url FROM sns_subscriptions", r => new Subscription(
             r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), FromJson(r.GetString(5)),
             r.GetInt32(6) != 0, r.StringOrNull(7), r.GetString(8)).WithCompiledFilter())
             .ToImmutableDictionary(s => s.Arn, StringComparer.Ordinal);
+        Volatile.Write(ref _topics, topics);
     }
 
     internal static string ToJson(IReadOnlyDictionary<string, string> map) =>
