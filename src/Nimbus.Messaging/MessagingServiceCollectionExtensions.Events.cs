@@ -22,5 +22,6 @@ public static partial class MessagingServiceCollectionExtensions
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<EventScheduler>());
         services.AddSingleton<IJsonProtocolService, EventsApi>();
         services.AddSingleton<IArnTarget, EventsArnTarget>();
+        services.AddSingleton<Nimbus.Core.Messaging.IEventPatterns, Patterns.EventPatterns>();
     }
 }

@@ -11,9 +11,11 @@ import {
   SQSClient, CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SendMessageBatchCommand,
   ReceiveMessageCommand, DeleteQueueCommand,
 } from "@aws-sdk/client-sqs";
+import { SNSClient, CreateTopicCommand, SubscribeCommand, PublishCommand, DeleteTopicCommand } from "@aws-sdk/client-sns";
 import { endpoint, lambda, zip, unique, role, payload, waitFor, waitForLog, rejectsWith } from "./helpers.mjs";
 
 const sqs = new SQSClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 });
+const sns = new SNSClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 });
 const cleanup = [];
 after(async () => { for (const undo of cleanup.reverse()) await undo().catch(() => {}); });
 
@@ -176,4 +178,82 @@ test("async invokes: SQS as OnFailure destination and as the function's dead-let
   assert.equal(dead.MessageAttributes.RequestID.StringValue, record.requestContext.requestId);
   assert.equal(dead.MessageAttributes.ErrorCode.StringValue, "200");
   assert.equal(dead.MessageAttributes.ErrorMessage.StringValue, `bad order ${marker}`);
+});
+
+test("fan-out: SNS → two SQS queues → Lambda via mappings, with a partial batch failure left for redrive", async () => {
+  const topic = unique("orders");
+  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: topic }));
+  cleanup.push(() => sns.send(new DeleteTopicCommand({ TopicArn })));
+  const dlq = await createQueue();
+  const queues = [
+    await createQueue({ VisibilityTimeout: "3", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 1 }) }),
+    await createQueue({ VisibilityTimeout: "30" }),
+  ];
+  // The first queue gets the SNS envelope, the second the raw message.
+  await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: queues[0].arn }));
+  await sns.send(new SubscribeCommand({ TopicArn, Protocol: "sqs", Endpoint: queues[1].arn, Attributes: { RawMessageDelivery: "true" } }));
+  const fn = await createFunction(`export const handler = async (event) => {
+    const failures = [];
+    for (const r of event.Records) {
+      const text = r.body.startsWith("{") && JSON.parse(r.body).Type === "Notification" ? JSON.parse(r.body).Message : r.body;
+      console.log("fanout " + (r.body === text ? "raw" : "envelope") + " " + text);
+      if (text.includes("fail") && r.body !== text) failures.push({ itemIdentifier: r.messageId });
+    }
+    return { batchItemFailures: failures };
+  };`);
+  for (const q of queues) {
+    const { UUID } = await lambda.send(new CreateEventSourceMappingCommand({
+      FunctionName: fn.name, EventSourceArn: q.arn, BatchSize: 10, FunctionResponseTypes: ["ReportBatchItemFailures"],
+    }));
+    cleanup.push(() => lambda.send(new DeleteEventSourceMappingCommand({ UUID })));
+  }
+
+  const marker = unique("fan");
+  for (const suffix of ["a", "b", "fail"]) await sns.send(new PublishCommand({ TopicArn, Message: `${marker}-${suffix}` }));
+
+  const seen = await waitFor(async () => {
+    const events = await waitForLog(fn.name, marker);
+    const lines = events.map((e) => e.message.trim().split(" ").slice(-2).join(" "));
+    return new Set(lines).size >= 6 ? new Set(lines) : null;
+  }, 30000, "six deliveries");
+  for (const kind of ["raw", "envelope"]) for (const suffix of ["a", "b", "fail"]) assert.ok(seen.has(`${kind} ${marker}-${suffix}`), `${kind} ${suffix}`);
+
+  // The failed envelope goes back to its queue and, past maxReceiveCount 1, on to the dead-letter queue.
+  const dead = await waitFor(async () => {
+    const r = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlq.url, WaitTimeSeconds: 1 }));
+    return r.Messages?.[0];
+  }, 30000, "the failed message in the dead-letter queue");
+  assert.equal(JSON.parse(dead.Body).Message, `${marker}-fail`);
+  await waitFor(async () => (await counts(queues[1].url)).every((n) => n === 0), 15000, "the raw queue drained");
+});
+
+test("filter criteria: only matching records invoke the function; the others are deleted", async () => {
+  const queue = await createQueue({ VisibilityTimeout: "30" });
+  const fn = await createFunction(consumerCode);
+  const { UUID } = await lambda.send(new CreateEventSourceMappingCommand({
+    FunctionName: fn.name, EventSourceArn: queue.arn,
+    FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ body: { kind: ["order"], amount: [{ numeric: [">", 100] }] } }) }] },
+  }));
+  cleanup.push(() => lambda.send(new DeleteEventSourceMappingCommand({ UUID })));
+  const got = await lambda.send(new GetEventSourceMappingCommand({ UUID }));
+  assert.equal(got.FilterCriteria.Filters.length, 1);
+
+  const marker = unique("flt");
+  const bodies = [
+    { kind: "order", amount: 150, marker, n: 1 },
+    { kind: "order", amount: 50, marker, n: 2 },
+    { kind: "refund", amount: 500, marker, n: 3 },
+  ];
+  for (const b of bodies) await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: JSON.stringify(b) }));
+  await sqs.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: `plain text ${marker}` }));
+
+  await waitFor(async () => (await counts(queue.url)).every((n) => n === 0), 20000, "the queue drained");
+  const events = await waitForLog(fn.name, marker);
+  const invoked = events.map((e) => JSON.parse(e.message.slice(e.message.indexOf("got ") + 4, e.message.indexOf("} {") + 1)).n);
+  assert.deepEqual(invoked, [1]);
+
+  await rejectsWith(lambda.send(new CreateEventSourceMappingCommand({
+    FunctionName: fn.name, EventSourceArn: (await createQueue({ VisibilityTimeout: "30" })).arn,
+    FilterCriteria: { Filters: [{ Pattern: "{\"body\": \"not-an-array\"}" }] },
+  })), "InvalidParameterValueException", 400);
 });
