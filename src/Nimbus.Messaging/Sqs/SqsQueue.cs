@@ -36,6 +36,9 @@ internal sealed class SqsQueue(long id, string account, string region, string na
 
     public long LastPurge;
 
+    /// <summary>When the next retention scan may run (guarded by <see cref="Gate"/>).</summary>
+    public long NextExpiryScan;
+
     /// <summary>Set (under <see cref="Gate"/>) when the queue is deleted; waiting receivers then return empty.</summary>
     public bool Deleted;
 

@@ -165,7 +165,7 @@ internal sealed partial class SqsService
                 }
 
                 var copy = new OutgoingMessage(next.Body, next.Attributes, next.SystemAttributes, null, next.GroupId, next.DeduplicationId);
-                Enqueue(target, [copy], next.SenderId);
+                Enqueue(target, [copy], next.SenderId, redrive: true);
                 lock (source.Gate)
                 {
                     if (source.Messages.Remove(next.Seq))

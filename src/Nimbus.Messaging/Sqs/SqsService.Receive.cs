@@ -285,13 +285,16 @@ internal sealed partial class SqsService
     }
 
     /// <summary>Drops messages older than the queue's retention period. Call under the queue lock.</summary>
+    /// <remarks>A scan of the whole queue, so at most once a second per queue (retention is at least 60 s).</remarks>
     private void ExpireRetained(SqsQueue queue, long now)
     {
         var cutoff = now - (queue.Settings.RetentionSeconds * 1000L);
-        if (queue.Messages.Count == 0)
+        if (queue.Messages.Count == 0 || now < queue.NextExpiryScan)
         {
             return;
         }
+
+        queue.NextExpiryScan = now + 1000;
 
         var expired = queue.Messages.Values.Where(m => m.SentAt <= cutoff).Select(m => m.Seq).ToList();
         if (expired.Count == 0)

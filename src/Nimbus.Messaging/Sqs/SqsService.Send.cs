@@ -68,7 +68,9 @@ internal sealed partial class SqsService
     internal sealed record SentMessage(string MessageId, string Md5OfBody, string? Md5OfAttributes, string? Md5OfSystemAttributes, string? SequenceNumber);
 
     /// <summary>Stores messages (one transaction) and wakes receivers. FIFO duplicates within five minutes return the original.</summary>
-    internal IReadOnlyList<SentMessage> Enqueue(SqsQueue queue, IReadOnlyList<OutgoingMessage> messages, string senderId)
+    /// <param name="redrive">A move task re-sending a dead-lettered message: FIFO deduplication does not apply (its id was
+    /// recorded when it was first sent, and the redriven copy must not be dropped as a duplicate of itself).</param>
+    internal IReadOnlyList<SentMessage> Enqueue(SqsQueue queue, IReadOnlyList<OutgoingMessage> messages, string senderId, bool redrive = false)
     {
         var results = new SentMessage[messages.Count];
         lock (queue.Gate)
@@ -87,7 +89,11 @@ internal sealed partial class SqsService
             {
                 var m = messages[i];
                 string? dedupId = null, dedupKey = null;
-                if (settings.Fifo)
+                if (settings.Fifo && redrive)
+                {
+                    dedupId = m.DeduplicationId;
+                }
+                else if (settings.Fifo)
                 {
                     dedupId = m.DeduplicationId ?? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(m.Body)));
                     dedupKey = settings.DeduplicationPerGroup ? m.GroupId + "\n" + dedupId : dedupId;

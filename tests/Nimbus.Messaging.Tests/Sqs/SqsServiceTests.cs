@@ -272,6 +272,44 @@ public sealed class SqsServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task MoveTask_RedrivesFifoDeadLettersBackDespiteDeduplication()
+    {
+        await using var host = SqsHost.Start(_dir.Path);
+        var dlq = await host.CreateQueueAsync("dl.fifo", new JsonObject { ["FifoQueue"] = "true" });
+        var dlqArn = await host.AttributeAsync(dlq, "QueueArn");
+        var src = await host.CreateQueueAsync("s.fifo", new JsonObject
+        {
+            ["FifoQueue"] = "true",
+            ["VisibilityTimeout"] = "0",
+            ["RedrivePolicy"] = new JsonObject { ["deadLetterTargetArn"] = dlqArn, ["maxReceiveCount"] = 1 }.ToJsonString(),
+        });
+        await host.SendAsync(src, "m", "g", "d1");
+        Assert.Single(await host.ReceiveAsync(src));
+        Assert.Empty(await host.ReceiveAsync(src));
+        Assert.Equal("1", await host.AttributeAsync(dlq, "ApproximateNumberOfMessages"));
+
+        await host.CallAsync("StartMessageMoveTask", new JsonObject { ["SourceArn"] = dlqArn });
+        var moved = await PollAsync(async () => (await host.ReceiveAsync(src)).Count, n => n == 1);
+        Assert.Equal(1, moved);
+        Assert.Equal("0", await host.AttributeAsync(dlq, "ApproximateNumberOfMessages"));
+    }
+
+    private static async Task<T> PollAsync<T>(Func<Task<T>> read, Func<T, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var value = await read();
+            if (done(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    [Fact]
     public async Task Batch_WholeRequestErrors()
     {
         await using var host = SqsHost.Start(_dir.Path);
