@@ -62,16 +62,24 @@ internal static partial class HttpApisApi
         {
             var stage = FindStage(doc, name);
             var wasAuto = Bool(stage, "autoDeploy") == true;
+            var merged = stage["stageVariables"]?.DeepClone() as JsonObject ?? [];
             Copy(body, stage, StageFields);
             if (body["stageVariables"] is JsonObject variables)
             {
-                // UpdateStage merges variables; a null value removes one.
-                var merged = (stage["stageVariables"] as JsonObject) ?? [];
-                stage["stageVariables"] = merged;
+                // UpdateStage merges variables into the existing ones; an empty or null value removes one.
                 foreach (var (k, v) in variables)
                 {
-                    merged[k] = v?.DeepClone();
+                    if (v is null || v.GetValue<string>().Length == 0)
+                    {
+                        merged.Remove(k);
+                    }
+                    else
+                    {
+                        merged[k] = v.DeepClone();
+                    }
                 }
+
+                stage["stageVariables"] = merged;
             }
 
             RequireDeployment(doc, String(stage, "deploymentId"));
