@@ -26,6 +26,7 @@ public static class GatewayServiceCollectionExtensions
     public static IEndpointRouteBuilder MapNimbusGateway(this IEndpointRouteBuilder endpoints)
     {
         HttpApisApi.Map(endpoints);
+        RestApisApi.Map(endpoints);
         return endpoints;
     }
 }

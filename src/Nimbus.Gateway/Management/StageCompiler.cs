@@ -21,7 +21,7 @@ internal static class StageCompiler
                 continue;
             }
 
-            var variables = (node!["stageVariables"] as JsonObject ?? [])
+            var variables = ((node!["stageVariables"] ?? node["variables"]) as JsonObject ?? [])
                 .ToFrozenDictionary(kv => kv.Key, kv => kv.Value?.GetValue<string>() ?? "", StringComparer.Ordinal);
             stages[name] = entry.Kind == ApiKind.Http
                 ? new StageSnapshot(name, deploymentId, variables, HttpRoutes(snapshot), null, Cors(entry.Doc["api"]?["corsConfiguration"] as JsonObject))

@@ -1,8 +1,10 @@
 namespace Nimbus.Gateway.Routing;
 
 /// <summary>A REST API deployment's resources with their methods, ordered for matching; immutable.</summary>
-/// <remarks>Precedence as API Gateway: literal path parts over <c>{param}</c> over <c>{proxy+}</c>; a method defined
-/// for the exact HTTP verb over <c>ANY</c>. No match at all is answered 403 "Missing Authentication Token".</remarks>
+/// <remarks>Precedence as API Gateway: the most specific resource matching the path is chosen first — literal path
+/// parts over <c>{param}</c> over <c>{proxy+}</c> — and only then its method (the exact verb, else <c>ANY</c>); a
+/// resource without that method does not fall back to a less specific one. No match is answered 403
+/// "Missing Authentication Token".</remarks>
 internal sealed class RestResourceTree
 {
     private readonly RestResource[] _resources;
@@ -16,7 +18,7 @@ internal sealed class RestResourceTree
     {
         foreach (var resource in _resources)
         {
-            if (resource.Methods.Count == 0 || !resource.Template.TryMatch(segments, parameters))
+            if (!resource.Template.TryMatch(segments, parameters))
             {
                 continue;
             }
@@ -25,6 +27,8 @@ internal sealed class RestResourceTree
             {
                 return (resource, method);
             }
+
+            break;
         }
 
         parameters.Clear();

@@ -10,11 +10,19 @@ import {
   CreateStageCommand, GetStageCommand, GetStagesCommand, UpdateStageCommand, DeleteStageCommand,
   CreateDeploymentCommand, GetDeploymentsCommand,
 } from "@aws-sdk/client-apigatewayv2";
+import {
+  APIGatewayClient, CreateRestApiCommand, GetRestApiCommand, GetRestApisCommand, UpdateRestApiCommand, DeleteRestApiCommand,
+  GetResourcesCommand, CreateResourceCommand, DeleteResourceCommand, PutMethodCommand, GetMethodCommand, PutMethodResponseCommand,
+  PutIntegrationCommand, PutIntegrationResponseCommand, CreateDeploymentCommand as CreateRestDeploymentCommand,
+  DeleteDeploymentCommand, CreateStageCommand as CreateRestStageCommand, GetStageCommand as GetRestStageCommand,
+  GetStagesCommand as GetRestStagesCommand, UpdateStageCommand as UpdateRestStageCommand,
+} from "@aws-sdk/client-api-gateway";
 import { CreateFunctionCommand, DeleteFunctionCommand } from "@aws-sdk/client-lambda";
 import { lambda, zip, unique, role, endpoint, rejectsWith } from "./helpers.mjs";
 
 const config = { endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 };
 export const apigw2 = new ApiGatewayV2Client(config);
+export const apigw1 = new APIGatewayClient(config);
 
 const fns = {
   echo: unique("gw-echo"),
@@ -279,5 +287,133 @@ describe("HTTP APIs", () => {
     const page = await apigw2.send(new GetApisCommand({ MaxResults: "1" }));
     assert.equal(page.Items.length, 1);
     await apigw2.send(new DeleteApiCommand({ ApiId: api.ApiId }));
+  });
+});
+
+describe("REST APIs", () => {
+  test("resources, proxy and MOCK integrations, deployments, stages with variables, and the v1 event", async () => {
+    const api = await apigw1.send(new CreateRestApiCommand({ name: unique("rest"), binaryMediaTypes: ["application/octet-stream"] }));
+    assert.match(api.id, /^[a-z0-9]{10}$/);
+    assert.ok(api.createdDate instanceof Date);
+    const id = api.id;
+    const resources = await apigw1.send(new GetResourcesCommand({ restApiId: id }));
+    assert.equal(resources.items.length, 1);
+    assert.equal(resources.items[0].path, "/");
+    const root = api.rootResourceId;
+    assert.equal(resources.items[0].id, root);
+
+    const users = await apigw1.send(new CreateResourceCommand({ restApiId: id, parentId: root, pathPart: "users" }));
+    assert.equal(users.path, "/users");
+    const user = await apigw1.send(new CreateResourceCommand({ restApiId: id, parentId: users.id, pathPart: "{userId}" }));
+    assert.equal(user.path, "/users/{userId}");
+    const proxy = await apigw1.send(new CreateResourceCommand({ restApiId: id, parentId: root, pathPart: "{proxy+}" }));
+    const health = await apigw1.send(new CreateResourceCommand({ restApiId: id, parentId: root, pathPart: "health" }));
+    await rejectsWith(apigw1.send(new CreateResourceCommand({ restApiId: id, parentId: root, pathPart: "users" })), "ConflictException", 409);
+    await rejectsWith(apigw1.send(new CreateResourceCommand({ restApiId: id, parentId: "nope", pathPart: "x" })), "NotFoundException", 404);
+
+    const lambdaUri = (fn) => `arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/${arn(fn)}/invocations`;
+    for (const [resource, verb] of [[user, "POST"], [proxy, "ANY"]]) {
+      const m = await apigw1.send(new PutMethodCommand({ restApiId: id, resourceId: resource.id, httpMethod: verb, authorizationType: "NONE" }));
+      assert.equal(m.httpMethod, verb);
+      const i = await apigw1.send(new PutIntegrationCommand({
+        restApiId: id, resourceId: resource.id, httpMethod: verb, type: "AWS_PROXY", integrationHttpMethod: "POST", uri: lambdaUri("${stageVariables.fn}"),
+      }));
+      assert.equal(i.type, "AWS_PROXY");
+      assert.equal(i.httpMethod, "POST");
+    }
+    await rejectsWith(apigw1.send(new PutIntegrationCommand({ restApiId: id, resourceId: health.id, httpMethod: "GET", type: "MOCK" })), "NotFoundException", 404);
+    await apigw1.send(new PutMethodCommand({ restApiId: id, resourceId: health.id, httpMethod: "GET", authorizationType: "NONE" }));
+    await rejectsWith(apigw1.send(new CreateRestDeploymentCommand({ restApiId: id, stageName: "test" })), "BadRequestException", 400);
+    await apigw1.send(new PutIntegrationCommand({ restApiId: id, resourceId: health.id, httpMethod: "GET", type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 200}' } }));
+    await apigw1.send(new PutMethodResponseCommand({ restApiId: id, resourceId: health.id, httpMethod: "GET", statusCode: "200", responseParameters: { "method.response.header.X-Mock": true } }));
+    await apigw1.send(new PutIntegrationResponseCommand({
+      restApiId: id, resourceId: health.id, httpMethod: "GET", statusCode: "200",
+      responseTemplates: { "application/json": '{"status": "ok"}' }, responseParameters: { "method.response.header.X-Mock": "'yes'" },
+    }));
+    const got = await apigw1.send(new GetMethodCommand({ restApiId: id, resourceId: health.id, httpMethod: "GET" }));
+    assert.equal(got.methodIntegration.type, "MOCK");
+    assert.equal(got.methodIntegration.integrationResponses["200"].responseTemplates["application/json"], '{"status": "ok"}');
+    assert.ok(got.methodResponses["200"]);
+
+    const dep = await apigw1.send(new CreateRestDeploymentCommand({ restApiId: id, stageName: "test", variables: { fn: fns.echo }, description: "v1" }));
+    assert.ok(dep.id);
+    const stage = await apigw1.send(new GetRestStageCommand({ restApiId: id, stageName: "test" }));
+    assert.equal(stage.deploymentId, dep.id);
+    assert.deepEqual(stage.variables, { fn: fns.echo });
+
+    let res = await fetch(invokeUrl(id, "/test/users/a%20b?tag=x&tag=y"), { method: "POST", headers: { "content-type": "application/json", "user-agent": "ua-test" }, body: '{"k":1}' });
+    assert.equal(res.status, 200);
+    assert.ok(res.headers.get("x-amzn-requestid"));
+    assert.ok(res.headers.get("x-amz-apigw-id"));
+    const event = await res.json();
+    assert.equal(event.resource, "/users/{userId}");
+    assert.equal(event.path, "/users/a%20b");
+    assert.equal(event.httpMethod, "POST");
+    assert.deepEqual(event.pathParameters, { userId: "a%20b" });
+    assert.deepEqual(event.queryStringParameters, { tag: "y" });
+    assert.deepEqual(event.multiValueQueryStringParameters, { tag: ["x", "y"] });
+    assert.deepEqual(event.stageVariables, { fn: fns.echo });
+    assert.equal(event.body, '{"k":1}');
+    assert.equal(event.isBase64Encoded, false);
+    assert.equal(event.headers["content-length"] ?? event.headers["Content-Length"], undefined);
+    assert.ok(Array.isArray(Object.values(event.multiValueHeaders)[0]));
+    const rc = event.requestContext;
+    assert.equal(rc.resourceId, user.id);
+    assert.equal(rc.resourcePath, "/users/{userId}");
+    assert.equal(rc.httpMethod, "POST");
+    assert.equal(rc.path, "/test/users/a%20b");
+    assert.equal(rc.stage, "test");
+    assert.equal(rc.accountId, "000000000000");
+    assert.equal(rc.apiId, id);
+    assert.equal(rc.protocol, "HTTP/1.1");
+    assert.equal(rc.domainPrefix, id);
+    assert.match(rc.requestId, /^[0-9a-f-]{36}$/);
+    assert.ok(rc.extendedRequestId);
+    assert.match(rc.requestTime, /^\d{2}\/[A-Z][a-z]{2}\/\d{4}:\d{2}:\d{2}:\d{2} \+0000$/);
+    assert.equal(typeof rc.requestTimeEpoch, "number");
+    assert.equal(rc.identity.userAgent, "ua-test");
+    assert.ok(rc.identity.sourceIp);
+
+    res = await fetch(invokeUrl(id, "/test/upload"), { method: "PUT", headers: { "content-type": "application/octet-stream" }, body: new Uint8Array([1, 2, 3]) });
+    const binary = await res.json();
+    assert.equal(binary.resource, "/{proxy+}");
+    assert.deepEqual(binary.pathParameters, { proxy: "upload" });
+    assert.equal(binary.isBase64Encoded, true);
+    assert.equal(binary.body, "AQID");
+
+    res = await fetch(invokeUrl(id, "/test/health"));
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("x-mock"), "yes");
+    assert.deepEqual(await res.json(), { status: "ok" });
+
+    // Misses: unknown stage, and a method with no resource (the root has no methods).
+    for (const [method, path] of [["GET", "/nostage/users/1"], ["GET", "/test"], ["GET", "/test/users/1"]]) {
+      res = await fetch(invokeUrl(id, path), { method });
+      assert.equal(res.status, 403, path);
+      assert.deepEqual(await res.json(), { message: "Missing Authentication Token" });
+    }
+
+    // A stage variable switches the function; a function error is a 502.
+    await apigw1.send(new UpdateRestStageCommand({ restApiId: id, stageName: "test", patchOperations: [{ op: "replace", path: "/variables/fn", value: fns.fail }] }));
+    res = await fetch(invokeUrl(id, "/test/anything"));
+    assert.equal(res.status, 502);
+    assert.deepEqual(await res.json(), { message: "Internal server error" });
+
+    const second = await apigw1.send(new CreateRestStageCommand({ restApiId: id, stageName: "prod", deploymentId: dep.id, variables: { fn: fns.echo } }));
+    assert.equal(second.stageName, "prod");
+    assert.equal((await fetch(invokeUrl(id, "/prod/x"))).status, 200);
+    await rejectsWith(apigw1.send(new CreateRestStageCommand({ restApiId: id, stageName: "prod", deploymentId: dep.id })), "ConflictException", 409);
+    const stages = await apigw1.send(new GetRestStagesCommand({ restApiId: id }));
+    assert.deepEqual(stages.item.map((s) => s.stageName).sort(), ["prod", "test"]);
+    await rejectsWith(apigw1.send(new DeleteDeploymentCommand({ restApiId: id, deploymentId: dep.id })), "BadRequestException", 400);
+
+    const renamed = await apigw1.send(new UpdateRestApiCommand({ restApiId: id, patchOperations: [{ op: "replace", path: "/name", value: "renamed" }, { op: "add", path: "/binaryMediaTypes/image~1png" }] }));
+    assert.equal(renamed.name, "renamed");
+    assert.deepEqual(renamed.binaryMediaTypes, ["application/octet-stream", "image/png"]);
+    assert.ok((await apigw1.send(new GetRestApisCommand({}))).items.some((a) => a.id === id));
+    await apigw1.send(new DeleteResourceCommand({ restApiId: id, resourceId: users.id }));
+    assert.equal((await apigw1.send(new GetResourcesCommand({ restApiId: id }))).items.length, 3);
+    await apigw1.send(new DeleteRestApiCommand({ restApiId: id }));
+    await rejectsWith(apigw1.send(new GetRestApiCommand({ restApiId: id })), "NotFoundException", 404);
   });
 });
