@@ -16,6 +16,12 @@ internal sealed class GatewayMiddleware(RequestDelegate next, ApiStore store, In
     {
         var host = http.Request.Host.Host;
         var marker = host.IndexOf(HostMarker, StringComparison.OrdinalIgnoreCase);
+        if (marker <= 0 && !http.Request.Path.StartsWithSegments("/_api", StringComparison.Ordinal))
+        {
+            await next(http);
+            return;
+        }
+
         var rawTarget = http.Features.Get<IHttpRequestFeature>()?.RawTarget ?? http.Request.Path.Value ?? "/";
         var queryAt = rawTarget.IndexOf('?', StringComparison.Ordinal);
         var rawPath = queryAt < 0 ? rawTarget : rawTarget[..queryAt];
