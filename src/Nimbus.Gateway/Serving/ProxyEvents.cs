@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Nimbus.Gateway.Serving;
@@ -14,10 +15,13 @@ namespace Nimbus.Gateway.Serving;
 /// </remarks>
 internal static class ProxyEvents
 {
+    // Non-ASCII text and '+' as AWS sends them (the default encoder would write \u2615, \u002B); still valid JSON.
+    private static readonly JsonWriterOptions Writer = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static byte[] HttpV2(GatewayRequest request, EventContext ctx)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, Writer))
         {
             var path = ctx.StagePrefix + Uri.UnescapeDataString(request.RawPath);
             w.WriteStartObject();
@@ -107,7 +111,7 @@ internal static class ProxyEvents
     public static byte[] V1(GatewayRequest request, EventContext ctx, bool rest, IReadOnlyList<string>? binaryMediaTypes = null)
     {
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, Writer))
         {
             var rawPath = rest ? request.RawPath : ctx.StagePrefix + request.RawPath;
             w.WriteStartObject();
