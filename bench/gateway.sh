@@ -41,7 +41,7 @@ create() { # name runtime handler dir
 }
 api() { # function -> apiId of a quick-created HTTP API targeting it
     curl -fsS -X POST "$endpoint/v2/apis" -H 'Content-Type: application/json' \
-        -d "{\"Name\":\"bench-$1\",\"ProtocolType\":\"HTTP\",\"Target\":\"arn:aws:lambda:us-east-1:000000000000:function:$1\"}" |
+        -d "{\"name\":\"bench-$1\",\"protocolType\":\"HTTP\",\"target\":\"arn:aws:lambda:us-east-1:000000000000:function:$1\"}" |
         python3 -c 'import json,sys; print(json.load(sys.stdin)["apiId"])'
 }
 create c-echo provided.al2023 bootstrap "$root/bench/functions/c-echo"

@@ -21,6 +21,8 @@ internal static partial class HttpApisApi
     {
         const string A = "/v2/apis";
         app.MapPost(A, Handle(CreateApi));
+        app.MapPut(A, Handle(ImportApi));
+        app.MapPut(A + "/{apiId}", Handle(ReimportApi));
         app.MapGet(A, Handle(GetApis));
         app.MapGet(A + "/{apiId}", Handle(GetApi));
         app.MapPatch(A + "/{apiId}", Handle(UpdateApi));

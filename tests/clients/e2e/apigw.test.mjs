@@ -8,7 +8,7 @@ import {
   CreateRouteCommand, GetRoutesCommand, GetRouteCommand, UpdateRouteCommand, DeleteRouteCommand,
   CreateIntegrationCommand, GetIntegrationCommand, GetIntegrationsCommand, DeleteIntegrationCommand,
   CreateStageCommand, GetStageCommand, GetStagesCommand, UpdateStageCommand, DeleteStageCommand,
-  CreateDeploymentCommand, GetDeploymentsCommand,
+  CreateDeploymentCommand, GetDeploymentsCommand, ImportApiCommand, ReimportApiCommand,
 } from "@aws-sdk/client-apigatewayv2";
 import {
   APIGatewayClient, CreateRestApiCommand, GetRestApiCommand, GetRestApisCommand, UpdateRestApiCommand, DeleteRestApiCommand,
@@ -415,5 +415,50 @@ describe("REST APIs", () => {
     assert.equal((await apigw1.send(new GetResourcesCommand({ restApiId: id }))).items.length, 3);
     await apigw1.send(new DeleteRestApiCommand({ restApiId: id }));
     await rejectsWith(apigw1.send(new GetRestApiCommand({ restApiId: id })), "NotFoundException", 404);
+  });
+});
+
+describe("OpenAPI import (HTTP APIs)", () => {
+  test("ImportApi builds routes and integrations from x-amazon-apigateway-integration; ReimportApi replaces them", async () => {
+    const integration = (fn, version = "2.0") => ({ type: "aws_proxy", httpMethod: "POST", uri: arn(fn), payloadFormatVersion: version });
+    const definition = {
+      openapi: "3.0.1",
+      info: { title: unique("imported"), version: "1.0", description: "from OpenAPI" },
+      paths: {
+        "/pets/{petId}": { get: { operationId: "getPet", "x-amazon-apigateway-integration": integration(fns.echo) } },
+        "/legacy": { "x-amazon-apigateway-any-method": { "x-amazon-apigateway-integration": integration(fns.echo, "1.0") } },
+        "/nothing": { get: {} },
+      },
+      "x-amazon-apigateway-cors": { allowOrigins: ["*"] },
+    };
+    const api = await apigw2.send(new ImportApiCommand({ Body: JSON.stringify(definition) }));
+    assert.equal(api.Name, definition.info.title);
+    assert.equal(api.Description, "from OpenAPI");
+    assert.equal(api.Version, "1.0");
+    assert.deepEqual(api.CorsConfiguration.AllowOrigins, ["*"]);
+    assert.ok(api.Warnings.some((w) => w.includes("GET /nothing")));
+    const routes = await apigw2.send(new GetRoutesCommand({ ApiId: api.ApiId }));
+    assert.deepEqual(routes.Items.map((r) => r.RouteKey).sort(), ["ANY /legacy", "GET /nothing", "GET /pets/{petId}"]);
+    assert.equal(routes.Items.find((r) => r.RouteKey === "GET /pets/{petId}").OperationName, "getPet");
+    const integrations = await apigw2.send(new GetIntegrationsCommand({ ApiId: api.ApiId }));
+    assert.deepEqual(integrations.Items.map((i) => i.PayloadFormatVersion).sort(), ["1.0", "2.0"]);
+
+    await apigw2.send(new CreateStageCommand({ ApiId: api.ApiId, StageName: "$default", AutoDeploy: true }));
+    let res = await fetch(invokeUrl(api.ApiId, "/pets/7"));
+    assert.equal(res.status, 200);
+    assert.deepEqual((await res.json()).pathParameters, { petId: "7" });
+    res = await fetch(invokeUrl(api.ApiId, "/legacy"), { method: "PUT" });
+    assert.equal((await res.json()).version, "1.0");
+
+    definition.paths = { "/v2/{proxy+}": { "x-amazon-apigateway-any-method": { "x-amazon-apigateway-integration": integration(fns.echo) } } };
+    await apigw2.send(new ReimportApiCommand({ ApiId: api.ApiId, Body: JSON.stringify(definition) }));
+    assert.equal((await fetch(invokeUrl(api.ApiId, "/pets/7"))).status, 404);
+    res = await fetch(invokeUrl(api.ApiId, "/v2/a/b"));
+    assert.deepEqual((await res.json()).pathParameters, { proxy: "a/b" });
+
+    await rejectsWith(apigw2.send(new ImportApiCommand({ Body: "openapi: 3.0.1" })), "BadRequestException", 400);
+    await rejectsWith(apigw2.send(new ImportApiCommand({ Body: JSON.stringify({ swagger: "2.0", info: { title: "x" } }) })), "BadRequestException", 400);
+    await rejectsWith(apigw2.send(new ImportApiCommand({ Body: JSON.stringify({ ...definition, paths: { "/a": { get: {} } } }), FailOnWarnings: true })), "BadRequestException", 400);
+    await apigw2.send(new DeleteApiCommand({ ApiId: api.ApiId }));
   });
 });
