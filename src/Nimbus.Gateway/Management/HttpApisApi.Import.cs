@@ -34,7 +34,7 @@ internal static partial class HttpApisApi
             doc["api"] = api;
             ApplyDefinition(call, doc, definition, warnings);
         });
-        await call.JsonAsync(201, entry.Doc["api"]!);
+        await call.JsonAsync(201, Output(call, entry.Doc["api"]!));
     }
 
     /// <summary>ReimportApi: replaces an HTTP API's routes and integrations with an OpenAPI definition's; stages stay.</summary>
@@ -52,7 +52,7 @@ internal static partial class HttpApisApi
 
             ApplyDefinition(call, doc, definition, warnings);
             AutoDeploy(call, doc);
-            return doc["api"]!.DeepClone();
+            return Output(call, doc["api"]!);
         });
         await call.JsonAsync(201, api);
     }

@@ -97,7 +97,15 @@ internal static partial class HttpApisApi
                 QuickCreate(call, doc, target, routeKey ?? "$default", String(body, "credentialsArn"));
             }
         });
-        await call.JsonAsync(201, entry.Doc["api"]!);
+        await call.JsonAsync(201, Output(call, entry.Doc["api"]!));
+    }
+
+    /// <summary>An API as returned: <c>apiEndpoint</c> names the port this request came in on (it may differ from creation's).</summary>
+    private static JsonNode Output(ManagementCall call, JsonNode api)
+    {
+        var copy = api.DeepClone();
+        copy["apiEndpoint"] = call.Endpoint(api["apiId"]!.GetValue<string>());
+        return copy;
     }
 
     /// <summary>Quick create: an AWS_PROXY (Lambda ARN) or HTTP_PROXY (URL) integration, one route, and an auto-deploying <c>$default</c> stage.</summary>
@@ -158,10 +166,10 @@ internal static partial class HttpApisApi
     }
 
     private static async Task GetApis(ManagementCall call) =>
-        await call.JsonAsync(200, call.Page(call.Store.List(ApiKind.Http, call.Caller).Select(e => e.Doc["api"]!)));
+        await call.JsonAsync(200, call.Page(call.Store.List(ApiKind.Http, call.Caller).Select(e => Output(call, e.Doc["api"]!))));
 
     private static async Task GetApi(ManagementCall call) =>
-        await call.JsonAsync(200, call.Store.Get(call.Route("apiId"), ApiKind.Http, call.Caller).Doc["api"]!.DeepClone());
+        await call.JsonAsync(200, Output(call, call.Store.Get(call.Route("apiId"), ApiKind.Http, call.Caller).Doc["api"]!));
 
     private static async Task UpdateApi(ManagementCall call)
     {
@@ -187,7 +195,7 @@ internal static partial class HttpApisApi
             }
 
             AutoDeploy(call, doc);
-            return api.DeepClone();
+            return Output(call, api);
         });
         await call.JsonAsync(200, api);
     }
