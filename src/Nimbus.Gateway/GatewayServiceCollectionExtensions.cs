@@ -27,6 +27,7 @@ public static class GatewayServiceCollectionExtensions
     {
         HttpApisApi.Map(endpoints);
         RestApisApi.Map(endpoints);
+        TagsApi.Map(endpoints);
         return endpoints;
     }
 }

@@ -57,7 +57,15 @@ internal sealed class GatewayMiddleware(RequestDelegate next, ApiStore store, In
         else
         {
             var request = await ReadAsync(http, rawPath, rawQuery, domain);
-            response = await dispatcher.DispatchAsync(entry, request, http.RequestAborted);
+            try
+            {
+                response = await dispatcher.DispatchAsync(entry, request, http.RequestAborted);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
+            {
+                // An integration failure Nimbus did not anticipate still gets the API family's error shape.
+                response = entry.Kind == ApiKind.Rest ? GatewayResponse.RestBadGateway() : GatewayResponse.HttpInternalError();
+            }
         }
 
         await WriteAsync(http, response);

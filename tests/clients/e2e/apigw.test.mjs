@@ -9,6 +9,7 @@ import {
   CreateIntegrationCommand, GetIntegrationCommand, GetIntegrationsCommand, DeleteIntegrationCommand,
   CreateStageCommand, GetStageCommand, GetStagesCommand, UpdateStageCommand, DeleteStageCommand,
   CreateDeploymentCommand, GetDeploymentsCommand, ImportApiCommand, ReimportApiCommand,
+  TagResourceCommand, UntagResourceCommand, GetTagsCommand,
 } from "@aws-sdk/client-apigatewayv2";
 import {
   APIGatewayClient, CreateRestApiCommand, GetRestApiCommand, GetRestApisCommand, UpdateRestApiCommand, DeleteRestApiCommand,
@@ -16,6 +17,7 @@ import {
   PutIntegrationCommand, PutIntegrationResponseCommand, CreateDeploymentCommand as CreateRestDeploymentCommand,
   DeleteDeploymentCommand, CreateStageCommand as CreateRestStageCommand, GetStageCommand as GetRestStageCommand,
   GetStagesCommand as GetRestStagesCommand, UpdateStageCommand as UpdateRestStageCommand,
+  TagResourceCommand as TagRestCommand, GetTagsCommand as GetRestTagsCommand, UntagResourceCommand as UntagRestCommand,
 } from "@aws-sdk/client-api-gateway";
 import { CreateFunctionCommand, DeleteFunctionCommand } from "@aws-sdk/client-lambda";
 import { lambda, zip, unique, role, endpoint, rejectsWith } from "./helpers.mjs";
@@ -460,5 +462,26 @@ describe("OpenAPI import (HTTP APIs)", () => {
     await rejectsWith(apigw2.send(new ImportApiCommand({ Body: JSON.stringify({ swagger: "2.0", info: { title: "x" } }) })), "BadRequestException", 400);
     await rejectsWith(apigw2.send(new ImportApiCommand({ Body: JSON.stringify({ ...definition, paths: { "/a": { get: {} } } }), FailOnWarnings: true })), "BadRequestException", 400);
     await apigw2.send(new DeleteApiCommand({ ApiId: api.ApiId }));
+  });
+});
+
+describe("Tags", () => {
+  test("HTTP API and REST API tags by ARN", async () => {
+    const http = await apigw2.send(new CreateApiCommand({ Name: unique("tags"), ProtocolType: "HTTP", Tags: { a: "1" } }));
+    const httpArn = `arn:aws:apigateway:us-east-1::/apis/${http.ApiId}`;
+    await apigw2.send(new TagResourceCommand({ ResourceArn: httpArn, Tags: { b: "2" } }));
+    assert.deepEqual((await apigw2.send(new GetTagsCommand({ ResourceArn: httpArn }))).Tags, { a: "1", b: "2" });
+    await apigw2.send(new UntagResourceCommand({ ResourceArn: httpArn, TagKeys: ["a"] }));
+    assert.deepEqual((await apigw2.send(new GetApiCommand({ ApiId: http.ApiId }))).Tags, { b: "2" });
+    await apigw2.send(new DeleteApiCommand({ ApiId: http.ApiId }));
+
+    const rest = await apigw1.send(new CreateRestApiCommand({ name: unique("tags") }));
+    const restArn = `arn:aws:apigateway:us-east-1::/restapis/${rest.id}`;
+    await apigw1.send(new TagRestCommand({ resourceArn: restArn, tags: { team: "x" } }));
+    assert.deepEqual((await apigw1.send(new GetRestTagsCommand({ resourceArn: restArn }))).tags, { team: "x" });
+    await apigw1.send(new UntagRestCommand({ resourceArn: restArn, tagKeys: ["team"] }));
+    assert.deepEqual((await apigw1.send(new GetRestTagsCommand({ resourceArn: restArn }))).tags, {});
+    await rejectsWith(apigw1.send(new GetRestTagsCommand({ resourceArn: "arn:aws:apigateway:us-east-1::/restapis/nope12345" })), "NotFoundException", 404);
+    await apigw1.send(new DeleteRestApiCommand({ restApiId: rest.id }));
   });
 });
