@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
 using Nimbus.Gateway.Management;
 
 namespace Nimbus.Gateway.Serving;
@@ -7,10 +8,13 @@ namespace Nimbus.Gateway.Serving;
 /// <summary>The invoke-URL front door: <c>{apiId}.execute-api.localhost[:port]/…</c> and <c>/_api/{apiId}/…</c>.</summary>
 /// <remarks>Runs before the edge middleware on every request, so the test for "is this ours" is one Host
 /// substring check and one path prefix check; anything else goes straight to the next middleware.</remarks>
-internal sealed class GatewayMiddleware(RequestDelegate next, ApiStore store, InvokeDispatcher dispatcher)
+internal sealed partial class GatewayMiddleware(RequestDelegate next, ApiStore store, InvokeDispatcher dispatcher, ILogger<GatewayMiddleware> logger)
 {
     private const string HostMarker = ".execute-api.";
     private const string PathPrefix = "/_api/";
+
+    /// <summary>API Gateway's payload limit: 10 MB (HTTP and REST APIs).</summary>
+    private const long MaxPayloadBytes = 10L * 1024 * 1024;
 
     public async Task InvokeAsync(HttpContext http)
     {
@@ -54,6 +58,10 @@ internal sealed class GatewayMiddleware(RequestDelegate next, ApiStore store, In
         {
             response = GatewayResponse.HttpNotFound();
         }
+        else if (http.Request.ContentLength > MaxPayloadBytes)
+        {
+            response = GatewayResponse.Json(413, "{\"message\":\"Request Entity Too Large\"}");
+        }
         else
         {
             var request = await ReadAsync(http, rawPath, rawQuery, domain);
@@ -64,6 +72,7 @@ internal sealed class GatewayMiddleware(RequestDelegate next, ApiStore store, In
             catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
             {
                 // An integration failure Nimbus did not anticipate still gets the API family's error shape.
+                Log.DispatchFailed(logger, apiId, request.Method, request.RawPath, e);
                 response = entry.Kind == ApiKind.Rest ? GatewayResponse.RestBadGateway() : GatewayResponse.HttpInternalError();
             }
         }
@@ -114,5 +123,11 @@ internal sealed class GatewayMiddleware(RequestDelegate next, ApiStore store, In
             http.Response.ContentLength = response.Body.Length;
             await http.Response.Body.WriteAsync(response.Body, http.RequestAborted);
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1, Level = LogLevel.Error, Message = "API {ApiId}: {Method} {Path} failed in the gateway")]
+        public static partial void DispatchFailed(ILogger logger, string apiId, string method, string path, Exception exception);
     }
 }
