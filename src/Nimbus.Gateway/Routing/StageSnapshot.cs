@@ -1,0 +1,12 @@
+using System.Collections.Frozen;
+
+namespace Nimbus.Gateway.Routing;
+
+/// <summary>What a stage serves: its deployment's routes (HTTP API) or resource tree (REST API), and its variables.</summary>
+internal sealed record StageSnapshot(
+    string StageName,
+    string DeploymentId,
+    FrozenDictionary<string, string> Variables,
+    HttpRouteTable? Routes,
+    RestResourceTree? Resources,
+    CorsPolicy? Cors);
