@@ -1,0 +1,653 @@
+using System.Text.Json.Nodes;
+
+namespace Nimbus.Templates.Sam;
+
+/// <summary>AWS::Serverless::Function → AWS::Lambda::Function, its role, version/alias and event sources.</summary>
+internal sealed class SamFunction(TranslationContext context, string id, JsonObject resource, JsonObject p)
+{
+    private static readonly string[] KnownProperties =
+    [
+        "Handler", "Runtime", "CodeUri", "ImageUri", "PackageType", "InlineCode", "DeadLetterQueue", "Description", "MemorySize",
+        "Timeout", "VpcConfig", "Role", "AssumeRolePolicyDocument", "Policies", "RolePath", "PermissionsBoundary", "Environment",
+        "Events", "Tags", "PropagateTags", "Tracing", "KmsKeyArn", "Layers", "AutoPublishAlias", "AutoPublishCodeSha256",
+        "AutoPublishAliasAllProperties", "VersionDescription", "VersionDeletionPolicy", "ReservedConcurrentExecutions",
+        "ProvisionedConcurrencyConfig", "DeploymentPreference", "FunctionName", "EventInvokeConfig", "FileSystemConfigs",
+        "CodeSigningConfigArn", "ImageConfig", "Architectures", "SnapStart", "EphemeralStorage", "FunctionUrlConfig",
+        "RuntimeManagementConfig", "LoggingConfig", "RecursiveLoop", "SourceKMSKeyArn", "TenancyConfig", "CapacityProviderConfig",
+        "DurableConfig", "FunctionScalingConfig", "PublishToLatestPublished",
+    ];
+
+    private readonly List<(string Id, JsonObject Resource)> _out = [];
+    private JsonObject? _role;
+    private string? _aliasId;
+
+    public List<(string Id, JsonObject Resource)> Translate()
+    {
+        TranslationContext.CheckProperties(id, "AWS::Serverless::Function", p, KnownProperties);
+        var function = BuildFunction();
+        _out.Add((id, function));
+        var fprops = function["Properties"]!.AsObject();
+
+        if (p["ProvisionedConcurrencyConfig"] is not null && p["AutoPublishAlias"] is null)
+        {
+            throw new InvalidResourceException(id, "To set ProvisionedConcurrencyConfig AutoPublishALias must be defined on the function");
+        }
+        if (p["AutoPublishAlias"] is { } aliasNode)
+        {
+            var aliasName = context.ResolveParameterRefs(aliasNode);
+            if (Json.Str(aliasName) is not { } name)
+            {
+                throw new InvalidResourceException(id, "'AutoPublishAlias' must be a string or a Ref to a template parameter");
+            }
+            if (name.Length == 0)
+            {
+                throw new InvalidResourceException(id, "'DeploymentPreference' requires AutoPublishAlias property to be specified.");
+            }
+            var version = BuildVersion(fprops);
+            var versionId = version.Id;
+            _out.Add(version);
+            _aliasId = id + "Alias" + new string(name.Where(char.IsAsciiLetterOrDigit).ToArray());
+            var aliasProps = new JsonObject
+            {
+                ["Name"] = name,
+                ["FunctionName"] = Json.Ref(id),
+                ["FunctionVersion"] = Json.GetAtt(versionId, "Version"),
+            };
+            if (p["ProvisionedConcurrencyConfig"] is { } pcc)
+            {
+                aliasProps["ProvisionedConcurrencyConfig"] = pcc.DeepClone();
+            }
+            _out.Add((_aliasId, TranslationContext.NewResource("AWS::Lambda::Alias", aliasProps, resource)));
+        }
+
+        if (p["FunctionUrlConfig"] is JsonObject urlConfig)
+        {
+            BuildFunctionUrl(urlConfig);
+        }
+
+        if (p["Role"] is null)
+        {
+            _role = BuildRole();
+            fprops["Role"] = Json.GetAtt(id + "Role", "Arn");
+            _out.Add((id + "Role", _role));
+        }
+
+        if (p["Events"] is JsonObject events)
+        {
+            foreach (var (eventId, eventNode) in events)
+            {
+                try
+                {
+                    TranslateEvent(eventId, eventNode);
+                }
+                catch (InvalidEventException e)
+                {
+                    throw new InvalidResourceException(id, e.Message);
+                }
+            }
+        }
+        return _out;
+    }
+
+    private JsonObject BuildFunction()
+    {
+        var props = new JsonObject();
+        void Copy(string from, string? to = null)
+        {
+            if (p[from] is { } v)
+            {
+                props[to ?? from] = v.DeepClone();
+            }
+        }
+        Copy("FunctionName");
+        Copy("Handler");
+        Copy("Runtime");
+        Copy("Description");
+        Copy("MemorySize");
+        Copy("Timeout");
+        Copy("VpcConfig");
+        Copy("Role");
+        Copy("Environment");
+        props["Code"] = BuildCode();
+        Copy("KmsKeyArn");
+        Copy("ReservedConcurrentExecutions");
+        props["Tags"] = TranslationContext.TagList(id, p["Tags"]);
+        Copy("Layers");
+        Copy("FileSystemConfigs");
+        Copy("ImageConfig");
+        Copy("PackageType");
+        Copy("Architectures");
+        Copy("SnapStart");
+        Copy("EphemeralStorage");
+        Copy("RuntimeManagementConfig");
+        Copy("LoggingConfig");
+        Copy("RecursiveLoop");
+        Copy("SourceKMSKeyArn");
+        Copy("CodeSigningConfigArn");
+        Copy("TenancyConfig");
+        Copy("DurableConfig");
+        if (p["Tracing"] is { } tracing)
+        {
+            props["TracingConfig"] = new JsonObject { ["Mode"] = tracing.DeepClone() };
+        }
+        if (p["DeadLetterQueue"] is JsonObject dlq)
+        {
+            props["DeadLetterConfig"] = new JsonObject { ["TargetArn"] = dlq["TargetArn"]?.DeepClone() };
+        }
+        return TranslationContext.NewResource("AWS::Lambda::Function", props, resource, "Condition", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata");
+    }
+
+    private JsonObject BuildCode()
+    {
+        var sources = new[] { "InlineCode", "CodeUri", "ImageUri" }.Count(k => p[k] is not null);
+        if (Json.Str(p["PackageType"]) == "Image")
+        {
+            if (p["ImageUri"] is null)
+            {
+                throw new InvalidResourceException(id, "'ImageUri' must be set.");
+            }
+            return new JsonObject { ["ImageUri"] = p["ImageUri"]!.DeepClone() };
+        }
+        if (sources != 1)
+        {
+            throw new InvalidResourceException(id, "Only one of 'InlineCode' or 'CodeUri' can be set.");
+        }
+        if (p["InlineCode"] is { } inline)
+        {
+            return new JsonObject { ["ZipFile"] = inline.DeepClone() };
+        }
+        if (p["ImageUri"] is { } image)
+        {
+            return new JsonObject { ["ImageUri"] = image.DeepClone() };
+        }
+        return TranslationContext.S3Location(id, "CodeUri", p["CodeUri"]);
+    }
+
+    private (string Id, JsonObject Resource) BuildVersion(JsonObject fprops)
+    {
+        var logical = context.ResolveParameterRefs(fprops["Code"])!.AsObject();
+        if (fprops["Environment"] is JsonObject env)
+        {
+            foreach (var (k, v) in env)
+            {
+                logical[k] = v?.DeepClone();
+            }
+        }
+        if (fprops["MemorySize"] is { } mem)
+        {
+            logical["MemorySize"] = mem.DeepClone();
+        }
+        if (fprops["SnapStart"] is JsonObject snap && Json.Str(snap["ApplyOn"]) is { } applyOn && applyOn != "None")
+        {
+            logical["SnapStart"] = snap.DeepClone();
+        }
+        if (fprops["RuntimeManagementConfig"] is { } rmc)
+        {
+            logical["RuntimeManagementConfig"] = rmc.DeepClone();
+        }
+        if (Json.IsTruthy(p["AutoPublishAliasAllProperties"]))
+        {
+            logical = new JsonObject();
+            foreach (var (k, v) in fprops)
+            {
+                logical[k] = context.ResolveParameterRefs(v);
+            }
+        }
+        var sha = Json.Str(p["AutoPublishCodeSha256"]);
+        var versionId = id + "Version" + (sha is not null ? sha[..Math.Min(10, sha.Length)] : SamTranslator.Hash(logical));
+        var version = TranslationContext.NewResource("AWS::Lambda::Version", new JsonObject { ["FunctionName"] = Json.Ref(id) }, resource);
+        if (p["VersionDescription"] is { } vd)
+        {
+            version["Properties"]!["Description"] = vd.DeepClone();
+        }
+        if (p["VersionDeletionPolicy"] is { } vdp)
+        {
+            if (Json.Str(vdp) is not ("Delete" or "Retain"))
+            {
+                throw new InvalidResourceException(id, "Property 'VersionDeletionPolicy' should be a one of the strings: 'Delete' or 'Retain'.");
+            }
+            version["DeletionPolicy"] = vdp.DeepClone();
+        }
+        else
+        {
+            version["DeletionPolicy"] ??= "Retain";
+        }
+        return (versionId, version);
+    }
+
+    private void BuildFunctionUrl(JsonObject config)
+    {
+        var props = new JsonObject
+        {
+            ["TargetFunctionArn"] = _aliasId is not null ? Json.Ref(_aliasId) : Json.Ref(id),
+            ["AuthType"] = config["AuthType"]?.DeepClone(),
+        };
+        if (_aliasId is not null)
+        {
+            props["TargetFunctionArn"] = Json.Ref(id);
+            props["Qualifier"] = Json.Str(context.ResolveParameterRefs(p["AutoPublishAlias"]));
+        }
+        if (config["Cors"] is { } cors)
+        {
+            props["Cors"] = cors.DeepClone();
+        }
+        if (config["InvokeMode"] is { } mode)
+        {
+            props["InvokeMode"] = mode.DeepClone();
+        }
+        var url = TranslationContext.NewResource("AWS::Lambda::Url", props, resource);
+        if (_aliasId is not null)
+        {
+            url["DependsOn"] = new JsonArray(_aliasId);
+        }
+        _out.Add((id + "Url", url));
+        if (Json.Str(config["AuthType"]) == "NONE")
+        {
+            var perm = new JsonObject
+            {
+                ["Action"] = "lambda:InvokeFunctionUrl",
+                ["FunctionName"] = Json.Ref(id),
+                ["Principal"] = "*",
+                ["FunctionUrlAuthType"] = "NONE",
+            };
+            if (_aliasId is not null)
+            {
+                perm["FunctionName"] = Json.Ref(_aliasId);
+            }
+            var permission = TranslationContext.NewResource("AWS::Lambda::Permission", perm, resource);
+            if (_aliasId is not null)
+            {
+                permission["DependsOn"] = new JsonArray(_aliasId);
+            }
+            _out.Add((id + "UrlPublicPermissions", permission));
+        }
+    }
+
+    // ---- role -----------------------------------------------------------------------------------------------------
+
+    private JsonObject BuildRole()
+    {
+        var managed = new JsonArray(context.ManagedPolicyArn("service-role/AWSLambdaBasicExecutionRole"));
+        if (p["Tracing"] is not null)
+        {
+            managed.Add(context.ManagedPolicyArn("AWSXrayWriteOnlyAccess"));
+        }
+        if (p["VpcConfig"] is not null)
+        {
+            managed.Add(context.ManagedPolicyArn("service-role/AWSLambdaVPCAccessExecutionRole"));
+        }
+        var documents = new JsonArray();
+        if (p["DeadLetterQueue"] is JsonObject dlq)
+        {
+            var (action, policyName) = Json.Str(dlq["Type"]) switch
+            {
+                "SNS" => ("sns:Publish", "DeadLetterQueuePolicy"),
+                "SQS" => ("sqs:SendMessage", "DeadLetterQueuePolicy"),
+                _ => throw new InvalidResourceException(id, "'DeadLetterQueue' requires Type of SNS or SQS"),
+            };
+            documents.Add(new JsonObject
+            {
+                ["PolicyName"] = policyName,
+                ["PolicyDocument"] = new JsonObject
+                {
+                    ["Version"] = "2012-10-17",
+                    ["Statement"] = new JsonArray(new JsonObject { ["Action"] = action, ["Resource"] = dlq["TargetArn"]?.DeepClone(), ["Effect"] = "Allow" }),
+                },
+            });
+        }
+        var policies = p["Policies"] switch
+        {
+            null => new JsonArray(),
+            JsonArray a => a,
+            var single => new JsonArray(single.DeepClone()),
+        };
+        var index = 0;
+        foreach (var entry in policies)
+        {
+            var roleId = id + "Role";
+            if (Json.IsString(entry) || (Json.IsIntrinsic(entry) && !((JsonObject)entry!).ContainsKey("Fn::If")))
+            {
+                JsonNode arn = entry!.DeepClone();
+                if (Json.Str(entry) is { } name)
+                {
+                    arn = ManagedPolicies.Resolve(name, context) ?? name;
+                }
+                if (!managed.Any(m => JsonNode.DeepEquals(m, arn)))
+                {
+                    managed.Add(arn);
+                }
+            }
+            else if (entry is JsonObject o && o.ContainsKey("Fn::If") && o["Fn::If"] is JsonArray iff && iff.Count == 3)
+            {
+                var copy = (JsonObject)o.DeepClone();
+                var branches = copy["Fn::If"]!.AsArray();
+                var isStatement = IsStatement(branches[1]) || IsStatement(branches[2]);
+                if (!isStatement)
+                {
+                    managed.Add(copy);
+                }
+                else
+                {
+                    for (var b = 1; b <= 2; b++)
+                    {
+                        if (!IsNoValue(branches[b]))
+                        {
+                            branches[b] = new JsonObject { ["PolicyName"] = $"{roleId}Policy{index}", ["PolicyDocument"] = branches[b]!.DeepClone() };
+                        }
+                    }
+                    documents.Add(copy);
+                }
+            }
+            else if (entry is JsonObject doc && doc.ContainsKey("Statement"))
+            {
+                documents.Add(new JsonObject { ["PolicyName"] = $"{roleId}Policy{index}", ["PolicyDocument"] = doc.DeepClone() });
+            }
+            else if (entry is JsonObject template && template.Count == 1)
+            {
+                throw new InvalidResourceException(id, $"Policy template '{template.First().Key}' is not supported by this transform yet.");
+            }
+            else
+            {
+                throw new InvalidResourceException(id, $"Policy at index {index} in the 'Policies' property is not valid");
+            }
+            index++;
+        }
+        var props = new JsonObject
+        {
+            ["AssumeRolePolicyDocument"] = p["AssumeRolePolicyDocument"]?.DeepClone() ?? new JsonObject
+            {
+                ["Version"] = "2012-10-17",
+                ["Statement"] = new JsonArray(new JsonObject
+                {
+                    ["Action"] = new JsonArray("sts:AssumeRole"),
+                    ["Effect"] = "Allow",
+                    ["Principal"] = new JsonObject { ["Service"] = new JsonArray("lambda.amazonaws.com") },
+                }),
+            },
+            ["ManagedPolicyArns"] = managed,
+            ["Tags"] = TranslationContext.TagList(id, p["Tags"]),
+        };
+        if (documents.Count > 0)
+        {
+            props["Policies"] = documents;
+        }
+        if (p["PermissionsBoundary"] is { } pb)
+        {
+            props["PermissionsBoundary"] = pb.DeepClone();
+        }
+        if (p["RolePath"] is { } rp)
+        {
+            props["Path"] = rp.DeepClone();
+        }
+        return TranslationContext.NewResource("AWS::IAM::Role", props, resource, "Condition");
+    }
+
+    private static bool IsNoValue(JsonNode? n) => n is JsonObject o && o.Count == 1 && Json.Str(o["Ref"]) == "AWS::NoValue";
+
+    private static bool IsStatement(JsonNode? n) => n is JsonObject o && o.ContainsKey("Statement");
+
+    private void AddManagedPolicy(string name)
+    {
+        if (_role?["Properties"]?["ManagedPolicyArns"] is JsonArray list)
+        {
+            var arn = context.ManagedPolicyArn(name);
+            if (!list.Any(x => Json.Str(x) == arn))
+            {
+                list.Add(arn);
+            }
+        }
+    }
+
+    private void AddInlinePolicy(JsonObject policy)
+    {
+        if (_role?["Properties"] is JsonObject props)
+        {
+            if (props["Policies"] is not JsonArray list)
+            {
+                list = new JsonArray();
+                props["Policies"] = list;
+            }
+            list.Add(policy);
+        }
+    }
+
+    // ---- events ---------------------------------------------------------------------------------------------------
+
+    private JsonNode FunctionArn => _aliasId is not null ? Json.Ref(_aliasId) : Json.GetAtt(id, "Arn");
+
+    private JsonNode FunctionNameOrAlias => _aliasId is not null ? Json.Ref(_aliasId) : Json.Ref(id);
+
+    private void TranslateEvent(string eventId, JsonNode? node)
+    {
+        if (node is not JsonObject ev)
+        {
+            throw new InvalidEventException(eventId, "Event should be a map.");
+        }
+        var type = Json.Str(ev["Type"]);
+        var props = ev["Properties"] as JsonObject ?? new JsonObject();
+        if (ev["Properties"] is not null and not JsonObject)
+        {
+            throw new InvalidEventException(eventId, "Properties should be a map.");
+        }
+        var logicalId = id + eventId;
+        switch (type)
+        {
+            case "SQS":
+                PullEvent(logicalId, eventId, ev, props, "SQS", "Queue", "service-role/AWSLambdaSQSQueueExecutionRole",
+                    ["Queue", "BatchSize", "Enabled", "MaximumBatchingWindowInSeconds", "FilterCriteria", "FunctionResponseTypes", "ScalingConfig", "KmsKeyArn", "MetricsConfig"]);
+                break;
+            case "Kinesis":
+                PullEvent(logicalId, eventId, ev, props, "Kinesis", "Stream", "service-role/AWSLambdaKinesisExecutionRole",
+                    ["Stream", "StartingPosition", "StartingPositionTimestamp", "BatchSize", "Enabled", "MaximumBatchingWindowInSeconds", "MaximumRetryAttempts", "BisectBatchOnFunctionError", "MaximumRecordAgeInSeconds", "DestinationConfig", "ParallelizationFactor", "TumblingWindowInSeconds", "FunctionResponseTypes", "FilterCriteria", "KmsKeyArn", "MetricsConfig"]);
+                break;
+            case "DynamoDB":
+                PullEvent(logicalId, eventId, ev, props, "DynamoDB", "Stream", "service-role/AWSLambdaDynamoDBExecutionRole",
+                    ["Stream", "StartingPosition", "StartingPositionTimestamp", "BatchSize", "Enabled", "MaximumBatchingWindowInSeconds", "MaximumRetryAttempts", "BisectBatchOnFunctionError", "MaximumRecordAgeInSeconds", "DestinationConfig", "ParallelizationFactor", "TumblingWindowInSeconds", "FunctionResponseTypes", "FilterCriteria", "KmsKeyArn", "MetricsConfig"]);
+                break;
+            case "SNS":
+                SnsEvent(logicalId, eventId, props);
+                break;
+            case "Schedule":
+                ScheduleEvent(logicalId, eventId, props);
+                break;
+            case "CloudWatchEvent":
+            case "EventBridgeRule":
+                RuleEvent(logicalId, eventId, props, type);
+                break;
+            default:
+                throw new InvalidEventException(eventId, $"Event type '{type}' is not supported by this transform yet.");
+        }
+    }
+
+    private JsonObject Permission(string logicalId, string principal, JsonNode? sourceArn, JsonNode? sourceAccount = null)
+    {
+        var props = new JsonObject
+        {
+            ["Action"] = "lambda:InvokeFunction",
+            ["FunctionName"] = FunctionNameOrAlias.DeepClone(),
+            ["Principal"] = principal,
+        };
+        if (sourceArn is not null)
+        {
+            props["SourceArn"] = sourceArn.DeepClone();
+        }
+        if (sourceAccount is not null)
+        {
+            props["SourceAccount"] = sourceAccount.DeepClone();
+        }
+        _out.Add((logicalId + "Permission", TranslationContext.NewResource("AWS::Lambda::Permission", props, resource, "Condition")));
+        return props;
+    }
+
+    private void PullEvent(string logicalId, string eventId, JsonObject ev, JsonObject props, string type, string sourceProperty, string policy, string[] allowed)
+    {
+        foreach (var (k, _) in props)
+        {
+            if (!allowed.Contains(k))
+            {
+                throw new InvalidEventException(eventId, $"Property {k} not defined for resource of type {type}.");
+            }
+        }
+        if (props[sourceProperty] is null)
+        {
+            throw new InvalidResourceException(logicalId, $"Missing required property '{sourceProperty}'.");
+        }
+        if (type != "SQS" && props["StartingPosition"] is null)
+        {
+            throw new InvalidResourceException(logicalId, "Missing required property 'StartingPosition'.");
+        }
+        var esm = new JsonObject
+        {
+            ["EventSourceArn"] = props[sourceProperty]!.DeepClone(),
+            ["FunctionName"] = FunctionNameOrAlias.DeepClone(),
+        };
+        foreach (var (k, v) in props)
+        {
+            if (k == sourceProperty)
+            {
+                continue;
+            }
+            if (k == "DestinationConfig" && v is JsonObject dc)
+            {
+                var onFailure = dc["OnFailure"] as JsonObject;
+                var copy = new JsonObject();
+                if (onFailure is not null)
+                {
+                    var target = new JsonObject { ["Destination"] = onFailure["Destination"]?.DeepClone() };
+                    copy["OnFailure"] = target;
+                    var destinationType = Json.Str(onFailure["Type"]);
+                    if (destinationType is "SQS" or "SNS" or "S3")
+                    {
+                        var action = destinationType switch { "SQS" => "sqs:SendMessage", "SNS" => "sns:publish", _ => "s3:PutObject" };
+                        var statementResource = onFailure["Destination"]?.DeepClone();
+                        AddInlinePolicy(new JsonObject
+                        {
+                            ["PolicyName"] = destinationType switch { "SQS" => "SQSSendMessagePolicy", "SNS" => "SNSPublishMessagePolicy", _ => "S3PutObjectPolicy" },
+                            ["PolicyDocument"] = new JsonObject
+                            {
+                                ["Version"] = "2012-10-17",
+                                ["Statement"] = new JsonArray(new JsonObject { ["Action"] = action, ["Resource"] = statementResource, ["Effect"] = "Allow" }),
+                            },
+                        });
+                    }
+                }
+                esm["DestinationConfig"] = copy;
+                continue;
+            }
+            esm[k] = v?.DeepClone();
+        }
+        var mapping = TranslationContext.NewResource("AWS::Lambda::EventSourceMapping", esm, resource, "Condition");
+        _out.Add((logicalId, mapping));
+        AddManagedPolicy(policy);
+        _ = ev;
+    }
+
+    private void SnsEvent(string logicalId, string eventId, JsonObject props)
+    {
+        foreach (var (k, _) in props)
+        {
+            if (k is not ("Topic" or "Region" or "FilterPolicy" or "FilterPolicyScope" or "SqsSubscription" or "RedrivePolicy"))
+            {
+                throw new InvalidResourceException(logicalId, $"property {k} not defined for resource of type SNS");
+            }
+        }
+        if (props["Topic"] is null)
+        {
+            throw new InvalidResourceException(logicalId, "Missing required property 'Topic'.");
+        }
+        if (Json.IsTruthy(props["SqsSubscription"]))
+        {
+            throw new InvalidEventException(eventId, "SqsSubscription is not supported by this transform yet.");
+        }
+        Permission(logicalId, "sns.amazonaws.com", props["Topic"]);
+        var sub = new JsonObject
+        {
+            ["Endpoint"] = FunctionArn.DeepClone(),
+            ["Protocol"] = "lambda",
+            ["TopicArn"] = props["Topic"]!.DeepClone(),
+        };
+        foreach (var name in new[] { "Region", "FilterPolicy", "FilterPolicyScope", "RedrivePolicy" })
+        {
+            if (props[name] is { } v)
+            {
+                sub[name] = v.DeepClone();
+            }
+        }
+        _out.Add((logicalId, TranslationContext.NewResource("AWS::SNS::Subscription", sub, resource, "Condition")));
+    }
+
+    private void ScheduleEvent(string logicalId, string eventId, JsonObject props)
+    {
+        if (props["Schedule"] is null)
+        {
+            throw new InvalidResourceException(logicalId, "Missing required property 'Schedule'.");
+        }
+        var rule = new JsonObject { ["ScheduleExpression"] = props["Schedule"]!.DeepClone() };
+        if (props["State"] is not null && props["Enabled"] is not null)
+        {
+            throw new InvalidEventException(eventId, "State and Enabled Properties cannot both be specified.");
+        }
+        if (props["State"] is { } state)
+        {
+            rule["State"] = state.DeepClone();
+        }
+        if (props["Enabled"] is { } enabled)
+        {
+            rule["State"] = Json.IsIntrinsic(enabled)
+                ? new JsonObject { ["Fn::If"] = new JsonArray(enabled.DeepClone(), "ENABLED", "DISABLED") }
+                : (Json.IsTruthy(enabled) ? "ENABLED" : "DISABLED");
+        }
+        foreach (var name in new[] { "Name", "Description" })
+        {
+            if (props[name] is { } v)
+            {
+                rule[name] = v.DeepClone();
+            }
+        }
+        rule["Targets"] = new JsonArray(Target(logicalId, props));
+        _out.Add((logicalId, TranslationContext.NewResource("AWS::Events::Rule", rule, resource, "Condition")));
+        Permission(logicalId, "events.amazonaws.com", Json.GetAtt(logicalId, "Arn"));
+    }
+
+    private JsonObject Target(string logicalId, JsonObject props)
+    {
+        var targetId = props["Target"] is JsonObject t && t["Id"] is { } tid ? tid.DeepClone() : logicalId + "LambdaTarget";
+        var target = new JsonObject { ["Arn"] = FunctionArn.DeepClone(), ["Id"] = targetId };
+        foreach (var name in new[] { "Input", "InputPath", "InputTransformer", "RetryPolicy" })
+        {
+            if (props[name] is { } v)
+            {
+                target[name] = v.DeepClone();
+            }
+        }
+        if (props["DeadLetterConfig"] is JsonObject dlc)
+        {
+            if (dlc["Arn"] is { } arn)
+            {
+                target["DeadLetterConfig"] = new JsonObject { ["Arn"] = arn.DeepClone() };
+            }
+        }
+        return target;
+    }
+
+    private void RuleEvent(string logicalId, string eventId, JsonObject props, string type)
+    {
+        _ = eventId;
+        _ = type;
+        var rule = new JsonObject();
+        foreach (var name in new[] { "EventBusName", "Name", "State" })
+        {
+            if (props[name] is { } v)
+            {
+                rule[name] = v.DeepClone();
+            }
+        }
+        if (props["Pattern"] is { } pattern)
+        {
+            rule["EventPattern"] = pattern.DeepClone();
+        }
+        rule["Targets"] = new JsonArray(Target(logicalId, props));
+        _out.Add((logicalId, TranslationContext.NewResource("AWS::Events::Rule", rule, resource, "Condition")));
+        Permission(logicalId, "events.amazonaws.com", Json.GetAtt(logicalId, "Arn"));
+    }
+}
