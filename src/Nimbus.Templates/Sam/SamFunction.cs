@@ -46,7 +46,7 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
             var version = BuildVersion(fprops);
             var versionId = version.Id;
             _out.Add(version);
-            _aliasId = id + "Alias" + new string(name.Where(char.IsAsciiLetterOrDigit).ToArray());
+            _aliasId = id + "Alias" + string.Concat(name.Select(c => c == '-' ? "D" : c == '_' ? "U" : char.IsAsciiLetterOrDigit(c) ? c.ToString() : ""));
             var aliasProps = new JsonObject
             {
                 ["Name"] = name,
@@ -57,7 +57,13 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
             {
                 aliasProps["ProvisionedConcurrencyConfig"] = pcc.DeepClone();
             }
-            _out.Add((_aliasId, TranslationContext.NewResource("AWS::Lambda::Alias", aliasProps, resource)));
+            var alias = TranslationContext.NewResource("AWS::Lambda::Alias", aliasProps, resource);
+            _out.Add((_aliasId, alias));
+            DeploymentPreference(alias);
+        }
+        else if (p["DeploymentPreference"] is JsonObject preference && DeploymentEnabled(preference))
+        {
+            throw new InvalidResourceException(id, "'DeploymentPreference' requires AutoPublishAlias property to be specified.");
         }
 
         if (p["FunctionUrlConfig"] is JsonObject urlConfig)
@@ -109,6 +115,10 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         Copy("Role");
         Copy("Environment");
         props["Code"] = BuildCode();
+        if (p["SourceKMSKeyArn"] is { } sourceKms)
+        {
+            props["Code"]!["SourceKMSKeyArn"] = sourceKms.DeepClone();
+        }
         Copy("KmsKeyArn");
         Copy("ReservedConcurrentExecutions");
         props["Tags"] = TranslationContext.TagList(id, p["Tags"]);
@@ -122,11 +132,10 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         Copy("RuntimeManagementConfig");
         Copy("LoggingConfig");
         Copy("RecursiveLoop");
-        Copy("SourceKMSKeyArn");
         Copy("CodeSigningConfigArn");
         Copy("TenancyConfig");
         Copy("DurableConfig");
-        if (p["Tracing"] is { } tracing)
+        if (p["Tracing"] is { } tracing && TracingEnabled)
         {
             props["TracingConfig"] = new JsonObject { ["Mode"] = tracing.DeepClone() };
         }
@@ -136,6 +145,90 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         }
         return TranslationContext.NewResource("AWS::Lambda::Function", props, resource, "Condition", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata");
     }
+
+    private static readonly HashSet<string> PredefinedDeploymentTypes =
+    [
+        "Canary10Percent30Minutes", "Canary10Percent5Minutes", "Canary10Percent10Minutes", "Canary10Percent15Minutes",
+        "Linear10PercentEvery10Minutes", "Linear10PercentEvery1Minute", "Linear10PercentEvery2Minutes", "Linear10PercentEvery3Minutes", "AllAtOnce",
+    ];
+
+    private bool DeploymentEnabled(JsonObject preference)
+    {
+        var enabled = context.ResolveParameterRefs(preference["Enabled"]);
+        return enabled is null || (Json.Str(enabled) is { } s ? !s.Equals("false", StringComparison.OrdinalIgnoreCase) : Json.IsTruthy(enabled));
+    }
+
+    private void DeploymentPreference(JsonObject alias)
+    {
+        if (p["DeploymentPreference"] is not JsonObject preference || !DeploymentEnabled(preference))
+        {
+            return;
+        }
+        var type = preference["Type"];
+        if (type is null)
+        {
+            throw new InvalidResourceException(id, "'DeploymentPreference' is missing required Property 'Type'");
+        }
+        var groupId = id + "DeploymentGroup";
+        var group = new JsonObject
+        {
+            ["ApplicationName"] = Json.Ref("ServerlessDeploymentApplication"),
+            ["AutoRollbackConfiguration"] = new JsonObject
+            {
+                ["Enabled"] = true,
+                ["Events"] = new JsonArray("DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"),
+            },
+            ["DeploymentConfigName"] = Json.Str(type) is { } t && PredefinedDeploymentTypes.Contains(t)
+                ? new JsonObject { ["Fn::Sub"] = new JsonArray("CodeDeployDefault.Lambda${ConfigName}", new JsonObject { ["ConfigName"] = t }) }
+                : type.DeepClone(),
+            ["DeploymentStyle"] = new JsonObject { ["DeploymentOption"] = "WITH_TRAFFIC_CONTROL", ["DeploymentType"] = "BLUE_GREEN" },
+        };
+        if (preference["Role"] is { } role)
+        {
+            group["ServiceRoleArn"] = role.DeepClone();
+        }
+        else
+        {
+            group["ServiceRoleArn"] = Json.GetAtt("CodeDeployServiceRole", "Arn");
+            context.NeedsCodeDeployRole = true;
+        }
+        context.NeedsDeploymentApplication = true;
+        if (preference["Alarms"] is JsonArray alarms && alarms.Count > 0)
+        {
+            var list = new JsonArray();
+            foreach (var a in alarms)
+            {
+                list.Add(new JsonObject { ["Name"] = a?.DeepClone() });
+            }
+            group["AlarmConfiguration"] = new JsonObject { ["Alarms"] = list, ["Enabled"] = true };
+        }
+        if (preference["TriggerConfigurations"] is { } triggers)
+        {
+            group["TriggerConfigurations"] = triggers.DeepClone();
+        }
+        _out.Add((groupId, TranslationContext.NewResource("AWS::CodeDeploy::DeploymentGroup", group)));
+        var update = new JsonObject
+        {
+            ["ApplicationName"] = Json.Ref("ServerlessDeploymentApplication"),
+            ["DeploymentGroupName"] = Json.Ref(groupId),
+        };
+        if (preference["Hooks"] is JsonObject hooks)
+        {
+            foreach (var (k, v) in hooks)
+            {
+                var name = k switch
+                {
+                    "PreTraffic" => "BeforeAllowTrafficHook",
+                    "PostTraffic" => "AfterAllowTrafficHook",
+                    _ => throw new InvalidResourceException(id, $"Invalid hook {k}"),
+                };
+                update[name] = v?.DeepClone();
+            }
+        }
+        alias["UpdatePolicy"] = new JsonObject { ["CodeDeployLambdaAliasUpdate"] = update };
+    }
+
+    private bool TracingEnabled => Json.Str(context.ResolveParameterRefs(p["Tracing"])) != "Disabled";
 
     private JsonObject BuildCode()
     {
@@ -217,16 +310,12 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
 
     private void BuildFunctionUrl(JsonObject config)
     {
+        var target = _aliasId is not null ? Json.Ref(_aliasId) : Json.Ref(id);
         var props = new JsonObject
         {
-            ["TargetFunctionArn"] = _aliasId is not null ? Json.Ref(_aliasId) : Json.Ref(id),
+            ["TargetFunctionArn"] = target.DeepClone(),
             ["AuthType"] = config["AuthType"]?.DeepClone(),
         };
-        if (_aliasId is not null)
-        {
-            props["TargetFunctionArn"] = Json.Ref(id);
-            props["Qualifier"] = Json.Str(context.ResolveParameterRefs(p["AutoPublishAlias"]));
-        }
         if (config["Cors"] is { } cors)
         {
             props["Cors"] = cors.DeepClone();
@@ -235,31 +324,23 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         {
             props["InvokeMode"] = mode.DeepClone();
         }
-        var url = TranslationContext.NewResource("AWS::Lambda::Url", props, resource);
-        if (_aliasId is not null)
-        {
-            url["DependsOn"] = new JsonArray(_aliasId);
-        }
-        _out.Add((id + "Url", url));
+        _out.Add((id + "Url", TranslationContext.NewResource("AWS::Lambda::Url", props, resource)));
         if (Json.Str(config["AuthType"]) == "NONE")
         {
-            var perm = new JsonObject
+            _out.Add((id + "UrlPublicPermissions", TranslationContext.NewResource("AWS::Lambda::Permission", new JsonObject
             {
                 ["Action"] = "lambda:InvokeFunctionUrl",
-                ["FunctionName"] = Json.Ref(id),
+                ["FunctionName"] = target.DeepClone(),
                 ["Principal"] = "*",
                 ["FunctionUrlAuthType"] = "NONE",
-            };
-            if (_aliasId is not null)
+            }, resource)));
+            _out.Add((id + "URLInvokeAllowPublicAccess", TranslationContext.NewResource("AWS::Lambda::Permission", new JsonObject
             {
-                perm["FunctionName"] = Json.Ref(_aliasId);
-            }
-            var permission = TranslationContext.NewResource("AWS::Lambda::Permission", perm, resource);
-            if (_aliasId is not null)
-            {
-                permission["DependsOn"] = new JsonArray(_aliasId);
-            }
-            _out.Add((id + "UrlPublicPermissions", permission));
+                ["Action"] = "lambda:InvokeFunction",
+                ["FunctionName"] = target.DeepClone(),
+                ["Principal"] = "*",
+                ["InvokedViaFunctionUrl"] = true,
+            }, resource)));
         }
     }
 
@@ -268,7 +349,7 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
     private JsonObject BuildRole()
     {
         var managed = new JsonArray(context.ManagedPolicyArn("service-role/AWSLambdaBasicExecutionRole"));
-        if (p["Tracing"] is not null)
+        if (p["Tracing"] is not null && TracingEnabled)
         {
             managed.Add(context.ManagedPolicyArn("AWSXrayWriteOnlyAccess"));
         }
@@ -379,7 +460,7 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         {
             props["Path"] = rp.DeepClone();
         }
-        return TranslationContext.NewResource("AWS::IAM::Role", props, resource, "Condition");
+        return TranslationContext.NewResource("AWS::IAM::Role", props, resource);
     }
 
     private static bool IsNoValue(JsonNode? n) => n is JsonObject o && o.Count == 1 && Json.Str(o["Ref"]) == "AWS::NoValue";
@@ -475,7 +556,7 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         {
             props["SourceAccount"] = sourceAccount.DeepClone();
         }
-        _out.Add((logicalId + "Permission", TranslationContext.NewResource("AWS::Lambda::Permission", props, resource, "Condition")));
+        _out.Add((logicalId + "Permission", TranslationContext.NewResource("AWS::Lambda::Permission", props, resource)));
         return props;
     }
 
@@ -536,7 +617,7 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
             }
             esm[k] = v?.DeepClone();
         }
-        var mapping = TranslationContext.NewResource("AWS::Lambda::EventSourceMapping", esm, resource, "Condition");
+        var mapping = TranslationContext.NewResource("AWS::Lambda::EventSourceMapping", esm, resource);
         _out.Add((logicalId, mapping));
         AddManagedPolicy(policy);
         _ = ev;
@@ -573,7 +654,7 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
                 sub[name] = v.DeepClone();
             }
         }
-        _out.Add((logicalId, TranslationContext.NewResource("AWS::SNS::Subscription", sub, resource, "Condition")));
+        _out.Add((logicalId, TranslationContext.NewResource("AWS::SNS::Subscription", sub, resource)));
     }
 
     private void ScheduleEvent(string logicalId, string eventId, JsonObject props)
@@ -605,7 +686,7 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
             }
         }
         rule["Targets"] = new JsonArray(Target(logicalId, props));
-        _out.Add((logicalId, TranslationContext.NewResource("AWS::Events::Rule", rule, resource, "Condition")));
+        _out.Add((logicalId, TranslationContext.NewResource("AWS::Events::Rule", rule, resource)));
         Permission(logicalId, "events.amazonaws.com", Json.GetAtt(logicalId, "Arn"));
     }
 
@@ -647,7 +728,7 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
             rule["EventPattern"] = pattern.DeepClone();
         }
         rule["Targets"] = new JsonArray(Target(logicalId, props));
-        _out.Add((logicalId, TranslationContext.NewResource("AWS::Events::Rule", rule, resource, "Condition")));
+        _out.Add((logicalId, TranslationContext.NewResource("AWS::Events::Rule", rule, resource)));
         Permission(logicalId, "events.amazonaws.com", Json.GetAtt(logicalId, "Arn"));
     }
 }

@@ -22,6 +22,8 @@ internal sealed partial class TranslationContext
     public string Region => _options.Region;
     public string Partition => _options.Partition;
     public IReadOnlyDictionary<string, string> ManagedPolicyMap => _options.ManagedPolicyMap;
+    public bool NeedsDeploymentApplication { get; set; }
+    public bool NeedsCodeDeployRole { get; set; }
 
     internal static readonly string[] PassthroughAttributes = ["Condition", "DeletionPolicy", "UpdateReplacePolicy"];
 
@@ -126,6 +128,28 @@ internal sealed partial class TranslationContext
         }
 
         FinishDeferred(resources);
+        if (NeedsDeploymentApplication)
+        {
+            generated.Clear();
+            resources["ServerlessDeploymentApplication"] = NewResource("AWS::CodeDeploy::Application", new JsonObject { ["ComputePlatform"] = "Lambda" });
+            if (NeedsCodeDeployRole)
+            {
+                resources["CodeDeployServiceRole"] = NewResource("AWS::IAM::Role", new JsonObject
+                {
+                    ["AssumeRolePolicyDocument"] = new JsonObject
+                    {
+                        ["Version"] = "2012-10-17",
+                        ["Statement"] = new JsonArray(new JsonObject
+                        {
+                            ["Action"] = new JsonArray("sts:AssumeRole"),
+                            ["Effect"] = "Allow",
+                            ["Principal"] = new JsonObject { ["Service"] = new JsonArray("codedeploy.amazonaws.com") },
+                        }),
+                    },
+                    ["ManagedPolicyArns"] = new JsonArray(ManagedPolicyArn("service-role/AWSCodeDeployRoleForLambda")),
+                });
+            }
+        }
 
         if (_errors.Count > 0)
         {
@@ -462,6 +486,29 @@ internal sealed partial class TranslationContext
                 {
                     o["Ref"] = newId;
                     return;
+                }
+                if (o.Count == 1 && Json.Str(o["Fn::Sub"]) is { } sub)
+                {
+                    foreach (var (oldId, hashed) in _layerIds)
+                    {
+                        sub = sub.Replace("${" + oldId + "}", "${" + hashed + "}", StringComparison.Ordinal);
+                    }
+                    o["Fn::Sub"] = sub;
+                    return;
+                }
+                if (Json.Str(o["DependsOn"]) is { } dep && _layerIds.TryGetValue(dep, out var depId))
+                {
+                    o["DependsOn"] = depId;
+                }
+                else if (o["DependsOn"] is JsonArray deps)
+                {
+                    for (var i = 0; i < deps.Count; i++)
+                    {
+                        if (Json.Str(deps[i]) is { } d && _layerIds.TryGetValue(d, out var dId))
+                        {
+                            deps[i] = dId;
+                        }
+                    }
                 }
                 foreach (var (_, v) in o.ToList())
                 {
