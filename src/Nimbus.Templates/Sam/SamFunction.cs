@@ -535,6 +535,41 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
             case "EventBridgeRule":
                 RuleEvent(logicalId, eventId, props, type);
                 break;
+            case "S3":
+                S3Event(logicalId, eventId, props);
+                break;
+            case "AlexaSkill":
+                {
+                    var permission = Permission(logicalId, "alexa-appkit.amazon.com", null);
+                    if (props["SkillId"] is { } skill)
+                    {
+                        permission["EventSourceToken"] = skill.DeepClone();
+                    }
+                    break;
+                }
+            case "CloudWatchLogs":
+                {
+                    if (props["LogGroupName"] is null)
+                    {
+                        throw new InvalidResourceException(logicalId, "Missing required property 'LogGroupName'.");
+                    }
+                    Permission(logicalId, "logs.amazonaws.com", new JsonObject
+                    {
+                        ["Fn::Sub"] = new JsonArray(
+                            $"arn:{context.Partition}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:${{__LogGroupName__}}:*",
+                            new JsonObject { ["__LogGroupName__"] = props["LogGroupName"]!.DeepClone() }),
+                    });
+                    var filter = new JsonObject
+                    {
+                        ["DestinationArn"] = FunctionArn.DeepClone(),
+                        ["FilterPattern"] = props["FilterPattern"]?.DeepClone(),
+                        ["LogGroupName"] = props["LogGroupName"]!.DeepClone(),
+                    };
+                    var subscription = TranslationContext.NewResource("AWS::Logs::SubscriptionFilter", filter, resource);
+                    subscription["DependsOn"] = new JsonArray(logicalId + "Permission");
+                    _out.Add((logicalId, subscription));
+                    break;
+                }
             default:
                 throw new InvalidEventException(eventId, $"Event type '{type}' is not supported by this transform yet.");
         }
@@ -621,6 +656,83 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         _out.Add((logicalId, mapping));
         AddManagedPolicy(policy);
         _ = ev;
+    }
+
+    private void S3Event(string logicalId, string eventId, JsonObject props)
+    {
+        if (props["Bucket"] is null)
+        {
+            throw new InvalidResourceException(logicalId, "Missing required property 'Bucket'.");
+        }
+        if (props["Events"] is null)
+        {
+            throw new InvalidResourceException(logicalId, "Missing required property 'Events'.");
+        }
+        var bucketId = props["Bucket"] is JsonObject r && r.Count == 1 ? Json.Str(r["Ref"]) : null;
+        var bucket = bucketId is not null && context.InputResourceType(bucketId) == "AWS::S3::Bucket" ? context.OutputResource(bucketId) : null;
+        if (bucket is null)
+        {
+            throw new InvalidEventException(eventId, "S3 events must reference an S3 bucket in the same template.");
+        }
+        var permission = Permission(logicalId, "s3.amazonaws.com", null, Json.Ref("AWS::AccountId"));
+        _ = permission;
+        var dependsOn = new List<string>();
+        switch (bucket["DependsOn"])
+        {
+            case null:
+                break;
+            case JsonArray list when list.All(Json.IsString):
+                dependsOn.AddRange(list.Select(x => x!.GetValue<string>()));
+                break;
+            case var single when Json.IsString(single):
+                dependsOn.Add(single!.GetValue<string>());
+                break;
+            default:
+                throw new InvalidResourceException(logicalId, "Invalid type for field 'DependsOn'. Expected a string or list of strings.");
+        }
+        if (!dependsOn.Contains(logicalId + "Permission"))
+        {
+            dependsOn.Add(logicalId + "Permission");
+        }
+        bucket["DependsOn"] = new JsonArray(dependsOn.Select(d => (JsonNode?)d).ToArray());
+        if (bucket["Properties"] is not JsonObject bucketProps)
+        {
+            bucketProps = new JsonObject();
+            bucket["Properties"] = bucketProps;
+        }
+        if (bucketProps["NotificationConfiguration"] is null)
+        {
+            bucketProps["NotificationConfiguration"] = new JsonObject();
+        }
+        if (bucketProps["NotificationConfiguration"] is not JsonObject notification)
+        {
+            throw new InvalidResourceException(bucketId!, "Invalid type for NotificationConfiguration.");
+        }
+        if (notification["LambdaConfigurations"] is null)
+        {
+            notification["LambdaConfigurations"] = new JsonArray();
+        }
+        if (notification["LambdaConfigurations"] is not JsonArray configurations)
+        {
+            throw new InvalidResourceException(bucketId!, "Invalid type for LambdaConfigurations. Must be a list.");
+        }
+        var events = props["Events"] is JsonArray el ? el.ToList() : [props["Events"]];
+        foreach (var ev in events)
+        {
+            JsonNode mapping = new JsonObject { ["Function"] = FunctionArn.DeepClone(), ["Event"] = ev?.DeepClone() };
+            if (props["Filter"] is { } filter)
+            {
+                mapping["Filter"] = filter.DeepClone();
+            }
+            if (resource["Condition"] is { } condition)
+            {
+                mapping = new JsonObject { ["Fn::If"] = new JsonArray(condition.DeepClone(), mapping, Json.Ref("AWS::NoValue")) };
+            }
+            if (!configurations.Any(c => JsonNode.DeepEquals(c, mapping)))
+            {
+                configurations.Add(mapping);
+            }
+        }
     }
 
     private void SnsEvent(string logicalId, string eventId, JsonObject props)

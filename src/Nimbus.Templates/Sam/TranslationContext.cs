@@ -51,6 +51,7 @@ internal sealed partial class TranslationContext
         var globals = new SamGlobals(_template["Globals"]);
         var resources = new JsonObject();
         _output["Resources"] = resources;
+        _outputResources = resources;
 
         // Logical ids and resource shapes first: they are checked before anything is translated.
         var translatable = new List<(string Id, JsonObject Resource)>();
@@ -195,6 +196,10 @@ internal sealed partial class TranslationContext
     }
 
     // ---- shared helpers -------------------------------------------------------------------------------------------
+
+    private JsonObject _outputResources = new();
+
+    public JsonObject? OutputResource(string id) => _outputResources[id] as JsonObject;
 
     public JsonObject? InputResource(string id) => _inputResources[id] as JsonObject;
 
