@@ -839,6 +839,10 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         {
             rule["EventPattern"] = pattern.DeepClone();
         }
+        if (props["RuleName"] is { } ruleName)
+        {
+            rule["Name"] = ruleName.DeepClone();
+        }
         rule["Targets"] = new JsonArray(Target(logicalId, props));
         _out.Add((logicalId, TranslationContext.NewResource("AWS::Events::Rule", rule, resource)));
         Permission(logicalId, "events.amazonaws.com", Json.GetAtt(logicalId, "Arn"));

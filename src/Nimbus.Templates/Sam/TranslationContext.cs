@@ -189,6 +189,7 @@ internal sealed partial class TranslationContext
         return type switch
         {
             "AWS::Serverless::Function" => new SamFunction(this, id, resource, properties).Translate(),
+            "AWS::Serverless::StateMachine" => new SamStateMachine(this, id, resource, properties).Translate(),
             "AWS::Serverless::SimpleTable" => TranslateSimpleTable(id, resource, properties),
             "AWS::Serverless::LayerVersion" => TranslateLayer(id, resource, properties),
             _ => throw new InvalidResourceException(id, $"Resource type {type} is not supported by this transform yet."),
