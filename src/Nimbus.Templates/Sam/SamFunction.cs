@@ -525,6 +525,30 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
                 PullEvent(logicalId, eventId, ev, props, "DynamoDB", "Stream", "service-role/AWSLambdaDynamoDBExecutionRole",
                     ["Stream", "StartingPosition", "StartingPositionTimestamp", "BatchSize", "Enabled", "MaximumBatchingWindowInSeconds", "MaximumRetryAttempts", "BisectBatchOnFunctionError", "MaximumRecordAgeInSeconds", "DestinationConfig", "ParallelizationFactor", "TumblingWindowInSeconds", "FunctionResponseTypes", "FilterCriteria", "KmsKeyArn", "MetricsConfig"]);
                 break;
+            case "MSK":
+                {
+                    var config = props["ConsumerGroupId"] is { } group ? group.DeepClone() : null;
+                    var schema = props["SchemaRegistryConfig"]?.DeepClone();
+                    var copy = (JsonObject)props.DeepClone();
+                    copy.Remove("ConsumerGroupId");
+                    copy.Remove("SchemaRegistryConfig");
+                    PullEvent(logicalId, eventId, ev, copy, "MSK", "Stream", "service-role/AWSLambdaMSKExecutionRole",
+                        ["Stream", "Topics", "StartingPosition", "StartingPositionTimestamp", "BatchSize", "Enabled", "MaximumBatchingWindowInSeconds", "FilterCriteria", "SourceAccessConfigurations", "KmsKeyArn", "MetricsConfig", "ProvisionedPollerConfig", "DestinationConfig", "BisectBatchOnFunctionError", "MaximumRecordAgeInSeconds", "MaximumRetryAttempts"]);
+                    if (config is not null || schema is not null)
+                    {
+                        var kafka = new JsonObject();
+                        if (config is not null)
+                        {
+                            kafka["ConsumerGroupId"] = config;
+                        }
+                        if (schema is not null)
+                        {
+                            kafka["SchemaRegistryConfig"] = schema;
+                        }
+                        _out[^1].Resource["Properties"]!["AmazonManagedKafkaEventSourceConfig"] = kafka;
+                    }
+                    break;
+                }
             case "SNS":
                 SnsEvent(logicalId, eventId, props);
                 break;
@@ -608,7 +632,7 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         {
             throw new InvalidResourceException(logicalId, $"Missing required property '{sourceProperty}'.");
         }
-        if (type != "SQS" && props["StartingPosition"] is null)
+        if (type is "Kinesis" or "DynamoDB" or "MSK" && props["StartingPosition"] is null)
         {
             throw new InvalidResourceException(logicalId, "Missing required property 'StartingPosition'.");
         }
