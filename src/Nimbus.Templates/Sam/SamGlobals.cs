@@ -46,14 +46,14 @@ internal sealed class SamGlobals
         }
     }
 
-    public JsonObject Merge(string type, JsonObject local)
+    public JsonObject Merge(string type, JsonObject local, JsonObject? resource = null)
     {
         if (!_byType.TryGetValue(type, out var global))
         {
             return local;
         }
         var ignore = new HashSet<string>(StringComparer.Ordinal);
-        if (local["IgnoreGlobals"] is { } ig)
+        if ((resource?["IgnoreGlobals"] ?? local["IgnoreGlobals"]) is { } ig)
         {
             if (Json.Str(ig) == "*")
             {

@@ -96,7 +96,7 @@ internal sealed partial class TranslationContext
             try
             {
                 var properties = resource["Properties"] as JsonObject ?? new JsonObject();
-                properties = globals.Merge(type, properties);
+                properties = globals.Merge(type, properties, resource);
                 var produced = TranslateResource(id, type, resource, properties);
                 foreach (var (newId, newResource) in produced)
                 {
