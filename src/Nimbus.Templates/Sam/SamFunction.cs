@@ -32,6 +32,20 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         {
             throw new InvalidResourceException(id, "To set ProvisionedConcurrencyConfig AutoPublishALias must be defined on the function");
         }
+        if (p["AutoPublishAlias"] is not null && p["AutoPublishCodeSha256"] is { } shaNode)
+        {
+            var sha256 = context.ResolveParameterRefs(shaNode);
+            if (Json.Str(sha256) is not { } shaText)
+            {
+                throw new InvalidResourceException(id, "AutoPublishCodeSha256 must be a string");
+            }
+            fprops["Description"] = fprops["Description"] switch
+            {
+                null => shaText,
+                var d when Json.IsString(d) => $"{d.GetValue<string>()} {shaText}",
+                var d => new JsonObject { ["Fn::Join"] = new JsonArray(" ", new JsonArray(d.DeepClone(), shaText)) },
+            };
+        }
         if (p["AutoPublishAlias"] is { } aliasNode)
         {
             var aliasName = context.ResolveParameterRefs(aliasNode);
