@@ -24,6 +24,31 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
     public List<(string Id, JsonObject Resource)> Translate()
     {
         TranslationContext.CheckProperties(id, "AWS::Serverless::Function", p, KnownProperties);
+        if (p["TenancyConfig"] is not null)
+        {
+            if (p["FunctionUrlConfig"] is not null)
+            {
+                throw new InvalidResourceException(id, "Function URL is not supported for functions enabled with tenancy configuration.");
+            }
+            if (p["ProvisionedConcurrencyConfig"] is not null)
+            {
+                throw new InvalidResourceException(id, "Provisioned concurrency is not supported for functions enabled with tenancy configuration.");
+            }
+            if (p["Events"] is JsonObject tenancyEvents)
+            {
+                foreach (var (_, ev) in tenancyEvents)
+                {
+                    if (Json.Str(ev?["Type"]) is { } t && t is not ("Api" or "HttpApi"))
+                    {
+                        throw new InvalidResourceException(id, $"Event source '{t}' is not supported for functions enabled with tenancy configuration. Only Api and HttpApi event sources are supported.");
+                    }
+                }
+            }
+        }
+        if (p["FunctionUrlConfig"] is JsonObject urlCheck && urlCheck["AuthType"] is null)
+        {
+            throw new InvalidResourceException(id, "AuthType is required to configure function property `FunctionUrlConfig`. Please provide either AWS_IAM or NONE.");
+        }
         var function = BuildFunction();
         _out.Add((id, function));
         var fprops = function["Properties"]!.AsObject();
@@ -57,6 +82,10 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
             {
                 throw new InvalidResourceException(id, "'DeploymentPreference' requires AutoPublishAlias property to be specified.");
             }
+            if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$"))
+            {
+                throw new InvalidResourceException(id, $"AutoPublishAlias name ('{name}') must contain only alphanumeric characters, hyphens, or underscores matching (?!^[0-9]+$)([a-zA-Z0-9-_]+) pattern.");
+            }
             var version = BuildVersion(fprops);
             var versionId = version.Id;
             _out.Add(version);
@@ -85,6 +114,10 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
             BuildFunctionUrl(urlConfig);
         }
 
+        if (p["Role"] is { } givenRole && !Json.IsString(givenRole) && givenRole is not JsonObject)
+        {
+            throw new InvalidResourceException(id, "Property 'Role' should be a string.");
+        }
         if (p["Role"] is null)
         {
             _role = BuildRole();
@@ -720,6 +753,10 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         {
             throw new InvalidResourceException(logicalId, "Missing required property 'Events'.");
         }
+        if (props["Events"] is not (JsonArray or JsonValue) || (props["Events"] is JsonValue ev0 && !Json.IsString(ev0)))
+        {
+            throw new InvalidResourceException(logicalId, "Type of property 'Events' is invalid.");
+        }
         var bucketId = props["Bucket"] is JsonObject r && r.Count == 1 ? Json.Str(r["Ref"]) : null;
         var bucket = bucketId is not null && context.InputResourceType(bucketId) == "AWS::S3::Bucket" ? context.OutputResource(bucketId) : null;
         if (bucket is null)
@@ -935,13 +972,17 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         var statements = new JsonArray(
             new JsonObject { ["Action"] = new JsonArray("secretsmanager:GetSecretValue"), ["Effect"] = "Allow", ["Resource"] = secret!.DeepClone() },
             new JsonObject { ["Action"] = new JsonArray("mq:DescribeBroker"), ["Effect"] = "Allow", ["Resource"] = props["Broker"]!.DeepClone() });
-        if (props["SecretsManagerKmsKeyId"] is { } kms)
+        if (props["SecretsManagerKmsKeyId"] is { } kms && !Json.IsString(kms))
+        {
+            throw new InvalidEventException(eventId, "Property 'SecretsManagerKmsKeyId' should be a string.");
+        }
+        if (props["SecretsManagerKmsKeyId"] is { } kmsId)
         {
             statements.Add(new JsonObject
             {
                 ["Action"] = new JsonArray("kms:Decrypt"),
                 ["Effect"] = "Allow",
-                ["Resource"] = new JsonObject { ["Fn::Sub"] = new JsonArray("arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${__KmsKeyId__}", new JsonObject { ["__KmsKeyId__"] = kms.DeepClone() }) },
+                ["Resource"] = new JsonObject { ["Fn::Sub"] = new JsonArray("arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${__KmsKeyId__}", new JsonObject { ["__KmsKeyId__"] = kmsId.DeepClone() }) },
             });
         }
         AddInlinePolicy(new JsonObject
@@ -986,13 +1027,17 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
             new JsonObject { ["Action"] = new JsonArray("rds:DescribeDBSubnetGroups"), ["Effect"] = "Allow", ["Resource"] = Json.Sub("arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:subgrp:*") },
             new JsonObject { ["Action"] = new JsonArray("rds:DescribeDBClusters"), ["Effect"] = "Allow", ["Resource"] = props["Cluster"]!.DeepClone() },
             new JsonObject { ["Action"] = Ec2NetworkActions.DeepClone(), ["Effect"] = "Allow", ["Resource"] = "*" });
-        if (props["SecretsManagerKmsKeyId"] is { } kms)
+        if (props["SecretsManagerKmsKeyId"] is { } kms && !Json.IsString(kms))
+        {
+            throw new InvalidEventException(eventId, "Property 'SecretsManagerKmsKeyId' should be a string.");
+        }
+        if (props["SecretsManagerKmsKeyId"] is { } kmsId)
         {
             statements.Add(new JsonObject
             {
                 ["Action"] = new JsonArray("kms:Decrypt"),
                 ["Effect"] = "Allow",
-                ["Resource"] = new JsonObject { ["Fn::Sub"] = new JsonArray("arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${__KmsKeyId__}", new JsonObject { ["__KmsKeyId__"] = kms.DeepClone() }) },
+                ["Resource"] = new JsonObject { ["Fn::Sub"] = new JsonArray("arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${__KmsKeyId__}", new JsonObject { ["__KmsKeyId__"] = kmsId.DeepClone() }) },
             });
         }
         AddInlinePolicy(new JsonObject
@@ -1064,12 +1109,12 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
                 rule[name] = v.DeepClone();
             }
         }
-        rule["Targets"] = new JsonArray(Target(logicalId, props));
+        rule["Targets"] = new JsonArray(Target(logicalId, eventId, props));
         _out.Add((logicalId, TranslationContext.NewResource("AWS::Events::Rule", rule, resource)));
         Permission(logicalId, "events.amazonaws.com", Json.GetAtt(logicalId, "Arn"));
     }
 
-    private JsonObject Target(string logicalId, JsonObject props)
+    private JsonObject Target(string logicalId, string eventId, JsonObject props)
     {
         var targetId = props["Target"] is JsonObject t && t["Id"] is { } tid ? tid.DeepClone() : logicalId + "LambdaTarget";
         var target = new JsonObject { ["Arn"] = FunctionArn.DeepClone(), ["Id"] = targetId };
@@ -1080,12 +1125,9 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
                 target[name] = v.DeepClone();
             }
         }
-        if (props["DeadLetterConfig"] is JsonObject dlc)
+        if (TranslationContext.EventDeadLetter(logicalId, eventId, props, _out, resource) is { } dlq)
         {
-            if (dlc["Arn"] is { } arn)
-            {
-                target["DeadLetterConfig"] = new JsonObject { ["Arn"] = arn.DeepClone() };
-            }
+            target["DeadLetterConfig"] = dlq;
         }
         return target;
     }
@@ -1110,7 +1152,7 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         {
             rule["Name"] = ruleName.DeepClone();
         }
-        rule["Targets"] = new JsonArray(Target(logicalId, props));
+        rule["Targets"] = new JsonArray(Target(logicalId, eventId, props));
         _out.Add((logicalId, TranslationContext.NewResource("AWS::Events::Rule", rule, resource)));
         Permission(logicalId, "events.amazonaws.com", Json.GetAtt(logicalId, "Arn"));
     }

@@ -46,6 +46,18 @@ internal sealed class SamGlobals
         }
     }
 
+    public string? ResourceId { get; set; }
+
+    private static bool KnownGlobalProperty(string name) => name is "Handler" or "Runtime" or "CodeUri" or "DeadLetterQueue" or "Description"
+        or "MemorySize" or "Timeout" or "VpcConfig" or "Environment" or "Tags" or "PropagateTags" or "Tracing" or "KmsKeyArn" or "AutoPublishAlias"
+        or "AutoPublishAliasAllProperties" or "Layers" or "DeploymentPreference" or "RolePath" or "PermissionsBoundary" or "ReservedConcurrentExecutions"
+        or "ProvisionedConcurrencyConfig" or "AssumeRolePolicyDocument" or "EventInvokeConfig" or "FileSystemConfigs" or "CodeSigningConfigArn"
+        or "Architectures" or "SnapStart" or "EphemeralStorage" or "FunctionUrlConfig" or "RuntimeManagementConfig" or "LoggingConfig"
+        or "RecursiveLoop" or "SourceKMSKeyArn" or "TenancyConfig" or "CapacityProviderConfig" or "DurableConfig" or "FunctionScalingConfig"
+        or "Auth" or "Name" or "DefinitionUri" or "CacheClusterEnabled" or "CacheClusterSize" or "Variables" or "EndpointConfiguration"
+        or "MethodSettings" or "BinaryMediaTypes" or "MinimumCompressionSize" or "Cors" or "GatewayResponses" or "AccessLogSetting"
+        or "CanarySetting" or "TracingEnabled" or "OpenApiVersion" or "Domain" or "SSESpecification" or "StageName" or "PackageType" or "ImageUri";
+
     public JsonObject Merge(string type, JsonObject local, JsonObject? resource = null)
     {
         if (!_byType.TryGetValue(type, out var global))
@@ -67,6 +79,10 @@ internal sealed class SamGlobals
                 {
                     if (Json.Str(item) is { } s)
                     {
+                        if (resource is not null && !global.ContainsKey(s) && Json.Str(resource["Type"]) is { } t && !KnownGlobalProperty(s))
+                        {
+                            throw new InvalidResourceException(ResourceId ?? "", $"Resource {ResourceId} has invalid resource attribute 'IgnoreGlobals' on item '{s}'.");
+                        }
                         ignore.Add(s);
                     }
                 }

@@ -237,9 +237,9 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
                 target[name] = v.DeepClone();
             }
         }
-        if (props["DeadLetterConfig"] is JsonObject dlc && dlc["Arn"] is { } dlqArn)
+        if (TranslationContext.EventDeadLetter(logicalId, eventId, props, _out, resource) is { } dlq)
         {
-            target["DeadLetterConfig"] = new JsonObject { ["Arn"] = dlqArn.DeepClone() };
+            target["DeadLetterConfig"] = dlq;
         }
         if ((props["RoleArn"] ?? props["Role"]) is { } eventRole)
         {

@@ -96,6 +96,7 @@ internal sealed partial class TranslationContext
             try
             {
                 var properties = resource["Properties"] as JsonObject ?? new JsonObject();
+                globals.ResourceId = id;
                 properties = globals.Merge(type, properties, resource);
                 var produced = TranslateResource(id, type, resource, properties);
                 foreach (var (newId, newResource) in produced)
@@ -528,6 +529,59 @@ internal sealed partial class TranslationContext
                 }
                 break;
         }
+    }
+
+    /// <summary>
+    /// An event rule's DeadLetterConfig: either an existing queue (Arn) or one generated with its queue policy (Type: SQS).
+    /// Returns the target's DeadLetterConfig, or null when the event has none.
+    /// </summary>
+    public static JsonObject? EventDeadLetter(string ruleId, string eventId, JsonObject props, List<(string Id, JsonObject Resource)> output, JsonObject resource)
+    {
+        if (props["DeadLetterConfig"] is not JsonObject dlc)
+        {
+            return null;
+        }
+        var arn = dlc["Arn"];
+        var type = dlc["Type"];
+        if (arn is not null && type is not null)
+        {
+            throw new InvalidEventException(eventId, "You can either define 'Arn' or 'Type' property of DeadLetterConfig");
+        }
+        if (arn is not null)
+        {
+            return new JsonObject { ["Arn"] = arn.DeepClone() };
+        }
+        if (type is null)
+        {
+            throw new InvalidEventException(eventId, "No 'Arn' or 'Type' property provided for DeadLetterConfig.");
+        }
+        if (Json.Str(type) != "SQS")
+        {
+            throw new InvalidEventException(eventId, "The only valid value for 'Type' property of DeadLetterConfig is 'SQS'.");
+        }
+        var queueId = ruleId + "Queue";
+        if (dlc["QueueLogicalId"] is { } q)
+        {
+            queueId = Json.Str(q) ?? throw new InvalidEventException(eventId, "QueueLogicalId must be a string");
+        }
+        output.Add((queueId, NewResource("AWS::SQS::Queue", new JsonObject(), resource, "Condition")));
+        output.Add((queueId + "Policy", NewResource("AWS::SQS::QueuePolicy", new JsonObject
+        {
+            ["PolicyDocument"] = new JsonObject
+            {
+                ["Version"] = "2012-10-17",
+                ["Statement"] = new JsonArray(new JsonObject
+                {
+                    ["Action"] = "sqs:SendMessage",
+                    ["Effect"] = "Allow",
+                    ["Principal"] = new JsonObject { ["Service"] = "events.amazonaws.com" },
+                    ["Resource"] = Json.GetAtt(queueId, "Arn"),
+                    ["Condition"] = new JsonObject { ["ArnEquals"] = new JsonObject { ["aws:SourceArn"] = Json.GetAtt(ruleId, "Arn") } },
+                }),
+            },
+            ["Queues"] = new JsonArray(Json.Ref(queueId)),
+        }, resource, "Condition")));
+        return new JsonObject { ["Arn"] = Json.GetAtt(queueId, "Arn") };
     }
 
     public static void CheckProperties(string id, string type, JsonObject properties, params string[] allowed)
