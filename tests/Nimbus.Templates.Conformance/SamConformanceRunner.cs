@@ -151,7 +151,7 @@ public static class SamConformanceRunner
                 switch (v.GetValueKind())
                 {
                     case JsonValueKind.Number:
-                        var d = v.GetValue<double>();
+                        var d = double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
                         sb.Append(d.ToString("R", CultureInfo.InvariantCulture));
                         break;
                     default:

@@ -1047,6 +1047,68 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         });
     }
 
+    private void SnsToSqs(string logicalId, JsonObject props)
+    {
+        var topic = props["Topic"]!;
+        JsonNode queueArn, queueUrl;
+        string policyId;
+        JsonNode? batchSize = 10, enabled = true;
+        if (props["SqsSubscription"] is JsonObject existing)
+        {
+            queueArn = existing["QueueArn"]?.DeepClone() ?? throw new InvalidResourceException(logicalId, "No QueueARN provided.");
+            queueUrl = existing["QueueUrl"]?.DeepClone() ?? throw new InvalidResourceException(logicalId, "No QueueURL provided.");
+            policyId = Json.Str(existing["QueuePolicyLogicalId"]) ?? logicalId + "QueuePolicy";
+            batchSize = existing["BatchSize"]?.DeepClone() ?? batchSize;
+            enabled = existing["Enabled"]?.DeepClone() ?? enabled;
+        }
+        else
+        {
+            var queueId = logicalId + "Queue";
+            _out.Add((queueId, TranslationContext.NewResource("AWS::SQS::Queue", new JsonObject(), resource, "Condition")));
+            queueArn = Json.GetAtt(queueId, "Arn");
+            queueUrl = Json.Ref(queueId);
+            policyId = queueId + "Policy";
+        }
+        _out.Add((policyId, TranslationContext.NewResource("AWS::SQS::QueuePolicy", new JsonObject
+        {
+            ["PolicyDocument"] = new JsonObject
+            {
+                ["Version"] = "2012-10-17",
+                ["Statement"] = new JsonArray(new JsonObject
+                {
+                    ["Action"] = "sqs:SendMessage",
+                    ["Effect"] = "Allow",
+                    ["Principal"] = "*",
+                    ["Resource"] = queueArn.DeepClone(),
+                    ["Condition"] = new JsonObject { ["ArnEquals"] = new JsonObject { ["aws:SourceArn"] = topic.DeepClone() } },
+                }),
+            },
+            ["Queues"] = new JsonArray(queueUrl),
+        }, resource, "Condition")));
+        var sub = new JsonObject
+        {
+            ["Endpoint"] = queueArn.DeepClone(),
+            ["Protocol"] = "sqs",
+            ["TopicArn"] = topic.DeepClone(),
+        };
+        foreach (var name in new[] { "Region", "FilterPolicy", "FilterPolicyScope", "RedrivePolicy" })
+        {
+            if (props[name] is { } v)
+            {
+                sub[name] = v.DeepClone();
+            }
+        }
+        _out.Add((logicalId, TranslationContext.NewResource("AWS::SNS::Subscription", sub, resource, "Condition")));
+        _out.Add((logicalId + "EventSourceMapping", TranslationContext.NewResource("AWS::Lambda::EventSourceMapping", new JsonObject
+        {
+            ["BatchSize"] = batchSize,
+            ["Enabled"] = enabled,
+            ["EventSourceArn"] = queueArn.DeepClone(),
+            ["FunctionName"] = FunctionNameOrAlias.DeepClone(),
+        }, resource, "Condition")));
+        AddManagedPolicy("service-role/AWSLambdaSQSQueueExecutionRole");
+    }
+
     private void SnsEvent(string logicalId, string eventId, JsonObject props)
     {
         foreach (var (k, _) in props)
@@ -1062,7 +1124,8 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         }
         if (Json.IsTruthy(props["SqsSubscription"]))
         {
-            throw new InvalidEventException(eventId, "SqsSubscription is not supported by this transform yet.");
+            SnsToSqs(logicalId, props);
+            return;
         }
         Permission(logicalId, "sns.amazonaws.com", props["Topic"]);
         var sub = new JsonObject

@@ -96,7 +96,7 @@ internal static class Json
         {
             JsonValueKind.False => false,
             JsonValueKind.String => v.GetValue<string>().Length > 0,
-            JsonValueKind.Number => v.GetValue<double>() != 0,
+            JsonValueKind.Number => double.Parse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture) != 0,
             _ => true,
         },
         JsonObject o => o.Count > 0,
