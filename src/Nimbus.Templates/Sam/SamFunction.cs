@@ -19,6 +19,7 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
 
     private readonly List<(string Id, JsonObject Resource)> _out = [];
     private JsonObject? _role;
+    private bool _cognitoPermission;
     private string? _aliasId;
 
     public List<(string Id, JsonObject Resource)> Translate()
@@ -623,6 +624,71 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
             case "S3":
                 S3Event(logicalId, eventId, props);
                 break;
+            case "IoTRule":
+                {
+                    var payload = new JsonObject
+                    {
+                        ["Actions"] = new JsonArray(new JsonObject { ["Lambda"] = new JsonObject { ["FunctionArn"] = FunctionArn.DeepClone() } }),
+                        ["RuleDisabled"] = false,
+                        ["Sql"] = props["Sql"]?.DeepClone(),
+                    };
+                    if (props["AwsIotSqlVersion"] is { } version)
+                    {
+                        payload["AwsIotSqlVersion"] = version.DeepClone();
+                    }
+                    _out.Add((logicalId, TranslationContext.NewResource("AWS::IoT::TopicRule", new JsonObject { ["TopicRulePayload"] = payload }, resource)));
+                    Permission(logicalId, "iot.amazonaws.com", new JsonObject
+                    {
+                        ["Fn::Sub"] = new JsonArray($"arn:{context.Partition}:iot:${{AWS::Region}}:${{AWS::AccountId}}:rule/${{RuleName}}", new JsonObject { ["RuleName"] = Json.Ref(logicalId) }),
+                    }, Json.Sub("${AWS::AccountId}"));
+                    break;
+                }
+            case "Cognito":
+                {
+                    var pool = props["UserPool"];
+                    if (pool is not JsonObject poolRef || !poolRef.ContainsKey("Ref"))
+                    {
+                        throw new InvalidEventException(eventId, "Cognito events must reference a Cognito UserPool in the same template.");
+                    }
+                    if (Json.Str(poolRef["Ref"]) is not { } poolId)
+                    {
+                        throw new InvalidEventException(eventId, "Ref in Userpool is not a string.");
+                    }
+                    var userPool = context.InputResourceType(poolId) == "AWS::Cognito::UserPool" ? context.OutputResource(poolId) : null;
+                    if (userPool is null)
+                    {
+                        throw new InvalidEventException(eventId, "Cognito events must reference a Cognito UserPool in the same template.");
+                    }
+                    if (!_cognitoPermission)
+                    {
+                        _cognitoPermission = true;
+                        Permission(id + "Cognito", "cognito-idp.amazonaws.com", Json.GetAtt(poolId, "Arn"));
+                    }
+                    if (userPool["Properties"] is not JsonObject poolProps)
+                    {
+                        poolProps = new JsonObject();
+                        userPool["Properties"] = poolProps;
+                    }
+                    if (poolProps["LambdaConfig"] is not JsonObject lambdaConfig)
+                    {
+                        lambdaConfig = new JsonObject();
+                        poolProps["LambdaConfig"] = lambdaConfig;
+                    }
+                    var triggers = props["Trigger"] is JsonArray list ? list.Select(Json.Str).ToList() : [Json.Str(props["Trigger"])];
+                    foreach (var trigger in triggers)
+                    {
+                        if (trigger is null)
+                        {
+                            continue;
+                        }
+                        if (lambdaConfig.ContainsKey(trigger))
+                        {
+                            throw new InvalidEventException(eventId, $"Cognito trigger \"{trigger}\" defined multiple times.");
+                        }
+                        lambdaConfig[trigger] = FunctionArn.DeepClone();
+                    }
+                    break;
+                }
             case "AlexaSkill":
                 {
                     var permission = Permission(logicalId, "alexa-appkit.amazon.com", null);
