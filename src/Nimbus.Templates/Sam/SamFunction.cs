@@ -834,6 +834,26 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         }
         var permission = Permission(logicalId, "s3.amazonaws.com", null, Json.Ref("AWS::AccountId"));
         _ = permission;
+        if (resource["Condition"] is { } permissionCondition)
+        {
+            if (bucket["Properties"] is not JsonObject taggedProps)
+            {
+                taggedProps = new JsonObject();
+                bucket["Properties"] = taggedProps;
+            }
+            if (taggedProps["Tags"] is not JsonArray bucketTags)
+            {
+                bucketTags = new JsonArray();
+                taggedProps["Tags"] = bucketTags;
+            }
+            bucketTags.Add(new JsonObject
+            {
+                ["Key"] = "sam:ConditionalDependsOn:" + logicalId + "Permission",
+                ["Value"] = new JsonObject { ["Fn::If"] = new JsonArray(permissionCondition.DeepClone(), Json.Ref(logicalId + "Permission"), "no dependency") },
+            });
+            AddNotifications(bucket, bucketId!, props);
+            return;
+        }
         var dependsOn = new List<string>();
         switch (bucket["DependsOn"])
         {
@@ -853,6 +873,11 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
             dependsOn.Add(logicalId + "Permission");
         }
         bucket["DependsOn"] = new JsonArray(dependsOn.Select(d => (JsonNode?)d).ToArray());
+        AddNotifications(bucket, bucketId!, props);
+    }
+
+    private void AddNotifications(JsonObject bucket, string bucketId, JsonObject props)
+    {
         if (bucket["Properties"] is not JsonObject bucketProps)
         {
             bucketProps = new JsonObject();
@@ -864,7 +889,7 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         }
         if (bucketProps["NotificationConfiguration"] is not JsonObject notification)
         {
-            throw new InvalidResourceException(bucketId!, "Invalid type for NotificationConfiguration.");
+            throw new InvalidResourceException(bucketId, "Invalid type for NotificationConfiguration.");
         }
         if (notification["LambdaConfigurations"] is null)
         {
@@ -872,7 +897,7 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         }
         if (notification["LambdaConfigurations"] is not JsonArray configurations)
         {
-            throw new InvalidResourceException(bucketId!, "Invalid type for LambdaConfigurations. Must be a list.");
+            throw new InvalidResourceException(bucketId, "Invalid type for LambdaConfigurations. Must be a list.");
         }
         var events = props["Events"] is JsonArray el ? el.ToList() : [props["Events"]];
         foreach (var ev in events)
@@ -1226,7 +1251,12 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         else
         {
             var queueId = logicalId + "Queue";
-            _out.Add((queueId, TranslationContext.NewResource("AWS::SQS::Queue", new JsonObject(), resource, "Condition")));
+            var queueProps = new JsonObject();
+            if (topic is JsonObject topicRef && Json.Str(topicRef["Ref"]) is { } topicId && context.InputResource(topicId)?["Properties"]?["FifoTopic"] is { } fifo && Json.IsTruthy(fifo))
+            {
+                queueProps["FifoQueue"] = true;
+            }
+            _out.Add((queueId, TranslationContext.NewResource("AWS::SQS::Queue", queueProps, resource, "Condition")));
             queueArn = Json.GetAtt(queueId, "Arn");
             queueUrl = Json.Ref(queueId);
             policyId = queueId + "Policy";
