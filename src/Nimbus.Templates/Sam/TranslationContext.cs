@@ -565,7 +565,7 @@ internal sealed partial class TranslationContext
             queueId = Json.Str(q) ?? throw new InvalidEventException(eventId, "QueueLogicalId must be a string");
         }
         output.Add((queueId, NewResource("AWS::SQS::Queue", new JsonObject(), resource, "Condition")));
-        output.Add((queueId + "Policy", NewResource("AWS::SQS::QueuePolicy", new JsonObject
+        output.Add((ruleId + "QueuePolicy", NewResource("AWS::SQS::QueuePolicy", new JsonObject
         {
             ["PolicyDocument"] = new JsonObject
             {
