@@ -1074,9 +1074,11 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         {
             statements.Add(new JsonObject
             {
-                ["Action"] = new JsonArray("kms:Decrypt"),
+                ["Action"] = "kms:Decrypt",
                 ["Effect"] = "Allow",
-                ["Resource"] = new JsonObject { ["Fn::Sub"] = new JsonArray("arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${__KmsKeyId__}", new JsonObject { ["__KmsKeyId__"] = kmsId.DeepClone() }) },
+                ["Resource"] = Json.IsString(kmsId)
+                    ? Json.Sub("arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/" + kmsId.GetValue<string>())
+                    : kmsId.DeepClone(),
             });
         }
         AddInlinePolicy(new JsonObject
@@ -1129,9 +1131,11 @@ internal sealed class SamFunction(TranslationContext context, string id, JsonObj
         {
             statements.Add(new JsonObject
             {
-                ["Action"] = new JsonArray("kms:Decrypt"),
+                ["Action"] = "kms:Decrypt",
                 ["Effect"] = "Allow",
-                ["Resource"] = new JsonObject { ["Fn::Sub"] = new JsonArray("arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/${__KmsKeyId__}", new JsonObject { ["__KmsKeyId__"] = kmsId.DeepClone() }) },
+                ["Resource"] = Json.IsString(kmsId)
+                    ? Json.Sub("arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/" + kmsId.GetValue<string>())
+                    : kmsId.DeepClone(),
             });
         }
         AddInlinePolicy(new JsonObject
