@@ -74,4 +74,69 @@ public class SamTranslatorTests
         Assert.True(resources.ContainsKey("MinimalFunctionVersion640128d35d"));
         Assert.Equal("""{"Fn::GetAtt":["MinimalFunctionVersion640128d35d","Version"]}""", resources["MinimalFunctionAliaslive"]!["Properties"]!["FunctionVersion"]!.ToJsonString());
     }
+
+    [Fact]
+    public void GlobalsMergeMapsConcatenateListsAndLetTheResourceWin()
+    {
+        var output = Transform("""
+            Globals:
+              Function:
+                Runtime: python3.12
+                Handler: index.handler
+                Environment: {Variables: {A: global, B: global}}
+                Layers: [arn:aws:lambda:eu-west-1:123456789012:layer:one:1]
+            Resources:
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties:
+                  InlineCode: print(1)
+                  Runtime: python3.13
+                  Environment: {Variables: {B: local}}
+                  Layers: [arn:aws:lambda:eu-west-1:123456789012:layer:two:1]
+            """);
+        var props = output["Resources"]!["Fn"]!["Properties"]!;
+        Assert.Equal("python3.13", props["Runtime"]!.GetValue<string>());
+        Assert.Equal("index.handler", props["Handler"]!.GetValue<string>());
+        Assert.Equal("""{"A":"global","B":"local"}""", props["Environment"]!["Variables"]!.ToJsonString());
+        Assert.Equal(2, props["Layers"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public void AnS3EventWiresTheBucketInTheTemplate()
+    {
+        var output = Transform("""
+            Resources:
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties:
+                  CodeUri: s3://b/k.zip
+                  Handler: index.handler
+                  Runtime: nodejs20.x
+                  Events:
+                    Upload:
+                      Type: S3
+                      Properties: {Bucket: !Ref Images, Events: s3:ObjectCreated:*}
+              Images:
+                Type: AWS::S3::Bucket
+            """);
+        var bucket = output["Resources"]!["Images"]!;
+        Assert.Equal("""["FnUploadPermission"]""", bucket["DependsOn"]!.ToJsonString());
+        Assert.Equal("""[{"Function":{"Fn::GetAtt":["Fn","Arn"]},"Event":"s3:ObjectCreated:*"}]""",
+            bucket["Properties"]!["NotificationConfiguration"]!["LambdaConfigurations"]!.ToJsonString());
+        Assert.Equal("s3.amazonaws.com", output["Resources"]!["FnUploadPermission"]!["Properties"]!["Principal"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void TheInputTemplateIsNotChanged()
+    {
+        var input = TemplateReader.ReadYaml("""
+            Resources:
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties: {CodeUri: s3://b/k.zip, Handler: h, Runtime: python3.12, AutoPublishAlias: live}
+            """);
+        var before = input.ToJsonString();
+        SamTranslator.Transform(input, SamTranslatorOptions.For("eu-west-1"));
+        Assert.Equal(before, input.ToJsonString());
+    }
 }
