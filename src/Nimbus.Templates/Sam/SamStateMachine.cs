@@ -1,0 +1,313 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Nimbus.Templates.Parsing;
+
+namespace Nimbus.Templates.Sam;
+
+/// <summary>AWS::Serverless::StateMachine → AWS::StepFunctions::StateMachine, its role and its Schedule/CloudWatchEvent/EventBridgeRule events.</summary>
+internal sealed class SamStateMachine(TranslationContext context, string id, JsonObject resource, JsonObject p)
+{
+    private static readonly string[] KnownProperties =
+    [
+        "Definition", "DefinitionUri", "DefinitionSubstitutions", "Logging", "Name", "Type", "Role", "RolePath", "Policies",
+        "PermissionsBoundary", "Tags", "PropagateTags", "Tracing", "Events", "AutoPublishAlias", "DeploymentPreference", "UseAliasAsEventTarget",
+    ];
+
+    private readonly List<(string Id, JsonObject Resource)> _out = [];
+
+    public List<(string Id, JsonObject Resource)> Translate()
+    {
+        TranslationContext.CheckProperties(id, "AWS::Serverless::StateMachine", p, KnownProperties);
+        var props = new JsonObject();
+        if (p["Definition"] is not null && p["DefinitionUri"] is not null)
+        {
+            throw new InvalidResourceException(id, "Specify either 'Definition' or 'DefinitionUri' property and not both.");
+        }
+        if (p["Definition"] is { } definition)
+        {
+            if (definition is not JsonObject)
+            {
+                throw new InvalidResourceException(id, "Property 'Definition' should be a map.");
+            }
+            var lines = new JsonArray();
+            foreach (var line in PrettyJson(definition).Split('\n'))
+            {
+                lines.Add(line);
+            }
+            props["DefinitionString"] = new JsonObject { ["Fn::Join"] = new JsonArray("\n", lines) };
+        }
+        else if (p["DefinitionUri"] is { } uri)
+        {
+            props["DefinitionS3Location"] = TranslationContext.S3Location(id, "DefinitionUri", uri, "Bucket", "Key", "Version");
+        }
+        else
+        {
+            throw new InvalidResourceException(id, "Either 'Definition' or 'DefinitionUri' property must be specified.");
+        }
+        if (p["DefinitionSubstitutions"] is { } subs)
+        {
+            props["DefinitionSubstitutions"] = subs.DeepClone();
+        }
+        if (p["Name"] is { } name)
+        {
+            props["StateMachineName"] = name.DeepClone();
+        }
+        if (p["Type"] is { } type)
+        {
+            props["StateMachineType"] = type.DeepClone();
+        }
+        if (p["Logging"] is { } logging)
+        {
+            props["LoggingConfiguration"] = logging.DeepClone();
+        }
+        if (p["Tracing"] is { } tracing)
+        {
+            props["TracingConfiguration"] = tracing.DeepClone();
+        }
+        var tags = new JsonArray(new JsonObject { ["Key"] = "stateMachine:createdBy", ["Value"] = "SAM" });
+        if (p["Tags"] is JsonObject userTags)
+        {
+            foreach (var (k, v) in userTags)
+            {
+                tags.Add(new JsonObject { ["Key"] = k, ["Value"] = v?.DeepClone() });
+            }
+        }
+        props["Tags"] = tags;
+        if (p["Role"] is { } role)
+        {
+            if (p["Policies"] is not null)
+            {
+                throw new InvalidResourceException(id, "Role and Policies properties cannot be specified together.");
+            }
+            props["RoleArn"] = role.DeepClone();
+        }
+        else
+        {
+            props["RoleArn"] = Json.GetAtt(id + "Role", "Arn");
+            _out.Add((id + "Role", BuildRole(tags)));
+        }
+        _out.Insert(0, (id, TranslationContext.NewResource("AWS::StepFunctions::StateMachine", props, resource, "Condition", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata")));
+        if (p["Events"] is JsonObject events)
+        {
+            foreach (var (eventId, node) in events)
+            {
+                try
+                {
+                    TranslateEvent(eventId, node);
+                }
+                catch (InvalidEventException e)
+                {
+                    throw new InvalidResourceException(id, e.Message);
+                }
+            }
+        }
+        return _out;
+    }
+
+    private JsonObject BuildRole(JsonArray tags)
+    {
+        var managed = new JsonArray();
+        var documents = new JsonArray();
+        var policies = p["Policies"] switch
+        {
+            null => new JsonArray(),
+            JsonArray a => a,
+            var single => new JsonArray(single.DeepClone()),
+        };
+        var index = 0;
+        foreach (var entry in policies)
+        {
+            if (Json.IsString(entry) || (Json.IsIntrinsic(entry) && !((JsonObject)entry!).ContainsKey("Fn::If")))
+            {
+                JsonNode arn = entry!.DeepClone();
+                if (Json.Str(entry) is { } policyName)
+                {
+                    arn = ManagedPolicies.Resolve(policyName, context) ?? policyName;
+                }
+                managed.Add(arn);
+            }
+            else if (entry is JsonObject doc && doc.ContainsKey("Statement"))
+            {
+                documents.Add(new JsonObject { ["PolicyName"] = $"{id}RolePolicy{index}", ["PolicyDocument"] = doc.DeepClone() });
+            }
+            else if (entry is JsonObject template && template.Count == 1)
+            {
+                throw new InvalidResourceException(id, $"Policy template '{template.First().Key}' is not supported by this transform yet.");
+            }
+            else
+            {
+                throw new InvalidResourceException(id, $"Policy at index {index} in the 'Policies' property is not valid");
+            }
+            index++;
+        }
+        if (p["Tracing"] is JsonObject tracing && Json.IsTruthy(tracing["Enabled"]))
+        {
+            managed.Add(context.ManagedPolicyArn("AWSXrayWriteOnlyAccess"));
+        }
+        var props = new JsonObject
+        {
+            ["AssumeRolePolicyDocument"] = AssumeRole("states.amazonaws.com"),
+            ["ManagedPolicyArns"] = managed,
+            ["Tags"] = tags.DeepClone(),
+        };
+        if (documents.Count > 0)
+        {
+            props["Policies"] = documents;
+        }
+        if (p["PermissionsBoundary"] is { } pb)
+        {
+            props["PermissionsBoundary"] = pb.DeepClone();
+        }
+        if (p["RolePath"] is { } rp)
+        {
+            props["Path"] = rp.DeepClone();
+        }
+        return TranslationContext.NewResource("AWS::IAM::Role", props, resource);
+    }
+
+    private static JsonObject AssumeRole(string service) => new()
+    {
+        ["Version"] = "2012-10-17",
+        ["Statement"] = new JsonArray(new JsonObject
+        {
+            ["Action"] = new JsonArray("sts:AssumeRole"),
+            ["Effect"] = "Allow",
+            ["Principal"] = new JsonObject { ["Service"] = new JsonArray(service) },
+        }),
+    };
+
+    private void TranslateEvent(string eventId, JsonNode? node)
+    {
+        if (node is not JsonObject ev)
+        {
+            throw new InvalidEventException(eventId, "Event should be a map.");
+        }
+        var type = Json.Str(ev["Type"]);
+        var props = ev["Properties"] as JsonObject ?? new JsonObject();
+        var logicalId = id + eventId;
+        var rule = new JsonObject();
+        switch (type)
+        {
+            case "Schedule":
+                if (props["Schedule"] is null)
+                {
+                    throw new InvalidResourceException(logicalId, "Missing required property 'Schedule'.");
+                }
+                rule["ScheduleExpression"] = props["Schedule"]!.DeepClone();
+                if (props["State"] is not null && props["Enabled"] is not null)
+                {
+                    throw new InvalidEventException(eventId, "State and Enabled Properties cannot both be specified.");
+                }
+                if (props["Enabled"] is { } enabled)
+                {
+                    rule["State"] = Json.IsTruthy(enabled) ? "ENABLED" : "DISABLED";
+                }
+                break;
+            case "CloudWatchEvent":
+            case "EventBridgeRule":
+                if (props["Pattern"] is { } pattern)
+                {
+                    rule["EventPattern"] = pattern.DeepClone();
+                }
+                if (props["EventBusName"] is { } bus)
+                {
+                    rule["EventBusName"] = bus.DeepClone();
+                }
+                if (props["RuleName"] is { } ruleName)
+                {
+                    rule["Name"] = ruleName.DeepClone();
+                }
+                break;
+            default:
+                throw new InvalidEventException(eventId, $"Event type '{type}' is not supported by this transform yet.");
+        }
+        foreach (var name in new[] { "State", "Name", "Description" })
+        {
+            if (props[name] is { } v)
+            {
+                rule[name] = v.DeepClone();
+            }
+        }
+        var targetId = props["Target"] is JsonObject t && t["Id"] is { } tid ? tid.DeepClone() : logicalId + "StepFunctionsTarget";
+        var target = new JsonObject { ["Arn"] = Json.Ref(id), ["Id"] = targetId };
+        foreach (var name in new[] { "Input", "InputPath", "InputTransformer", "RetryPolicy" })
+        {
+            if (props[name] is { } v)
+            {
+                target[name] = v.DeepClone();
+            }
+        }
+        if (TranslationContext.EventDeadLetter(logicalId, eventId, props, _out, resource) is { } dlq)
+        {
+            target["DeadLetterConfig"] = dlq;
+        }
+        if ((props["RoleArn"] ?? props["Role"]) is { } eventRole)
+        {
+            target["RoleArn"] = eventRole.DeepClone();
+        }
+        else
+        {
+            target["RoleArn"] = Json.GetAtt(logicalId + "Role", "Arn");
+            _out.Add((logicalId + "Role", TranslationContext.NewResource("AWS::IAM::Role", new JsonObject
+            {
+                ["AssumeRolePolicyDocument"] = AssumeRole("events.amazonaws.com"),
+                ["Policies"] = new JsonArray(new JsonObject
+                {
+                    ["PolicyName"] = logicalId + "RoleStartExecutionPolicy",
+                    ["PolicyDocument"] = new JsonObject
+                    {
+                        ["Statement"] = new JsonArray(new JsonObject { ["Action"] = "states:StartExecution", ["Effect"] = "Allow", ["Resource"] = Json.Ref(id) }),
+                    },
+                }),
+            }, resource, "Condition")));
+        }
+        rule["Targets"] = new JsonArray(target);
+        _out.Add((logicalId, TranslationContext.NewResource("AWS::Events::Rule", rule, resource, "Condition")));
+    }
+
+    /// <summary>Python's json.dumps(value, indent=4, sort_keys=True).</summary>
+    internal static string PrettyJson(JsonNode? node)
+    {
+        var sb = new StringBuilder();
+        Write(sb, node, 0);
+        return sb.ToString();
+    }
+
+    private static void Write(StringBuilder sb, JsonNode? node, int depth)
+    {
+        switch (node)
+        {
+            case JsonObject o when o.Count > 0:
+                sb.Append("{\n");
+                var first = true;
+                foreach (var (k, v) in o.OrderBy(x => x.Key, StringComparer.Ordinal))
+                {
+                    if (!first)
+                    {
+                        sb.Append(",\n");
+                    }
+                    first = false;
+                    sb.Append(' ', (depth + 1) * 4).Append(TemplateReader.ToPythonJson(JsonValue.Create(k))).Append(": ");
+                    Write(sb, v, depth + 1);
+                }
+                sb.Append('\n').Append(' ', depth * 4).Append('}');
+                break;
+            case JsonArray a when a.Count > 0:
+                sb.Append("[\n");
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        sb.Append(",\n");
+                    }
+                    sb.Append(' ', (depth + 1) * 4);
+                    Write(sb, a[i], depth + 1);
+                }
+                sb.Append('\n').Append(' ', depth * 4).Append(']');
+                break;
+            default:
+                sb.Append(TemplateReader.ToPythonJson(node));
+                break;
+        }
+    }
+}
