@@ -16,6 +16,7 @@ public static class StepFunctionsServiceCollectionExtensions
         services.AddSingleton<IMigrationSource, StepFunctionsMigrations>();
         services.AddSingleton<SfnStore>();
         services.AddSingleton<TaskTokens>();
+        services.AddSingleton<ActivityQueues>();
         services.AddSingleton<ExecutionCoordinator>();
         services.AddSingleton<IJsonProtocolService, StepFunctionsApi>();
         services.AddHostedService<StepFunctionsResumer>();

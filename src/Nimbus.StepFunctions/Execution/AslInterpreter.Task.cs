@@ -12,7 +12,7 @@ public sealed partial class AslInterpreter
     {
         var jsonata = state.QueryLanguage == QueryLanguageKind.Jsonata;
         var resource = ParseResource(state.Resource);
-        if (resource.WaitForTaskToken)
+        if (resource.WaitForTaskToken || resource.IsActivity)
         {
             frame.SetTaskToken(TaskTokenFor(frame));
         }
@@ -49,6 +49,11 @@ public sealed partial class AslInterpreter
             frame.Append(HistoryEventType.LambdaFunctionScheduled, new LambdaFunctionScheduledEventDetails(state.Resource, parametersText, timeout));
             frame.Append(HistoryEventType.LambdaFunctionStarted);
         }
+        else if (resource.IsActivity)
+        {
+            // ActivityStarted is recorded when a worker takes the task (TaskInvocation.Started).
+            frame.Append(HistoryEventType.ActivityScheduled, new ActivityScheduledEventDetails(state.Resource, parametersText, timeout, heartbeat));
+        }
         else
         {
             frame.Append(
@@ -75,6 +80,9 @@ public sealed partial class AslInterpreter
                     ? submitted => frame.Append(
                         HistoryEventType.TaskSubmitted,
                         new TaskSucceededEventDetails(resource.ResourceType, resource.Resource, JsonText.Serialize(submitted)))
+                    : null,
+                Started = resource.IsActivity
+                    ? worker => frame.Append(HistoryEventType.ActivityStarted, new ActivityStartedEventDetails(worker))
                     : null,
             };
             try
@@ -113,6 +121,12 @@ public sealed partial class AslInterpreter
                     timedOut ? HistoryEventType.LambdaFunctionTimedOut : HistoryEventType.LambdaFunctionFailed,
                     new FailureEventDetails(result.Error, result.Cause));
             }
+            else if (resource.IsActivity)
+            {
+                frame.Append(
+                    timedOut ? HistoryEventType.ActivityTimedOut : HistoryEventType.ActivityFailed,
+                    new FailureEventDetails(result.Error, result.Cause));
+            }
             else
             {
                 frame.Append(
@@ -128,6 +142,10 @@ public sealed partial class AslInterpreter
         if (resource.IsLambdaFunction)
         {
             frame.Append(HistoryEventType.LambdaFunctionSucceeded, new LambdaFunctionSucceededEventDetails(outputText));
+        }
+        else if (resource.IsActivity)
+        {
+            frame.Append(HistoryEventType.ActivitySucceeded, new ActivitySucceededEventDetails(outputText));
         }
         else
         {
@@ -162,7 +180,10 @@ public sealed partial class AslInterpreter
     }
 
     /// <summary>The parts of a Task resource ARN that history events report.</summary>
-    internal sealed record TaskResource(string ResourceType, string Resource, string? Region, bool IsLambdaFunction, bool WaitForTaskToken);
+    internal sealed record TaskResource(string ResourceType, string Resource, string? Region, bool IsLambdaFunction, bool WaitForTaskToken)
+    {
+        public bool IsActivity => ResourceType == "activity";
+    }
 
     internal static TaskResource ParseResource(string arn)
     {

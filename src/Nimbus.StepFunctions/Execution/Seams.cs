@@ -23,6 +23,12 @@ public sealed record TaskInvocation(
     /// <c>lambda:invoke</c>) reports its response here before it waits for the token; it is recorded as <c>TaskSubmitted</c>.
     /// </summary>
     public Action<JsonNode?>? Submitted { get; init; }
+
+    /// <summary>
+    /// Set by the interpreter for activity resources: the invoker reports here when a worker took the task (with the
+    /// worker's name); it is recorded as <c>ActivityStarted</c>.
+    /// </summary>
+    public Action<string?>? Started { get; init; }
 }
 
 /// <summary>The outcome of a task: a JSON result, or an error name + cause (retriable/catchable by the state).</summary>

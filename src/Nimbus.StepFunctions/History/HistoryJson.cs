@@ -139,6 +139,32 @@ internal static class HistoryJson
                 o["output"] = l.Output;
                 o["outputDetails"] = Truncated();
                 break;
+            case ActivityScheduledEventDetails a:
+                if (a.HeartbeatInSeconds is not null)
+                {
+                    o["heartbeatInSeconds"] = a.HeartbeatInSeconds;
+                }
+
+                o["input"] = a.Input;
+                o["inputDetails"] = Truncated();
+                o["resource"] = a.Resource;
+                if (a.TimeoutInSeconds is not null)
+                {
+                    o["timeoutInSeconds"] = a.TimeoutInSeconds;
+                }
+
+                break;
+            case ActivityStartedEventDetails a:
+                if (a.WorkerName is not null)
+                {
+                    o["workerName"] = a.WorkerName;
+                }
+
+                break;
+            case ActivitySucceededEventDetails a:
+                o["output"] = a.Output;
+                o["outputDetails"] = Truncated();
+                break;
             case EvaluationFailedEventDetails ev:
                 AddErrorCause(o, ev.Error, ev.Cause);
                 if (ev.Location is not null)

@@ -26,17 +26,20 @@ internal sealed partial class ExecutionCoordinator
     private readonly ConcurrentDictionary<string, StateMachineDefinition> _parsed = new(StringComparer.Ordinal);
     private volatile bool _stopping;
 
-    public ExecutionCoordinator(SfnStore store, TimeProvider time, TaskTokens tokens, IServiceProvider services)
+    public ExecutionCoordinator(SfnStore store, TimeProvider time, TaskTokens tokens, ActivityQueues activities, IServiceProvider services)
     {
+        Activities = activities;
         _store = store;
         _time = time;
         Tokens = tokens;
         _logger = services.GetService<ILogger<ExecutionCoordinator>>() ?? (ILogger)NullLogger.Instance;
         _jsonata = services.GetService<IJsonataEvaluator>() ?? Asl.QueryLanguages.JsonataEvaluator.Default;
-        _tasks = new ServiceTaskInvoker(services, tokens, time);
+        _tasks = new ServiceTaskInvoker(services, tokens, activities, time);
     }
 
     public TaskTokens Tokens { get; }
+
+    public ActivityQueues Activities { get; }
 
     public SfnStore Store => _store;
 

@@ -16,6 +16,9 @@ internal sealed record StateMachineRecord(
     string? Tracing,
     string? Description);
 
+/// <summary>A stored activity. Times are Unix milliseconds.</summary>
+internal sealed record ActivityRecord(string Arn, string Name, long Created);
+
 /// <summary>One execution (stored for STANDARD, in memory for EXPRESS). Times are Unix milliseconds.</summary>
 internal sealed class ExecutionRecord
 {

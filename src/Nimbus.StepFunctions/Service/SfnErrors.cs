@@ -23,6 +23,8 @@ internal static class SfnErrors
 
     public static AwsServiceException TypeNotSupported() => new("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
 
+    public static AwsServiceException ActivityDoesNotExist(string arn) => new("ActivityDoesNotExist", $"Activity Does Not Exist: '{arn}'");
+
     public static AwsServiceException InvalidToken(string detail) => new("InvalidToken", $"Invalid Token: '{detail}'");
 
     public static AwsServiceException TaskDoesNotExist() => new("TaskDoesNotExist", "Task Does Not Exist");

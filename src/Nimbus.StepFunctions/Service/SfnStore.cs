@@ -57,6 +57,44 @@ internal sealed class SfnStore(StateStore db)
         return c.Execute("DELETE FROM sfn_state_machines WHERE arn = $a", tx, ("$a", arn));
     });
 
+    // ---- activities -----------------------------------------------------------------------------------------------
+
+    public ActivityRecord? Activity(string arn)
+    {
+        using var c = db.Open();
+        return c.Query("SELECT arn, name, created FROM sfn_activities WHERE arn = $a", ReadActivity, null, ("$a", arn)).FirstOrDefault();
+    }
+
+    public List<ActivityRecord> Activities(string account, string region)
+    {
+        using var c = db.Open();
+        return c.Query("SELECT arn, name, created FROM sfn_activities WHERE account = $a AND region = $r ORDER BY created, name", ReadActivity, null, ("$a", account), ("$r", region));
+    }
+
+    /// <summary>Inserts the activity unless it exists (CreateActivity is idempotent by name); returns the stored one.</summary>
+    public ActivityRecord InsertActivity(ActivityRecord a, string account, string region, IEnumerable<KeyValuePair<string, string>> tags) => db.Write((c, tx) =>
+    {
+        var existing = c.Query("SELECT arn, name, created FROM sfn_activities WHERE arn = $a", ReadActivity, tx, ("$a", a.Arn)).FirstOrDefault();
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        c.Execute(
+            "INSERT INTO sfn_activities (arn, account, region, name, created) VALUES ($arn, $acc, $reg, $name, $created)",
+            tx, ("$arn", a.Arn), ("$acc", account), ("$reg", region), ("$name", a.Name), ("$created", a.Created));
+        SetTags(c, tx, a.Arn, tags);
+        return a;
+    });
+
+    public void DeleteActivity(string arn) => db.Write((c, tx) =>
+    {
+        c.Execute("DELETE FROM sfn_tags WHERE resource_arn = $a", tx, ("$a", arn));
+        return c.Execute("DELETE FROM sfn_activities WHERE arn = $a", tx, ("$a", arn));
+    });
+
+    private static ActivityRecord ReadActivity(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetInt64(2));
+
     // ---- tags -----------------------------------------------------------------------------------------------------
 
     public List<KeyValuePair<string, string>> Tags(string arn)

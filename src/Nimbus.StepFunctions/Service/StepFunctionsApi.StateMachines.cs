@@ -175,7 +175,7 @@ internal sealed partial class StepFunctionsApi
     {
         var arn = Required(body, "resourceArn");
         var (_, _, type, _) = ParseArn(arn);
-        if (type != "stateMachine" || _store.Machine(arn) is null)
+        if (type switch { "stateMachine" => _store.Machine(arn) is null, "activity" => _store.Activity(arn) is null, _ => true })
         {
             throw SfnErrors.ResourceNotFound(arn);
         }

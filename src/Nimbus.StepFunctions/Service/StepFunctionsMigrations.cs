@@ -25,5 +25,10 @@ internal sealed class StepFunctionsMigrations : IMigrationSource
             CREATE TABLE sfn_tags (
                 resource_arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (resource_arn, key));
             """),
+        new("states", 2, """
+            CREATE TABLE sfn_activities (
+                arn TEXT NOT NULL PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, created INTEGER NOT NULL);
+            CREATE INDEX sfn_activities_by_scope ON sfn_activities (account, region, created);
+            """),
     ];
 }
