@@ -28,7 +28,7 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
         var variables = new VariableScope(null);
         if (resume is null)
         {
-            history.Append(root, HistoryEventType.ExecutionStarted, new ExecutionStartedEventDetails(JsonText.Serialize(input), request.RoleArn), updateSource: false);
+            history.Append(root, HistoryEventType.ExecutionStarted, new ExecutionStartedEventDetails(JsonText.Serialize(input), request.RoleArn, request.StateMachineAliasArn, request.StateMachineVersionArn), updateSource: false);
         }
         else
         {

@@ -110,6 +110,12 @@ public sealed record ExecutionRequest(string ExecutionArn, string Name, string S
 {
     public string? RoleArn { get; init; }
 
+    /// <summary>The version the execution runs (started on a version or alias ARN); recorded in <c>ExecutionStarted</c>.</summary>
+    public string? StateMachineVersionArn { get; init; }
+
+    /// <summary>The alias the execution was started on; recorded in <c>ExecutionStarted</c>.</summary>
+    public string? StateMachineAliasArn { get; init; }
+
     /// <summary>Receives every event as it is appended (for durable checkpointing).</summary>
     public IHistoryEventSink? HistorySink { get; init; }
 

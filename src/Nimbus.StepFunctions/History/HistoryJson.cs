@@ -54,6 +54,16 @@ internal static class HistoryJson
                     o["roleArn"] = s.RoleArn;
                 }
 
+                if (s.StateMachineAliasArn is not null)
+                {
+                    o["stateMachineAliasArn"] = s.StateMachineAliasArn;
+                }
+
+                if (s.StateMachineVersionArn is not null)
+                {
+                    o["stateMachineVersionArn"] = s.StateMachineVersionArn;
+                }
+
                 break;
             case ExecutionSucceededEventDetails s:
                 o["output"] = s.Output;

@@ -126,6 +126,8 @@ internal sealed partial class ExecutionCoordinator
             var request = new ExecutionRequest(record.Arn, record.Name, record.StateMachineArn, record.StateMachineName, record.Input)
             {
                 RoleArn = record.RoleArn,
+                StateMachineVersionArn = record.VersionArn,
+                StateMachineAliasArn = record.AliasArn,
                 HistorySink = runner,
                 Checkpoints = runner,
                 StartTime = DateTimeOffset.FromUnixTimeMilliseconds(record.StartDate),

@@ -13,7 +13,8 @@ internal sealed partial class StepFunctionsApi
 
     private ExecutionRecord NewExecution(JsonObject body, out StateMachineRecord machine)
     {
-        machine = Machine(Required(body, "stateMachineArn"));
+        var target = ResolveTarget(Required(body, "stateMachineArn"));
+        machine = target.Machine;
         var name = Optional(body, "name") ?? Guid.NewGuid().ToString();
         ValidateName(name);
         var input = Optional(body, "input") ?? "{}";
@@ -43,12 +44,14 @@ internal sealed partial class StepFunctionsApi
             Name = name,
             Input = input,
             StartDate = Now(),
-            Definition = machine.Definition,
-            RoleArn = machine.RoleArn,
-            DefinitionUpdated = machine.Updated,
-            RevisionId = machine.RevisionId,
+            Definition = target.Definition,
+            RoleArn = target.RoleArn,
+            DefinitionUpdated = target.Updated,
+            RevisionId = target.RevisionId,
             TraceHeader = Optional(body, "traceHeader"),
             IsExpress = express,
+            VersionArn = target.VersionArn,
+            AliasArn = target.AliasArn,
         };
     }
 
@@ -108,6 +111,19 @@ internal sealed partial class StepFunctionsApi
         return result;
     }
 
+    private static void AddQualifiers(JsonObject result, ExecutionRecord record)
+    {
+        if (record.VersionArn is not null)
+        {
+            result["stateMachineVersionArn"] = record.VersionArn;
+        }
+
+        if (record.AliasArn is not null)
+        {
+            result["stateMachineAliasArn"] = record.AliasArn;
+        }
+    }
+
     private static void AddOutcome(JsonObject result, ExecutionRecord record)
     {
         if (record.Output is not null)
@@ -158,6 +174,7 @@ internal sealed partial class StepFunctionsApi
             result["traceHeader"] = e.TraceHeader;
         }
 
+        AddQualifiers(result, e);
         AddOutcome(result, e);
         return result;
     }
@@ -184,7 +201,13 @@ internal sealed partial class StepFunctionsApi
 
     private JsonObject ListExecutions(JsonObject body)
     {
-        var machine = Machine(Required(body, "stateMachineArn"));
+        var (machineArn, qualifier) = SplitQualified(Required(body, "stateMachineArn"));
+        var machine = Machine(machineArn);
+        if (qualifier is not null && (IsVersionQualifier(qualifier) ? _store.Version(machineArn + ":" + qualifier) is null : _store.Alias(machineArn + ":" + qualifier) is null))
+        {
+            throw SfnErrors.ResourceNotFound(machineArn + ":" + qualifier);
+        }
+
         if (machine.Type == "EXPRESS")
         {
             throw SfnErrors.TypeNotSupported();
@@ -198,7 +221,7 @@ internal sealed partial class StepFunctionsApi
 
         var size = PageSize(body);
         var offset = Offset(Optional(body, "nextToken"));
-        var all = _store.Executions(machine.Arn, status);
+        var all = _store.Executions(machine.Arn, status, qualifier is null ? null : machineArn + ":" + qualifier);
         var result = new JsonObject
         {
             ["executions"] = new JsonArray([.. all.Skip(offset).Take(size).Select(e =>
@@ -217,6 +240,7 @@ internal sealed partial class StepFunctionsApi
                     item["stopDate"] = SfnJson.Epoch(stop);
                 }
 
+                AddQualifiers(item, live);
                 return (JsonNode)item;
             })]),
         };

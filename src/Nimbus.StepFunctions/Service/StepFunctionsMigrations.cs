@@ -30,5 +30,21 @@ internal sealed class StepFunctionsMigrations : IMigrationSource
                 arn TEXT NOT NULL PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, created INTEGER NOT NULL);
             CREATE INDEX sfn_activities_by_scope ON sfn_activities (account, region, created);
             """),
+        new("states", 3, """
+            ALTER TABLE sfn_state_machines ADD COLUMN last_version INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE sfn_executions ADD COLUMN version_arn TEXT NULL;
+            ALTER TABLE sfn_executions ADD COLUMN alias_arn TEXT NULL;
+            ALTER TABLE sfn_executions ADD COLUMN redrive_count INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE sfn_executions ADD COLUMN redrive_date INTEGER NULL;
+            CREATE TABLE sfn_versions (
+                arn TEXT NOT NULL PRIMARY KEY, machine_arn TEXT NOT NULL, version INTEGER NOT NULL, type TEXT NOT NULL,
+                definition TEXT NOT NULL, role_arn TEXT NOT NULL, created INTEGER NOT NULL, revision_id TEXT NOT NULL,
+                logging TEXT NULL, tracing TEXT NULL, description TEXT NULL);
+            CREATE INDEX sfn_versions_by_machine ON sfn_versions (machine_arn, version);
+            CREATE TABLE sfn_aliases (
+                arn TEXT NOT NULL PRIMARY KEY, machine_arn TEXT NOT NULL, name TEXT NOT NULL, description TEXT NULL,
+                routing TEXT NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL);
+            CREATE INDEX sfn_aliases_by_machine ON sfn_aliases (machine_arn, created);
+            """),
     ];
 }

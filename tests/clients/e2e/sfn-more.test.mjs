@@ -1,12 +1,17 @@
-// Step Functions through @aws-sdk/client-sfn, beyond sfn.test.mjs: activities (workers polling with GetActivityTask).
+// Step Functions through @aws-sdk/client-sfn, beyond sfn.test.mjs: activities (workers polling with GetActivityTask),
+// versions and aliases.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   CreateActivityCommand, DescribeActivityCommand, DeleteActivityCommand, ListActivitiesCommand, GetActivityTaskCommand,
   SendTaskSuccessCommand, SendTaskFailureCommand, SendTaskHeartbeatCommand, StartExecutionCommand,
+  CreateStateMachineCommand, UpdateStateMachineCommand, DescribeStateMachineCommand, PublishStateMachineVersionCommand,
+  ListStateMachineVersionsCommand, DeleteStateMachineVersionCommand, CreateStateMachineAliasCommand,
+  DescribeStateMachineAliasCommand, UpdateStateMachineAliasCommand, DeleteStateMachineAliasCommand,
+  ListStateMachineAliasesCommand, ListExecutionsCommand,
 } from "@aws-sdk/client-sfn";
 import { unique, rejectsWith } from "./helpers.mjs";
-import { sfn, createMachine, deleteMachine, waitForCompletion, history, assertSequentialIds } from "./sfn-helpers.mjs";
+import { sfn, sfnRole, createMachine, deleteMachine, waitForCompletion, history, assertSequentialIds } from "./sfn-helpers.mjs";
 
 test("activities: create/describe/list/delete with AWS errors", async () => {
   const name = unique("act");
@@ -81,5 +86,79 @@ test("activities: a worker long-polls, heartbeats and answers; failures are catc
   } finally {
     await deleteMachine(machine);
     await sfn.send(new DeleteActivityCommand({ activityArn }));
+  }
+});
+
+const passing = (value) => JSON.stringify({ StartAt: "A", States: { A: { Type: "Pass", Result: value, End: true } } });
+
+test("versions and aliases: publish, route, start on a version or alias, AWS errors", async () => {
+  const name = unique("versioned");
+  const created = await sfn.send(new CreateStateMachineCommand({
+    name, definition: passing("v1"), roleArn: sfnRole, publish: true, versionDescription: "first",
+  }));
+  const sm = created.stateMachineArn;
+  try {
+    assert.equal(created.stateMachineVersionArn, `${sm}:1`);
+    const updated = await sfn.send(new UpdateStateMachineCommand({ stateMachineArn: sm, definition: passing("v2"), publish: true }));
+    assert.equal(updated.stateMachineVersionArn, `${sm}:2`);
+    const same = await sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn: sm, revisionId: updated.revisionId }));
+    assert.equal(same.stateMachineVersionArn, `${sm}:2`);
+    await rejectsWith(sfn.send(new PublishStateMachineVersionCommand({ stateMachineArn: sm, revisionId: "stale" })), "ConflictException", 409);
+
+    const v1 = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: `${sm}:1` }));
+    assert.equal(v1.definition, passing("v1"));
+    assert.equal(v1.description, "first");
+    const versions = await sfn.send(new ListStateMachineVersionsCommand({ stateMachineArn: sm }));
+    assert.deepEqual(versions.stateMachineVersions.map((v) => v.stateMachineVersionArn), [`${sm}:2`, `${sm}:1`]);
+
+    const { stateMachineAliasArn: alias } = await sfn.send(new CreateStateMachineAliasCommand({
+      name: "live", description: "production", routingConfiguration: [{ stateMachineVersionArn: `${sm}:1`, weight: 100 }],
+    }));
+    assert.equal(alias, `${sm}:live`);
+    const described = await sfn.send(new DescribeStateMachineAliasCommand({ stateMachineAliasArn: alias }));
+    assert.equal(described.description, "production");
+    assert.deepEqual(described.routingConfiguration, [{ stateMachineVersionArn: `${sm}:1`, weight: 100 }]);
+    const aliases = await sfn.send(new ListStateMachineAliasesCommand({ stateMachineArn: sm }));
+    assert.deepEqual(aliases.stateMachineAliases.map((a) => a.stateMachineAliasArn), [alias]);
+
+    const run = async (target) => {
+      const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: target }));
+      return waitForCompletion(executionArn);
+    };
+    const viaAlias = await run(alias);
+    assert.equal(viaAlias.output, '"v1"');
+    assert.equal(viaAlias.stateMachineAliasArn, alias);
+    assert.equal(viaAlias.stateMachineVersionArn, `${sm}:1`);
+    const started = (await history(viaAlias.executionArn))[0].executionStartedEventDetails;
+    assert.equal(started.stateMachineAliasArn, alias);
+    const viaVersion = await run(`${sm}:2`);
+    assert.equal(viaVersion.output, '"v2"');
+    assert.equal(viaVersion.stateMachineVersionArn, `${sm}:2`);
+    assert.equal(viaVersion.stateMachineAliasArn, undefined);
+
+    await sfn.send(new UpdateStateMachineAliasCommand({
+      stateMachineAliasArn: alias,
+      routingConfiguration: [{ stateMachineVersionArn: `${sm}:1`, weight: 0 }, { stateMachineVersionArn: `${sm}:2`, weight: 100 }],
+    }));
+    assert.equal((await run(alias)).output, '"v2"');
+    const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn: alias }));
+    assert.equal(listed.executions.length, 2);
+    assert.ok(listed.executions.every((e) => e.stateMachineAliasArn === alias));
+
+    await rejectsWith(sfn.send(new CreateStateMachineAliasCommand({
+      name: "bad", routingConfiguration: [{ stateMachineVersionArn: `${sm}:1`, weight: 40 }],
+    })), "ValidationException", 400);
+    await rejectsWith(sfn.send(new CreateStateMachineAliasCommand({
+      name: "missing", routingConfiguration: [{ stateMachineVersionArn: `${sm}:9`, weight: 100 }],
+    })), "ResourceNotFound");
+    await rejectsWith(sfn.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: `${sm}:2` })), "ConflictException", 409);
+    await rejectsWith(sfn.send(new StartExecutionCommand({ stateMachineArn: `${sm}:9` })), "StateMachineDoesNotExist", 400);
+
+    await sfn.send(new DeleteStateMachineAliasCommand({ stateMachineAliasArn: alias }));
+    await rejectsWith(sfn.send(new DescribeStateMachineAliasCommand({ stateMachineAliasArn: alias })), "ResourceNotFound");
+    await sfn.send(new DeleteStateMachineVersionCommand({ stateMachineVersionArn: `${sm}:2` }));
+    await rejectsWith(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: `${sm}:2` })), "StateMachineDoesNotExist", 400);
+  } finally {
+    await deleteMachine(sm);
   }
 });
