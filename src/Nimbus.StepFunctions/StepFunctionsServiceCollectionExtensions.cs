@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Nimbus.Core.Protocols;
+using Nimbus.Core.Targets;
 using Nimbus.StepFunctions.Service;
 using Nimbus.Storage.Sqlite;
 
@@ -18,7 +19,9 @@ public static class StepFunctionsServiceCollectionExtensions
         services.AddSingleton<TaskTokens>();
         services.AddSingleton<ActivityQueues>();
         services.AddSingleton<ExecutionCoordinator>();
-        services.AddSingleton<IJsonProtocolService, StepFunctionsApi>();
+        services.AddSingleton<StepFunctionsApi>();
+        services.AddSingleton<IJsonProtocolService>(sp => sp.GetRequiredService<StepFunctionsApi>());
+        services.AddSingleton<IArnTarget, StateMachineArnTarget>();
         services.AddHostedService<StepFunctionsResumer>();
         return services;
     }

@@ -75,6 +75,9 @@ internal sealed class ServiceHost : IAsyncDisposable
         return host;
     }
 
+    public T Service<T>()
+        where T : notnull => _provider.GetRequiredService<T>();
+
     /// <summary>Calls an operation; AWS errors come back as <c>{"__type": code, "message": …}</c>.</summary>
     public async Task<JsonObject> CallAsync(string operation, JsonObject body)
     {

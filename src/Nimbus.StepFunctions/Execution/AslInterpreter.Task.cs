@@ -76,7 +76,7 @@ public sealed partial class AslInterpreter
                 state.Resource, parameters, frame.ContextDocument?.DeepClone(), frame.TaskToken, timeout, heartbeat, state.Name, frame.Run.Request.ExecutionArn)
             {
                 // AWS records the underlying call's response of a callback task before the task waits for its token.
-                Submitted = resource.WaitForTaskToken
+                Submitted = resource.WaitForTaskToken || resource.Resource.Contains(".sync", StringComparison.Ordinal)
                     ? submitted => frame.Append(
                         HistoryEventType.TaskSubmitted,
                         new TaskSucceededEventDetails(resource.ResourceType, resource.Resource, JsonText.Serialize(submitted)))

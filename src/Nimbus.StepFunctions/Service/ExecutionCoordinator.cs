@@ -34,7 +34,7 @@ internal sealed partial class ExecutionCoordinator
         Tokens = tokens;
         _logger = services.GetService<ILogger<ExecutionCoordinator>>() ?? (ILogger)NullLogger.Instance;
         _jsonata = services.GetService<IJsonataEvaluator>() ?? Asl.QueryLanguages.JsonataEvaluator.Default;
-        _tasks = new ServiceTaskInvoker(services, tokens, activities, time);
+        _tasks = new ServiceTaskInvoker(services, tokens, activities, time, () => _stopping);
     }
 
     public TaskTokens Tokens { get; }

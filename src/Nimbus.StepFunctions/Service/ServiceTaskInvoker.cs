@@ -21,9 +21,11 @@ internal sealed class ServiceTaskInvoker : ITaskInvoker
     private readonly TimeProvider _time;
     private readonly LambdaTaskInvoker _lambda;
     private readonly ActivityQueues _activities;
+    private readonly NestedExecutions _nested;
 
-    public ServiceTaskInvoker(IServiceProvider services, TaskTokens tokens, ActivityQueues activities, TimeProvider time)
+    public ServiceTaskInvoker(IServiceProvider services, TaskTokens tokens, ActivityQueues activities, TimeProvider time, Func<bool> shuttingDown)
     {
+        _nested = new NestedExecutions(services, shuttingDown);
         _services = services;
         _tokens = tokens;
         _activities = activities;
@@ -61,7 +63,9 @@ internal sealed class ServiceTaskInvoker : ITaskInvoker
         CurrentExecution.Value = invocation.ExecutionArn;
         if (waiter is null)
         {
-            return await _lambda.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+            return NestedExecutions.Handles(invocation.Resource)
+                ? await _nested.RunAsync(invocation, cancellationToken).ConfigureAwait(false)
+                : await _lambda.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
         }
 
         if (IsActivity(invocation.Resource))
@@ -81,6 +85,17 @@ internal sealed class ServiceTaskInvoker : ITaskInvoker
                 }
 
                 invocation.Submitted?.Invoke(started.Output);
+            }
+            else if (underlying == NestedExecutions.Resource)
+            {
+                try
+                {
+                    invocation.Submitted?.Invoke(_nested.Start(invocation).Response);
+                }
+                catch (NestedExecutions.TaskFailure f)
+                {
+                    return TaskInvocationResult.Failure(f.Error, f.Message);
+                }
             }
 
             return await WaitForCallbackAsync(waiter, invocation.HeartbeatSeconds, cancellationToken).ConfigureAwait(false);

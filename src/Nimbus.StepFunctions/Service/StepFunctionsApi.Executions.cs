@@ -11,13 +11,16 @@ internal sealed partial class StepFunctionsApi
 {
     private static readonly string[] ExecutionStatuses = ["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"];
 
-    private ExecutionRecord NewExecution(JsonObject body, out StateMachineRecord machine)
+    private ExecutionRecord NewExecution(JsonObject body, out StateMachineRecord machine) =>
+        NewExecution(Required(body, "stateMachineArn"), Optional(body, "name"), Optional(body, "input"), Optional(body, "traceHeader"), out machine);
+
+    private ExecutionRecord NewExecution(string targetArn, string? executionName, string? executionInput, string? traceHeader, out StateMachineRecord machine)
     {
-        var target = ResolveTarget(Required(body, "stateMachineArn"));
+        var target = ResolveTarget(targetArn);
         machine = target.Machine;
-        var name = Optional(body, "name") ?? Guid.NewGuid().ToString();
+        var name = executionName ?? Guid.NewGuid().ToString();
         ValidateName(name);
-        var input = Optional(body, "input") ?? "{}";
+        var input = executionInput ?? "{}";
         try
         {
             JsonDocument.Parse(input).Dispose();
@@ -48,7 +51,7 @@ internal sealed partial class StepFunctionsApi
             RoleArn = target.RoleArn,
             DefinitionUpdated = target.Updated,
             RevisionId = target.RevisionId,
-            TraceHeader = Optional(body, "traceHeader"),
+            TraceHeader = traceHeader,
             IsExpress = express,
             VersionArn = target.VersionArn,
             AliasArn = target.AliasArn,
@@ -57,7 +60,18 @@ internal sealed partial class StepFunctionsApi
 
     private JsonObject StartExecution(JsonObject body)
     {
-        var record = NewExecution(body, out _);
+        var record = Start(Required(body, "stateMachineArn"), Optional(body, "name"), Optional(body, "input"), Optional(body, "traceHeader"));
+        return new JsonObject { ["executionArn"] = record.Arn, ["startDate"] = SfnJson.Epoch(record.StartDate) };
+    }
+
+    /// <summary>
+    /// StartExecution's semantics, also used by nested executions (<c>states:startExecution</c>) and the <c>states</c> ARN
+    /// target: returns the new execution, or the open one with the same name and input.
+    /// </summary>
+    /// <param name="adoptClosed">Also return a closed execution with the same name and input (a resumed parent re-running its task).</param>
+    internal ExecutionRecord Start(string targetArn, string? name, string? input, string? traceHeader, bool adoptClosed = false)
+    {
+        var record = NewExecution(targetArn, name, input, traceHeader, out _);
         if (record.IsExpress)
         {
             engine.StartExpress(record);
@@ -66,20 +80,23 @@ internal sealed partial class StepFunctionsApi
         {
             // Idempotent by name while the execution is open: the same name and input return it. As on AWS, a closed
             // execution's name can't be reused, whatever the input.
-            if (existing.Status != "RUNNING" || existing.Input != record.Input || existing.StateMachineArn != record.StateMachineArn)
+            if ((existing.Status != "RUNNING" && !adoptClosed) || existing.Input != record.Input || existing.StateMachineArn != record.StateMachineArn)
             {
                 throw SfnErrors.ExecutionAlreadyExists(record.Arn);
             }
 
-            return new JsonObject { ["executionArn"] = existing.Arn, ["startDate"] = SfnJson.Epoch(existing.StartDate) };
+            return engine.Running(existing.Arn)?.Record ?? existing;
         }
         else
         {
             engine.StartStandard(record, null);
         }
 
-        return new JsonObject { ["executionArn"] = record.Arn, ["startDate"] = SfnJson.Epoch(record.StartDate) };
+        return record;
     }
+
+    /// <summary>The live or stored record of an execution (null when unknown).</summary>
+    internal ExecutionRecord? FindExecution(string arn) => engine.Running(arn)?.Record ?? _store.Execution(arn);
 
     private async Task<JsonObject> StartSyncExecutionAsync(JsonObject body, CancellationToken ct)
     {

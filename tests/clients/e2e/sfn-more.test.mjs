@@ -1,5 +1,5 @@
 // Step Functions through @aws-sdk/client-sfn, beyond sfn.test.mjs: activities (workers polling with GetActivityTask),
-// versions and aliases.
+// versions and aliases, nested executions.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -160,5 +160,61 @@ test("versions and aliases: publish, route, start on a version or alias, AWS err
     await rejectsWith(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: `${sm}:2` })), "StateMachineDoesNotExist", 400);
   } finally {
     await deleteMachine(sm);
+  }
+});
+
+test("nested executions: startExecution, .sync, .sync:2 and a failing child", async () => {
+  const child = await createMachine(unique("child"), {
+    StartAt: "Check",
+    States: {
+      Check: { Type: "Choice", Choices: [{ Variable: "$.fail", IsPresent: true, Next: "Boom" }], Default: "Done" },
+      Done: { Type: "Pass", Parameters: { "doubled.$": "States.MathAdd($.n, $.n)", "parent.$": "$.AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID" }, End: true },
+      Boom: { Type: "Fail", Error: "Child.Broke", Cause: "as asked" },
+    },
+  });
+  const parent = await createMachine(unique("parent"), {
+    StartAt: "Fire",
+    States: {
+      Fire: {
+        Type: "Task", Resource: "arn:aws:states:::states:startExecution",
+        Parameters: { StateMachineArn: child, Input: { n: 1, "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id" } },
+        ResultPath: "$.fired", Next: "Sync",
+      },
+      Sync: {
+        Type: "Task", Resource: "arn:aws:states:::states:startExecution.sync",
+        Parameters: { StateMachineArn: child, Input: { n: 2, "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id" } },
+        ResultSelector: { "output.$": "$.Output", "status.$": "$.Status" }, ResultPath: "$.sync", Next: "Sync2",
+      },
+      Sync2: {
+        Type: "Task", Resource: "arn:aws:states:::states:startExecution.sync:2",
+        Parameters: { StateMachineArn: child, Input: { n: 3, "AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID.$": "$$.Execution.Id" } },
+        ResultSelector: { "doubled.$": "$.Output.doubled" }, ResultPath: "$.sync2", Next: "Failing",
+      },
+      Failing: {
+        Type: "Task", Resource: "arn:aws:states:::states:startExecution.sync:2",
+        Parameters: { StateMachineArn: child, Input: { fail: true } },
+        Catch: [{ ErrorEquals: ["States.TaskFailed"], ResultPath: "$.caught", Next: "End" }], End: true,
+      },
+      End: { Type: "Pass", End: true },
+    },
+  });
+  try {
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: parent, input: "{}" }));
+    const done = await waitForCompletion(executionArn);
+    assert.equal(done.status, "SUCCEEDED", done.cause);
+    const out = JSON.parse(done.output);
+    assert.match(out.fired.ExecutionArn, /:execution:child-/);
+    assert.equal(out.sync.status, "SUCCEEDED");
+    assert.deepEqual(JSON.parse(out.sync.output), { doubled: 4, parent: executionArn });
+    assert.deepEqual(out.sync2, { doubled: 6 });
+    assert.equal(out.caught.Error, "States.TaskFailed");
+    assert.equal(JSON.parse(out.caught.Cause).Error, "Child.Broke");
+    const fired = await waitForCompletion(out.fired.ExecutionArn);
+    assert.deepEqual(JSON.parse(fired.output), { doubled: 2, parent: executionArn });
+    const types = (await history(executionArn)).map((e) => e.type);
+    assert.equal(types.filter((t) => t === "TaskSubmitted").length, 3);
+  } finally {
+    await deleteMachine(parent);
+    await deleteMachine(child);
   }
 });
