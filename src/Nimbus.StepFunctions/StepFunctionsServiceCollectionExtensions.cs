@@ -12,8 +12,12 @@ namespace Nimbus.StepFunctions;
 /// <see cref="Execution.IJsonataEvaluator"/> for JSONata states when they are registered.</remarks>
 public static class StepFunctionsServiceCollectionExtensions
 {
-    public static IServiceCollection AddNimbusStepFunctions(this IServiceCollection services)
+    public static IServiceCollection AddNimbusStepFunctions(this IServiceCollection services, Action<StepFunctionsOptions>? configure = null)
     {
+        var options = new StepFunctionsOptions();
+        configure?.Invoke(options);
+        services.AddSingleton(options);
+        services.AddSingleton<MockConfig>();
         services.AddSingleton<IMigrationSource, StepFunctionsMigrations>();
         services.AddSingleton<SfnStore>();
         services.AddSingleton<TaskTokens>();

@@ -24,13 +24,16 @@ public sealed partial class AslInterpreter
         {
             var states = StatesBinding(input, frame);
             parameters = state.Arguments is null ? input?.DeepClone() : EvaluateJsonataTemplate(state.Arguments, states, frame, "Arguments");
+            Inspect(frame, "afterArguments", parameters);
             timeout = JsonataPositiveInt(state.TimeoutSecondsExpression, states, frame, "TimeoutSeconds") ?? timeout;
             heartbeat = JsonataPositiveInt(state.HeartbeatSecondsExpression, states, frame, "HeartbeatSeconds") ?? heartbeat;
         }
         else
         {
             var effective = ApplyInputPath(state.InputPath, input, frame);
+            Inspect(frame, "afterInputPath", effective);
             parameters = state.Parameters is not null ? state.Parameters.Evaluate(frame.Scope(effective)) : effective?.DeepClone();
+            Inspect(frame, "afterParameters", parameters);
         }
 
         if (state.TimeoutSecondsPath is not null)

@@ -237,11 +237,15 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
         }
 
         var effective = ApplyInputPath(state.InputPath, input, frame);
+        Inspect(frame, "afterInputPath", effective);
         JsonNode? result = state.Parameters is not null
             ? state.Parameters.Evaluate(frame.Scope(effective))
             : state.HasResult ? state.Result?.DeepClone() : effective?.DeepClone();
+        Inspect(frame, "afterParameters", state.Parameters is not null ? result : effective);
+        Inspect(frame, "result", result);
         var assigned = EvaluateAssign(state.Assign, result, frame);
         var output = ApplyResultPath(state.ResultPath, input, result);
+        Inspect(frame, "afterResultPath", output);
         output = ApplyOutputPath(state.OutputPath, output, frame);
         return Exit(state, output, frame, assigned, state.Next);
     }

@@ -116,6 +116,9 @@ public sealed record ExecutionRequest(string ExecutionArn, string Name, string S
     /// <summary>The alias the execution was started on; recorded in <c>ExecutionStarted</c>.</summary>
     public string? StateMachineAliasArn { get; init; }
 
+    /// <summary>Receives the data-flow stages of the top-level states (TestState's <c>inspectionData</c>).</summary>
+    public IStateInspector? Inspector { get; init; }
+
     /// <summary>Receives every event as it is appended (for durable checkpointing).</summary>
     public IHistoryEventSink? HistorySink { get; init; }
 
@@ -145,6 +148,16 @@ public sealed record ExecutionCheckpoint(
     IReadOnlyDictionary<string, string> Variables,
     long EnteredEventId,
     DateTimeOffset EnteredTime);
+
+/// <summary>
+/// Observes a state's input/output processing, stage by stage. <paramref name="stage"/> is named as in TestState's
+/// <c>inspectionData</c>: <c>afterInputPath</c>, <c>afterParameters</c>, <c>afterArguments</c>, <c>result</c>,
+/// <c>afterResultSelector</c>, <c>afterResultPath</c>.
+/// </summary>
+public interface IStateInspector
+{
+    void Inspect(string stateName, string stage, JsonNode? value);
+}
 
 /// <summary>Receives execution checkpoints (called synchronously, right after the state-entered event was appended).</summary>
 public interface IExecutionCheckpointSink

@@ -26,8 +26,11 @@ internal sealed partial class ExecutionCoordinator
     private readonly ConcurrentDictionary<string, StateMachineDefinition> _parsed = new(StringComparer.Ordinal);
     private volatile bool _stopping;
 
+    private readonly MockConfig? _mocks;
+
     public ExecutionCoordinator(SfnStore store, TimeProvider time, TaskTokens tokens, ActivityQueues activities, IServiceProvider services)
     {
+        _mocks = services.GetService<MockConfig>();
         Activities = activities;
         _store = store;
         _time = time;
@@ -74,7 +77,7 @@ internal sealed partial class ExecutionCoordinator
     /// <summary>Starts (or resumes, with <paramref name="resume"/>) a STANDARD execution in the background.</summary>
     public ExecutionRunner StartStandard(ExecutionRecord record, ExecutionCheckpoint? resume)
     {
-        var runner = new ExecutionRunner(record, Parse(record.Definition), _store, _tasks, _time);
+        var runner = new ExecutionRunner(record, Parse(record.Definition), _store, _tasks, _time, _mocks);
         _running[record.Arn] = runner;
         if (_stopping)
         {
@@ -88,7 +91,7 @@ internal sealed partial class ExecutionCoordinator
     /// <summary>Starts an EXPRESS execution in memory; await <see cref="ExecutionRunner.Completion"/> for a synchronous one.</summary>
     public ExecutionRunner StartExpress(ExecutionRecord record)
     {
-        var runner = new ExecutionRunner(record, Parse(record.Definition), null, _tasks, _time);
+        var runner = new ExecutionRunner(record, Parse(record.Definition), null, _tasks, _time, _mocks);
         _express[record.Arn] = runner;
         _expressOrder.Enqueue(record.Arn);
         while (_expressOrder.Count > MaxExpressKept && _expressOrder.TryDequeue(out var old))
@@ -149,6 +152,30 @@ internal sealed partial class ExecutionCoordinator
                 _running.TryRemove(KeyValuePair.Create(record.Arn, runner));
             }
         }
+    }
+
+    /// <summary>
+    /// Runs a definition outside the store (TestState): tasks go to the real resources, waits return at once, nothing is
+    /// recorded.
+    /// </summary>
+    public Task<ExecutionResult> RunIsolatedAsync(StateMachineDefinition definition, ExecutionRequest request, CancellationToken cancellationToken)
+    {
+        var parts = request.ExecutionArn.Split(':');
+        var interpreter = new AslInterpreter(new InterpreterOptions
+        {
+            TaskInvoker = _tasks,
+            WaitScheduler = new NoWait(),
+            TimeProvider = _time,
+            Jsonata = _jsonata,
+            Region = parts.Length > 3 ? parts[3] : "us-east-1",
+            AccountId = parts.Length > 4 ? parts[4] : "000000000000",
+        });
+        return interpreter.ExecuteAsync(definition, request, cancellationToken);
+    }
+
+    private sealed class NoWait : IWaitScheduler
+    {
+        public ValueTask WaitUntilAsync(DateTimeOffset dueTime, CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 
     /// <summary>At start-up: resumes every STANDARD execution still RUNNING in the store from its last checkpoint.</summary>

@@ -34,8 +34,12 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
     private volatile bool _shuttingDown;
     private (string? Error, string? Cause)? _stop;
 
-    public ExecutionRunner(ExecutionRecord record, StateMachineDefinition definition, SfnStore? store, ServiceTaskInvoker tasks, TimeProvider time)
+    private readonly MockConfig? _mocks;
+    private readonly Dictionary<string, int> _mockAttempts = new(StringComparer.Ordinal);
+
+    public ExecutionRunner(ExecutionRecord record, StateMachineDefinition definition, SfnStore? store, ServiceTaskInvoker tasks, TimeProvider time, MockConfig? mocks = null)
     {
+        _mocks = record.TestCase is null ? null : mocks;
         Record = record;
         _definition = definition;
         _store = store;
@@ -103,6 +107,26 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
 
     public ValueTask<TaskInvocationResult> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken)
     {
+        if (_mocks is not null)
+        {
+            int attempt;
+            lock (_mockAttempts)
+            {
+                attempt = _mockAttempts.GetValueOrDefault(invocation.StateName);
+                _mockAttempts[invocation.StateName] = attempt + 1;
+            }
+
+            if (_mocks.Find(Record.StateMachineName, Record.TestCase!, invocation.StateName, attempt) is { } mocked)
+            {
+                if (!_insideComposite)
+                {
+                    Flush(null, null);
+                }
+
+                return ValueTask.FromResult(mocked);
+            }
+        }
+
         var waiter = _tasks.Register(invocation);
         if (!_insideComposite)
         {

@@ -90,6 +90,9 @@ internal sealed class ExecutionRecord
     /// <summary>The alias the execution was started on.</summary>
     public string? AliasArn { get; init; }
 
+    /// <summary>The mock-config test case (StartExecution on <c>arn#TestCase</c>), whose mocked responses replace task calls.</summary>
+    public string? TestCase { get; init; }
+
     public int RedriveCount { get; set; }
 
     public long? RedriveDate { get; set; }

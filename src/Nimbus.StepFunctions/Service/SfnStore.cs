@@ -9,7 +9,7 @@ internal sealed class SfnStore(StateStore db)
     private const string MachineColumns = "arn, account, region, name, type, definition, role_arn, created, updated, revision_id, logging, tracing, description";
 
     private const string ExecutionColumns =
-        "arn, state_machine_arn, state_machine_name, name, status, input, output, error, cause, start_date, stop_date, definition, role_arn, definition_updated, revision_id, trace_header, checkpoint, version_arn, alias_arn, redrive_count, redrive_date";
+        "arn, state_machine_arn, state_machine_name, name, status, input, output, error, cause, start_date, stop_date, definition, role_arn, definition_updated, revision_id, trace_header, checkpoint, version_arn, alias_arn, redrive_count, redrive_date, test_case";
 
     private const string VersionColumns = "arn, machine_arn, version, type, definition, role_arn, created, revision_id, logging, tracing, description";
 
@@ -276,8 +276,9 @@ internal sealed class SfnStore(StateStore db)
         }
 
         c.Execute(
-            $"INSERT INTO sfn_executions ({ExecutionColumns}) VALUES ($arn, $sm, $smn, $name, $status, $input, NULL, NULL, NULL, $start, NULL, $def, $role, $du, $rev, $trace, NULL, $ver, $alias, 0, NULL)",
+            $"INSERT INTO sfn_executions ({ExecutionColumns}) VALUES ($arn, $sm, $smn, $name, $status, $input, NULL, NULL, NULL, $start, NULL, $def, $role, $du, $rev, $trace, NULL, $ver, $alias, 0, NULL, $tc)",
             tx,
+            ("$tc", e.TestCase),
             ("$ver", e.VersionArn), ("$alias", e.AliasArn),
             ("$arn", e.Arn), ("$sm", e.StateMachineArn), ("$smn", e.StateMachineName), ("$name", e.Name), ("$status", e.Status), ("$input", e.Input),
             ("$start", e.StartDate), ("$def", e.Definition), ("$role", e.RoleArn), ("$du", e.DefinitionUpdated), ("$rev", e.RevisionId), ("$trace", e.TraceHeader));
@@ -381,5 +382,6 @@ internal sealed class SfnStore(StateStore db)
         AliasArn = r.StringOrNull(18),
         RedriveCount = r.GetInt32(19),
         RedriveDate = r.IsDBNull(20) ? null : r.GetInt64(20),
+        TestCase = r.StringOrNull(21),
     };
 }

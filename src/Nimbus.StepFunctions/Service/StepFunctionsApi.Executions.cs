@@ -16,8 +16,21 @@ internal sealed partial class StepFunctionsApi
 
     private ExecutionRecord NewExecution(string targetArn, string? executionName, string? executionInput, string? traceHeader, out StateMachineRecord machine)
     {
+        // Step Functions Local: "arn#TestCase" runs the execution with that test case's mocked responses.
+        string? testCase = null;
+        if (targetArn.IndexOf('#', StringComparison.Ordinal) is var hash and > 0)
+        {
+            testCase = targetArn[(hash + 1)..];
+            targetArn = targetArn[..hash];
+        }
+
         var target = ResolveTarget(targetArn);
         machine = target.Machine;
+        if (testCase is not null)
+        {
+            mocks.Require(machine.Name, testCase);
+        }
+
         var name = executionName ?? Guid.NewGuid().ToString();
         ValidateName(name);
         var input = executionInput ?? "{}";
@@ -55,6 +68,7 @@ internal sealed partial class StepFunctionsApi
             IsExpress = express,
             VersionArn = target.VersionArn,
             AliasArn = target.AliasArn,
+            TestCase = testCase,
         };
     }
 

@@ -12,7 +12,7 @@ using Nimbus.StepFunctions.Asl.Validation;
 namespace Nimbus.StepFunctions.Service;
 
 /// <summary>The Step Functions API (JSON 1.0, <c>AWSStepFunctions.*</c>): state machines, executions, history, callbacks, tags.</summary>
-internal sealed partial class StepFunctionsApi(ExecutionCoordinator engine, TimeProvider time) : IJsonProtocolService
+internal sealed partial class StepFunctionsApi(ExecutionCoordinator engine, MockConfig mocks, TimeProvider time) : IJsonProtocolService
 {
     private const int DefaultPageSize = 100;
     private readonly SfnStore _store = engine.Store;
@@ -50,6 +50,7 @@ internal sealed partial class StepFunctionsApi(ExecutionCoordinator engine, Time
             "UpdateStateMachineAlias" => UpdateStateMachineAlias(body),
             "DeleteStateMachineAlias" => DeleteStateMachineAlias(body),
             "ListStateMachineAliases" => ListStateMachineAliases(body),
+            "TestState" => await TestStateAsync(body, caller, http.RequestAborted),
             "CreateActivity" => CreateActivity(body, caller),
             "DescribeActivity" => DescribeActivity(body),
             "DeleteActivity" => DeleteActivity(body),

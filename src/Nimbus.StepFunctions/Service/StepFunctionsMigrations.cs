@@ -46,5 +46,8 @@ internal sealed class StepFunctionsMigrations : IMigrationSource
                 routing TEXT NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL);
             CREATE INDEX sfn_aliases_by_machine ON sfn_aliases (machine_arn, created);
             """),
+        new("states", 4, """
+            ALTER TABLE sfn_executions ADD COLUMN test_case TEXT NULL;
+            """),
     ];
 }

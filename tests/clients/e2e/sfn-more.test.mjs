@@ -1,5 +1,5 @@
 // Step Functions through @aws-sdk/client-sfn, beyond sfn.test.mjs: activities (workers polling with GetActivityTask),
-// versions and aliases, nested executions.
+// versions and aliases, nested executions, TestState.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -8,10 +8,10 @@ import {
   CreateStateMachineCommand, UpdateStateMachineCommand, DescribeStateMachineCommand, PublishStateMachineVersionCommand,
   ListStateMachineVersionsCommand, DeleteStateMachineVersionCommand, CreateStateMachineAliasCommand,
   DescribeStateMachineAliasCommand, UpdateStateMachineAliasCommand, DeleteStateMachineAliasCommand,
-  ListStateMachineAliasesCommand, ListExecutionsCommand,
+  ListStateMachineAliasesCommand, ListExecutionsCommand, TestStateCommand,
 } from "@aws-sdk/client-sfn";
 import { unique, rejectsWith } from "./helpers.mjs";
-import { sfn, sfnRole, createMachine, deleteMachine, waitForCompletion, history, assertSequentialIds } from "./sfn-helpers.mjs";
+import { sfn, sfnSync, sfnRole, createMachine, deleteMachine, waitForCompletion, history, assertSequentialIds } from "./sfn-helpers.mjs";
 
 test("activities: create/describe/list/delete with AWS errors", async () => {
   const name = unique("act");
@@ -217,4 +217,31 @@ test("nested executions: startExecution, .sync, .sync:2 and a failing child", as
     await deleteMachine(parent);
     await deleteMachine(child);
   }
+});
+
+test("TestState: data flow at DEBUG, next state, Fail, AWS errors (the SDK sends TestState to the sync- host prefix)", async () => {
+  const pass = await sfnSync.send(new TestStateCommand({
+    definition: JSON.stringify({ Type: "Pass", InputPath: "$.a", Parameters: { "v.$": "$.b" }, ResultPath: "$.out", Next: "After" }),
+    roleArn: sfnRole, input: JSON.stringify({ a: { b: 7 } }), inspectionLevel: "DEBUG",
+  }));
+  assert.equal(pass.status, "SUCCEEDED");
+  assert.equal(pass.nextState, "After");
+  assert.deepEqual(JSON.parse(pass.output), { a: { b: 7 }, out: { v: 7 } });
+  assert.deepEqual(JSON.parse(pass.inspectionData.afterInputPath), { b: 7 });
+  assert.deepEqual(JSON.parse(pass.inspectionData.afterParameters), { v: 7 });
+
+  const choice = await sfnSync.send(new TestStateCommand({
+    definition: JSON.stringify({ Type: "Choice", Choices: [{ Variable: "$.n", NumericLessThan: 0, Next: "Negative" }], Default: "Positive" }),
+    input: JSON.stringify({ n: -1 }),
+  }));
+  assert.equal(choice.nextState, "Negative");
+  assert.equal(choice.inspectionData, undefined);
+
+  const fail = await sfnSync.send(new TestStateCommand({ definition: JSON.stringify({ Type: "Fail", Error: "Custom.Error", Cause: "because" }) }));
+  assert.equal(fail.status, "FAILED");
+  assert.equal(fail.error, "Custom.Error");
+  assert.equal(fail.cause, "because");
+
+  await rejectsWith(sfnSync.send(new TestStateCommand({ definition: JSON.stringify({ Type: "Pass", Bogus: 1, End: true }) })), "InvalidDefinition", 400);
+  await rejectsWith(sfnSync.send(new TestStateCommand({ definition: JSON.stringify({ Type: "Pass", End: true }), input: "{" })), "InvalidExecutionInput", 400);
 });
