@@ -78,7 +78,7 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
         {
             ct.ThrowIfCancellationRequested();
             var state = program.States[name];
-            var (output, next) = await RunStateAsync(state, input, frame, ct, resume, request.Checkpoints).ConfigureAwait(false);
+            var (output, next) = await RunStateAsync(state, input, frame, ct, request.ReenterResumedState ? null : resume, request.Checkpoints).ConfigureAwait(false);
             resume = null;
             if (next is null)
             {

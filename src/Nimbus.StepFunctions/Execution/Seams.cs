@@ -116,6 +116,15 @@ public sealed record ExecutionRequest(string ExecutionArn, string Name, string S
     /// <summary>The alias the execution was started on; recorded in <c>ExecutionStarted</c>.</summary>
     public string? StateMachineAliasArn { get; init; }
 
+    /// <summary>
+    /// Redrive: the state of <see cref="ResumeFrom"/> is entered again (a new state-entered event, chained from the last
+    /// recorded event, whose id is <see cref="ExecutionCheckpoint.EnteredEventId"/>), instead of continuing inside it.
+    /// </summary>
+    public bool ReenterResumedState { get; init; }
+
+    /// <summary>How many times the execution was redriven (<c>$$.Execution.RedriveCount</c>).</summary>
+    public int RedriveCount { get; init; }
+
     /// <summary>Receives the data-flow stages of the top-level states (TestState's <c>inspectionData</c>).</summary>
     public IStateInspector? Inspector { get; init; }
 

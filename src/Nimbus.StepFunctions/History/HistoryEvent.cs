@@ -43,6 +43,9 @@ public sealed record LambdaFunctionScheduledEventDetails(string Resource, string
 
 public sealed record LambdaFunctionSucceededEventDetails(string Output) : HistoryEventDetails;
 
+/// <summary><c>ExecutionRedriven</c>: how many times the execution has been redriven.</summary>
+public sealed record ExecutionRedrivenEventDetails(int RedriveCount) : HistoryEventDetails;
+
 /// <summary><c>ActivityScheduled</c>: the activity ARN, the task input and the timeouts.</summary>
 public sealed record ActivityScheduledEventDetails(string Resource, string Input, long? TimeoutInSeconds = null, long? HeartbeatInSeconds = null) : HistoryEventDetails;
 

@@ -149,6 +149,9 @@ internal static class HistoryJson
                 o["output"] = l.Output;
                 o["outputDetails"] = Truncated();
                 break;
+            case ExecutionRedrivenEventDetails r:
+                o["redriveCount"] = r.RedriveCount;
+                break;
             case ActivityScheduledEventDetails a:
                 if (a.HeartbeatInSeconds is not null)
                 {

@@ -75,7 +75,7 @@ internal sealed partial class ExecutionCoordinator
         _express.Values.Where(r => r.Record.StateMachineArn == stateMachineArn);
 
     /// <summary>Starts (or resumes, with <paramref name="resume"/>) a STANDARD execution in the background.</summary>
-    public ExecutionRunner StartStandard(ExecutionRecord record, ExecutionCheckpoint? resume)
+    public ExecutionRunner StartStandard(ExecutionRecord record, ExecutionCheckpoint? resume, bool reenter = false)
     {
         var runner = new ExecutionRunner(record, Parse(record.Definition), _store, _tasks, _time, _mocks);
         _running[record.Arn] = runner;
@@ -84,7 +84,7 @@ internal sealed partial class ExecutionCoordinator
             runner.Suspend();
         }
 
-        _ = Task.Run(() => RunAsync(runner, resume));
+        _ = Task.Run(() => RunAsync(runner, resume, reenter));
         return runner;
     }
 
@@ -111,7 +111,7 @@ internal sealed partial class ExecutionCoordinator
         return runner;
     }
 
-    private async Task RunAsync(ExecutionRunner runner, ExecutionCheckpoint? resume)
+    private async Task RunAsync(ExecutionRunner runner, ExecutionCheckpoint? resume, bool reenter = false)
     {
         var record = runner.Record;
         try
@@ -135,6 +135,8 @@ internal sealed partial class ExecutionCoordinator
                 Checkpoints = runner,
                 StartTime = DateTimeOffset.FromUnixTimeMilliseconds(record.StartDate),
                 ResumeFrom = resume,
+                ReenterResumedState = reenter && resume is not null,
+                RedriveCount = record.RedriveCount,
             };
             var result = await interpreter.ExecuteAsync(runner.Definition, request, runner.Token).ConfigureAwait(false);
             runner.Finish(result, _time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -192,7 +194,7 @@ internal sealed partial class ExecutionCoordinator
 
             var checkpoint = record.Checkpoint is { } cp ? SfnJson.ParseCheckpoint(cp) : null;
             _store.TruncateEvents(record.Arn, checkpoint?.EnteredEventId ?? 0);
-            StartStandard(record, checkpoint);
+            StartStandard(record, checkpoint, record.Checkpoint is { } raw && SfnJson.IsReentry(raw));
             count++;
         }
 

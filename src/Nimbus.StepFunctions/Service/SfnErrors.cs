@@ -34,6 +34,9 @@ internal static class SfnErrors
     public static AwsServiceException ResourceNotFound(string arn) =>
         new AwsError("ResourceNotFound", $"Resource not found: '{arn}'") { Fields = new Dictionary<string, string> { ["resourceName"] = arn } }.ToException();
 
+    public static AwsServiceException NotRedrivable(string arn, string reason) =>
+        new("ExecutionNotRedrivable", $"Execution Not Redrivable: '{arn}': {reason}");
+
     public static AwsServiceException Conflict(string message) => new("ConflictException", message, 409);
 
     public static AwsServiceException QuotaExceeded(string message) => new("ServiceQuotaExceededException", message, 402);

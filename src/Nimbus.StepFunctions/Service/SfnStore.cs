@@ -322,7 +322,7 @@ internal sealed class SfnStore(StateStore db)
             if (final is not null)
             {
                 c.Execute(
-                    "UPDATE sfn_executions SET status = $s, output = $o, error = $e, cause = $c, stop_date = $d, checkpoint = NULL WHERE arn = $a",
+                    "UPDATE sfn_executions SET status = $s, output = $o, error = $e, cause = $c, stop_date = $d, checkpoint = CASE WHEN $s = 'SUCCEEDED' THEN NULL ELSE checkpoint END WHERE arn = $a",
                     tx,
                     ("$a", executionArn), ("$s", final.Status), ("$o", final.Output), ("$e", final.Error), ("$c", final.Cause), ("$d", final.StopDate));
             }
@@ -333,6 +333,34 @@ internal sealed class SfnStore(StateStore db)
 
             return 0;
         });
+    }
+
+    /// <summary>
+    /// Redrive: appends the <c>ExecutionRedriven</c> event and reopens the execution (RUNNING, one more redrive, outcome
+    /// cleared) in one transaction, with the checkpoint marked for re-entry. Returns the reopened record, or null when it was
+    /// no longer closed (a concurrent redrive).
+    /// </summary>
+    public ExecutionRecord? Redrive(ExecutionRecord closed, long now, Func<long, long, string> redrivenEvent, Func<long, string> checkpoint) => db.Write((c, tx) =>
+    {
+        var current = c.Query($"SELECT {ExecutionColumns} FROM sfn_executions WHERE arn = $a", ReadExecution, tx, ("$a", closed.Arn)).FirstOrDefault();
+        if (current is null || current.Status != closed.Status || current.RedriveCount != closed.RedriveCount)
+        {
+            return null;
+        }
+
+        var last = (long)(c.Scalar("SELECT COALESCE(MAX(id), 0) FROM sfn_events WHERE execution_arn = $a", tx, ("$a", closed.Arn)) ?? 0L);
+        c.Execute("INSERT INTO sfn_events (execution_arn, id, body) VALUES ($a, $i, $b)", tx, ("$a", closed.Arn), ("$i", last + 1), ("$b", redrivenEvent(last + 1, last)));
+        c.Execute(
+            "UPDATE sfn_executions SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stop_date = NULL, redrive_count = redrive_count + 1, redrive_date = $d, checkpoint = $cp WHERE arn = $a",
+            tx, ("$a", closed.Arn), ("$d", now), ("$cp", checkpoint(last + 1)));
+        return c.Query($"SELECT {ExecutionColumns} FROM sfn_executions WHERE arn = $a", ReadExecution, tx, ("$a", closed.Arn)).FirstOrDefault();
+    });
+
+    /// <summary>The id of the last recorded event.</summary>
+    public long LastEventId(string executionArn)
+    {
+        using var c = db.Open();
+        return (long)(c.Scalar("SELECT COALESCE(MAX(id), 0) FROM sfn_events WHERE execution_arn = $a", null, ("$a", executionArn)) ?? 0L);
     }
 
     /// <summary>Drops the events recorded after the checkpoint (the interrupted state's partial work, redone on resume).</summary>

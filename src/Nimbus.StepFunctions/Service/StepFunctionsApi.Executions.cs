@@ -192,9 +192,8 @@ internal sealed partial class StepFunctionsApi
             ["startDate"] = SfnJson.Epoch(e.StartDate),
             ["input"] = e.Input,
             ["inputDetails"] = DataDetails(),
-            ["redriveCount"] = 0,
-            ["redriveStatus"] = "NOT_REDRIVABLE",
         };
+        AddRedrive(result, e, withStatus: true);
         if (e.StopDate is { } stop)
         {
             result["stopDate"] = SfnJson.Epoch(stop);
@@ -253,6 +252,19 @@ internal sealed partial class StepFunctionsApi
         var size = PageSize(body);
         var offset = Offset(Optional(body, "nextToken"));
         var all = _store.Executions(machine.Arn, status, qualifier is null ? null : machineArn + ":" + qualifier);
+        switch (Optional(body, "redriveFilter"))
+        {
+            case null:
+                break;
+            case "REDRIVEN":
+                all = [.. all.Where(e => e.RedriveCount > 0)];
+                break;
+            case "NOT_REDRIVEN":
+                all = [.. all.Where(e => e.RedriveCount == 0)];
+                break;
+            case var other:
+                throw SfnErrors.Validation($"1 validation error detected: Value '{other}' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]");
+        }
         var result = new JsonObject
         {
             ["executions"] = new JsonArray([.. all.Skip(offset).Take(size).Select(e =>
@@ -272,6 +284,7 @@ internal sealed partial class StepFunctionsApi
                 }
 
                 AddQualifiers(item, live);
+                AddRedrive(item, live, withStatus: false);
                 return (JsonNode)item;
             })]),
         };

@@ -50,6 +50,7 @@ internal sealed partial class StepFunctionsApi(ExecutionCoordinator engine, Mock
             "UpdateStateMachineAlias" => UpdateStateMachineAlias(body),
             "DeleteStateMachineAlias" => DeleteStateMachineAlias(body),
             "ListStateMachineAliases" => ListStateMachineAliases(body),
+            "RedriveExecution" => RedriveExecution(body),
             "TestState" => await TestStateAsync(body, caller, http.RequestAborted),
             "CreateActivity" => CreateActivity(body, caller),
             "DescribeActivity" => DescribeActivity(body),

@@ -1,5 +1,5 @@
 // Step Functions through @aws-sdk/client-sfn, beyond sfn.test.mjs: activities (workers polling with GetActivityTask),
-// versions and aliases, nested executions, TestState.
+// versions and aliases, nested executions, TestState, redrive.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -8,7 +8,8 @@ import {
   CreateStateMachineCommand, UpdateStateMachineCommand, DescribeStateMachineCommand, PublishStateMachineVersionCommand,
   ListStateMachineVersionsCommand, DeleteStateMachineVersionCommand, CreateStateMachineAliasCommand,
   DescribeStateMachineAliasCommand, UpdateStateMachineAliasCommand, DeleteStateMachineAliasCommand,
-  ListStateMachineAliasesCommand, ListExecutionsCommand, TestStateCommand,
+  ListStateMachineAliasesCommand, ListExecutionsCommand, TestStateCommand, RedriveExecutionCommand,
+  DescribeExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { unique, rejectsWith } from "./helpers.mjs";
 import { sfn, sfnSync, sfnRole, createMachine, deleteMachine, waitForCompletion, history, assertSequentialIds } from "./sfn-helpers.mjs";
@@ -245,3 +246,59 @@ test("TestState: data flow at DEBUG, next state, Fail, AWS errors (the SDK sends
   await rejectsWith(sfnSync.send(new TestStateCommand({ definition: JSON.stringify({ Type: "Pass", Bogus: 1, End: true }) })), "InvalidDefinition", 400);
   await rejectsWith(sfnSync.send(new TestStateCommand({ definition: JSON.stringify({ Type: "Pass", End: true }), input: "{" })), "InvalidExecutionInput", 400);
 });
+
+test("RedriveExecution: a failed execution re-runs from the failed state", async () => {
+  const machine = await createMachine(unique("redrive"), {
+    StartAt: "Prepare",
+    States: {
+      Prepare: { Type: "Pass", Result: "ready", ResultPath: "$.prep", Next: "Ask" },
+      Ask: {
+        Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        Parameters: { QueueUrl: "q", MessageBody: { "token.$": "$$.Task.Token", "redrives.$": "$$.Execution.RedriveCount" } }, End: true,
+      },
+    },
+  });
+  const tokenOf = async (executionArn, nth) => {
+    const events = await waitForEvents(executionArn, (es) => es.filter((e) => e.type === "TaskScheduled").length >= nth);
+    return JSON.parse(events.filter((e) => e.type === "TaskScheduled")[nth - 1].taskScheduledEventDetails.parameters).MessageBody;
+  };
+  try {
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: machine, input: "{}" }));
+    const first = await tokenOf(executionArn, 1);
+    assert.equal(first.redrives, 0);
+    await sfn.send(new SendTaskFailureCommand({ taskToken: first.token, error: "Not.Yet", cause: "try again" }));
+    const failed = await waitForCompletion(executionArn);
+    assert.equal(failed.status, "FAILED");
+    assert.equal(failed.redriveStatus, "REDRIVABLE");
+
+    const { redriveDate } = await sfn.send(new RedriveExecutionCommand({ executionArn }));
+    assert.ok(redriveDate instanceof Date);
+    const second = await tokenOf(executionArn, 2);
+    assert.equal(second.redrives, 1);
+    const running = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+    assert.equal(running.status, "RUNNING");
+    assert.equal(running.redriveCount, 1);
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: second.token, output: JSON.stringify({ ok: true }) }));
+    const done = await waitForCompletion(executionArn);
+    assert.equal(done.status, "SUCCEEDED");
+    assert.deepEqual(JSON.parse(done.output), { ok: true });
+    const events = await history(executionArn);
+    assertSequentialIds(events);
+    const types = events.map((e) => e.type);
+    assert.equal(types.filter((t) => t === "ExecutionRedriven").length, 1);
+    assert.equal(types.filter((t) => t === "PassStateEntered").length, 1);
+    await rejectsWith(sfn.send(new RedriveExecutionCommand({ executionArn })), "ExecutionNotRedrivable", 400);
+  } finally {
+    await deleteMachine(machine);
+  }
+});
+
+async function waitForEvents(executionArn, predicate, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const events = await history(executionArn);
+    if (predicate(events)) return events;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for events of ${executionArn}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
