@@ -22,6 +22,7 @@ public static class StepFunctionsServiceCollectionExtensions
         services.AddSingleton<SfnStore>();
         services.AddSingleton<TaskTokens>();
         services.AddSingleton<ActivityQueues>();
+        services.AddSingleton<MapRuns>();
         services.AddSingleton<ExecutionCoordinator>();
         services.AddSingleton<StepFunctionsApi>();
         services.AddSingleton<IJsonProtocolService>(sp => sp.GetRequiredService<StepFunctionsApi>());

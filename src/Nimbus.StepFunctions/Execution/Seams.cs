@@ -125,6 +125,9 @@ public sealed record ExecutionRequest(string ExecutionArn, string Name, string S
     /// <summary>How many times the execution was redriven (<c>$$.Execution.RedriveCount</c>).</summary>
     public int RedriveCount { get; init; }
 
+    /// <summary>Follows the distributed Map runs of the execution (the Map Runs API).</summary>
+    public IMapRunObserver? MapRuns { get; init; }
+
     /// <summary>Receives the data-flow stages of the top-level states (TestState's <c>inspectionData</c>).</summary>
     public IStateInspector? Inspector { get; init; }
 
@@ -166,6 +169,18 @@ public sealed record ExecutionCheckpoint(
 public interface IStateInspector
 {
     void Inspect(string stateName, string stage, JsonNode? value);
+}
+
+/// <summary>Follows distributed Map runs: their start (with the effective limits), each child run's end, and their end.</summary>
+public interface IMapRunObserver
+{
+    void Started(string mapRunArn, int total, int maxConcurrency, double? toleratedFailurePercentage, int? toleratedFailureCount);
+
+    /// <summary>A child run ended; <paramref name="status"/> is SUCCEEDED, FAILED, TIMED_OUT or ABORTED.</summary>
+    void ItemFinished(string mapRunArn, string status);
+
+    /// <summary>The run ended: SUCCEEDED, FAILED or ABORTED.</summary>
+    void Finished(string mapRunArn, string status);
 }
 
 /// <summary>Receives execution checkpoints (called synchronously, right after the state-entered event was appended).</summary>

@@ -31,6 +31,7 @@ internal sealed partial class ExecutionCoordinator
     public ExecutionCoordinator(SfnStore store, TimeProvider time, TaskTokens tokens, ActivityQueues activities, IServiceProvider services)
     {
         _mocks = services.GetService<MockConfig>();
+        MapRuns = services.GetService<MapRuns>();
         Activities = activities;
         _store = store;
         _time = time;
@@ -43,6 +44,8 @@ internal sealed partial class ExecutionCoordinator
     public TaskTokens Tokens { get; }
 
     public ActivityQueues Activities { get; }
+
+    public MapRuns? MapRuns { get; }
 
     public SfnStore Store => _store;
 
@@ -77,7 +80,7 @@ internal sealed partial class ExecutionCoordinator
     /// <summary>Starts (or resumes, with <paramref name="resume"/>) a STANDARD execution in the background.</summary>
     public ExecutionRunner StartStandard(ExecutionRecord record, ExecutionCheckpoint? resume, bool reenter = false)
     {
-        var runner = new ExecutionRunner(record, Parse(record.Definition), _store, _tasks, _time, _mocks);
+        var runner = new ExecutionRunner(record, Parse(record.Definition), _store, _tasks, _time, _mocks, MapRuns);
         _running[record.Arn] = runner;
         if (_stopping)
         {
@@ -91,7 +94,7 @@ internal sealed partial class ExecutionCoordinator
     /// <summary>Starts an EXPRESS execution in memory; await <see cref="ExecutionRunner.Completion"/> for a synchronous one.</summary>
     public ExecutionRunner StartExpress(ExecutionRecord record)
     {
-        var runner = new ExecutionRunner(record, Parse(record.Definition), null, _tasks, _time, _mocks);
+        var runner = new ExecutionRunner(record, Parse(record.Definition), null, _tasks, _time, _mocks, MapRuns);
         _express[record.Arn] = runner;
         _expressOrder.Enqueue(record.Arn);
         while (_expressOrder.Count > MaxExpressKept && _expressOrder.TryDequeue(out var old))
@@ -137,6 +140,7 @@ internal sealed partial class ExecutionCoordinator
                 ResumeFrom = resume,
                 ReenterResumedState = reenter && resume is not null,
                 RedriveCount = record.RedriveCount,
+                MapRuns = runner,
             };
             var result = await interpreter.ExecuteAsync(runner.Definition, request, runner.Token).ConfigureAwait(false);
             runner.Finish(result, _time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -184,6 +188,7 @@ internal sealed partial class ExecutionCoordinator
     public int ResumeAll()
     {
         _stopping = false;
+        MapRuns?.CloseInterrupted();
         var count = 0;
         foreach (var record in _store.RunningExecutions())
         {

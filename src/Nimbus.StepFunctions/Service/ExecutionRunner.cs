@@ -18,7 +18,7 @@ namespace Nimbus.StepFunctions.Service;
 /// </list>
 /// On shutdown nothing more is written: the execution stays RUNNING and resumes from its last checkpoint.
 /// </remarks>
-internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointSink, IWaitScheduler, ITaskInvoker
+internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointSink, IWaitScheduler, ITaskInvoker, IMapRunObserver
 {
     private readonly SfnStore? _store;
     private readonly StateMachineDefinition _definition;
@@ -37,8 +37,11 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
     private readonly MockConfig? _mocks;
     private readonly Dictionary<string, int> _mockAttempts = new(StringComparer.Ordinal);
 
-    public ExecutionRunner(ExecutionRecord record, StateMachineDefinition definition, SfnStore? store, ServiceTaskInvoker tasks, TimeProvider time, MockConfig? mocks = null)
+    private readonly MapRuns? _mapRuns;
+
+    public ExecutionRunner(ExecutionRecord record, StateMachineDefinition definition, SfnStore? store, ServiceTaskInvoker tasks, TimeProvider time, MockConfig? mocks = null, MapRuns? mapRuns = null)
     {
+        _mapRuns = mapRuns;
         _mocks = record.TestCase is null ? null : mocks;
         Record = record;
         _definition = definition;
@@ -134,6 +137,24 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
         }
 
         return _tasks.InvokeAsync(invocation, waiter, cancellationToken);
+    }
+
+    public void Started(string mapRunArn, int total, int maxConcurrency, double? toleratedFailurePercentage, int? toleratedFailureCount)
+    {
+        if (!_shuttingDown)
+        {
+            _mapRuns?.Started(mapRunArn, Record.Arn, Record.StateMachineArn, total, maxConcurrency, toleratedFailurePercentage, toleratedFailureCount, Durable);
+        }
+    }
+
+    public void ItemFinished(string mapRunArn, string status) => _mapRuns?.ItemFinished(mapRunArn, status);
+
+    public void Finished(string mapRunArn, string status)
+    {
+        if (!_shuttingDown)
+        {
+            _mapRuns?.Finished(mapRunArn, _stop is not null && status == "ABORTED" ? "ABORTED" : status, Durable);
+        }
     }
 
     /// <summary>Records the outcome: final events and status in one transaction (not when suspended).</summary>

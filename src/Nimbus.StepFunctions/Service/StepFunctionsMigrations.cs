@@ -49,5 +49,13 @@ internal sealed class StepFunctionsMigrations : IMigrationSource
         new("states", 4, """
             ALTER TABLE sfn_executions ADD COLUMN test_case TEXT NULL;
             """),
+        new("states", 5, """
+            CREATE TABLE sfn_map_runs (
+                arn TEXT NOT NULL PRIMARY KEY, execution_arn TEXT NOT NULL, state_machine_arn TEXT NOT NULL, status TEXT NOT NULL,
+                start_date INTEGER NOT NULL, stop_date INTEGER NULL, max_concurrency INTEGER NOT NULL, tolerated_pct REAL NULL,
+                tolerated_count INTEGER NULL, total INTEGER NOT NULL, succeeded INTEGER NOT NULL, failed INTEGER NOT NULL,
+                timed_out INTEGER NOT NULL, aborted INTEGER NOT NULL);
+            CREATE INDEX sfn_map_runs_by_execution ON sfn_map_runs (execution_arn, start_date);
+            """),
     ];
 }

@@ -1,5 +1,5 @@
 // Step Functions through @aws-sdk/client-sfn, beyond sfn.test.mjs: activities (workers polling with GetActivityTask),
-// versions and aliases, nested executions, TestState, redrive.
+// versions and aliases, nested executions, TestState, redrive, Map Runs.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
@@ -9,7 +9,7 @@ import {
   ListStateMachineVersionsCommand, DeleteStateMachineVersionCommand, CreateStateMachineAliasCommand,
   DescribeStateMachineAliasCommand, UpdateStateMachineAliasCommand, DeleteStateMachineAliasCommand,
   ListStateMachineAliasesCommand, ListExecutionsCommand, TestStateCommand, RedriveExecutionCommand,
-  DescribeExecutionCommand,
+  DescribeExecutionCommand, ListMapRunsCommand, DescribeMapRunCommand, UpdateMapRunCommand,
 } from "@aws-sdk/client-sfn";
 import { unique, rejectsWith } from "./helpers.mjs";
 import { sfn, sfnSync, sfnRole, createMachine, deleteMachine, waitForCompletion, history, assertSequentialIds } from "./sfn-helpers.mjs";
@@ -302,3 +302,31 @@ async function waitForEvents(executionArn, predicate, timeoutMs = 20000) {
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+test("Map Runs: a distributed Map is listed, described and updated", async () => {
+  const machine = await createMachine(unique("maprun"), {
+    StartAt: "Fan",
+    States: {
+      Fan: {
+        Type: "Map", ItemsPath: "$.items", MaxConcurrency: 2, End: true,
+        ItemProcessor: { ProcessorConfig: { Mode: "DISTRIBUTED", ExecutionType: "STANDARD" }, StartAt: "P", States: { P: { Type: "Pass", End: true } } },
+      },
+    },
+  });
+  try {
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: machine, input: JSON.stringify({ items: [1, 2, 3] }) }));
+    assert.equal((await waitForCompletion(executionArn)).status, "SUCCEEDED");
+    const { mapRuns } = await sfn.send(new ListMapRunsCommand({ executionArn }));
+    assert.equal(mapRuns.length, 1);
+    const run = await sfn.send(new DescribeMapRunCommand({ mapRunArn: mapRuns[0].mapRunArn }));
+    assert.equal(run.status, "SUCCEEDED");
+    assert.equal(run.maxConcurrency, 2);
+    assert.equal(run.itemCounts.total, 3);
+    assert.equal(run.itemCounts.succeeded, 3);
+    await sfn.send(new UpdateMapRunCommand({ mapRunArn: run.mapRunArn, maxConcurrency: 5 }));
+    assert.equal((await sfn.send(new DescribeMapRunCommand({ mapRunArn: run.mapRunArn }))).maxConcurrency, 5);
+    await rejectsWith(sfn.send(new DescribeMapRunCommand({ mapRunArn: `${run.mapRunArn}x` })), "ResourceNotFound");
+  } finally {
+    await deleteMachine(machine);
+  }
+});
