@@ -52,3 +52,20 @@ public sealed class MapRunTests
         Assert.Equal(4, kept["itemCounts"]!["succeeded"]!.GetValue<int>());
     }
 }
+
+public sealed class ExpressHistoryTests
+{
+    [Fact]
+    public async Task ExpressExecutionsAreNotBoundByTheStandardHistoryQuota()
+    {
+        using var dir = new TempDir();
+        await using var host = await ServiceHost.StartAsync(dir.Path);
+        var sm = await host.CreateMachineAsync("big", """
+            {"StartAt":"Fan","States":{"Fan":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"ResultSelector":{"n.$":"States.ArrayLength($)"},"End":true}}}
+            """, "EXPRESS");
+        var items = new JsonArray([.. Enumerable.Range(0, 7000).Select(i => (JsonNode)i)]);
+        var r = await host.OkAsync("StartSyncExecution", new JsonObject { ["stateMachineArn"] = sm, ["input"] = new JsonObject { ["items"] = items }.ToJsonString() });
+        Assert.Equal("SUCCEEDED", r["status"]!.GetValue<string>());
+        Assert.Equal("""{"n":7000}""", r["output"]!.GetValue<string>());
+    }
+}

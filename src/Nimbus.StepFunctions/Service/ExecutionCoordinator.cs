@@ -128,6 +128,9 @@ internal sealed partial class ExecutionCoordinator
                 Jsonata = _jsonata,
                 Region = parts.Length > 3 ? parts[3] : "us-east-1",
                 AccountId = parts.Length > 4 ? parts[4] : "000000000000",
+
+                // The 25,000-event history quota is a STANDARD quota; EXPRESS executions have no such limit on AWS.
+                MaxHistoryEvents = record.IsExpress ? int.MaxValue : History.ExecutionHistory.DefaultMaxEvents,
             });
             var request = new ExecutionRequest(record.Arn, record.Name, record.StateMachineArn, record.StateMachineName, record.Input)
             {
