@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Nimbus.Core.Protocols;
+using Nimbus.Core.Targets;
 using Nimbus.StepFunctions.Service;
 using Nimbus.Storage.Sqlite;
 
@@ -11,13 +12,21 @@ namespace Nimbus.StepFunctions;
 /// <see cref="Execution.IJsonataEvaluator"/> for JSONata states when they are registered.</remarks>
 public static class StepFunctionsServiceCollectionExtensions
 {
-    public static IServiceCollection AddNimbusStepFunctions(this IServiceCollection services)
+    public static IServiceCollection AddNimbusStepFunctions(this IServiceCollection services, Action<StepFunctionsOptions>? configure = null)
     {
+        var options = new StepFunctionsOptions();
+        configure?.Invoke(options);
+        services.AddSingleton(options);
+        services.AddSingleton<MockConfig>();
         services.AddSingleton<IMigrationSource, StepFunctionsMigrations>();
         services.AddSingleton<SfnStore>();
         services.AddSingleton<TaskTokens>();
+        services.AddSingleton<ActivityQueues>();
+        services.AddSingleton<MapRuns>();
         services.AddSingleton<ExecutionCoordinator>();
-        services.AddSingleton<IJsonProtocolService, StepFunctionsApi>();
+        services.AddSingleton<StepFunctionsApi>();
+        services.AddSingleton<IJsonProtocolService>(sp => sp.GetRequiredService<StepFunctionsApi>());
+        services.AddSingleton<IArnTarget, StateMachineArnTarget>();
         services.AddHostedService<StepFunctionsResumer>();
         return services;
     }

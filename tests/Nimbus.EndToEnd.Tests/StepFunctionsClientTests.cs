@@ -7,4 +7,8 @@ public sealed class StepFunctionsClientTests(NimbusFixture fixture)
     [Fact]
     public Task StateMachines_LambdaTasksCallbacksHistoryErrorsExpressAndJsonata_Work() =>
         NodeClients.RunAsync(fixture.Nimbus, ["--test", "--test-reporter=spec", Path.Combine("e2e", "sfn.test.mjs")]);
+
+    [Fact]
+    public Task ActivitiesVersionsNestedExecutionsAndMore_Work() =>
+        NodeClients.RunAsync(fixture.Nimbus, ["--test", "--test-reporter=spec", Path.Combine("e2e", "sfn-more.test.mjs")]);
 }

@@ -52,7 +52,7 @@ internal sealed class ServiceHost : IAsyncDisposable
         _hosted = [.. provider.GetServices<IHostedService>()];
     }
 
-    public static async Task<ServiceHost> StartAsync(string stateDirectory, IFunctionInvoker? functions = null, TimeProvider? clock = null)
+    public static async Task<ServiceHost> StartAsync(string stateDirectory, IFunctionInvoker? functions = null, TimeProvider? clock = null, Action<StepFunctionsOptions>? configure = null)
     {
         var services = new ServiceCollection();
         var store = new StateStore(stateDirectory);
@@ -63,7 +63,7 @@ internal sealed class ServiceHost : IAsyncDisposable
             services.AddSingleton(functions);
         }
 
-        services.AddNimbusStepFunctions();
+        services.AddNimbusStepFunctions(configure);
         var provider = services.BuildServiceProvider();
         store.Migrate(provider.GetServices<IMigrationSource>());
         var host = new ServiceHost(provider);
@@ -74,6 +74,9 @@ internal sealed class ServiceHost : IAsyncDisposable
 
         return host;
     }
+
+    public T Service<T>()
+        where T : notnull => _provider.GetRequiredService<T>();
 
     /// <summary>Calls an operation; AWS errors come back as <c>{"__type": code, "message": …}</c>.</summary>
     public async Task<JsonObject> CallAsync(string operation, JsonObject body)

@@ -13,6 +13,11 @@ public sealed partial class AslInterpreter
     {
         var jsonata = state.QueryLanguage == QueryLanguageKind.Jsonata;
         var effective = jsonata ? input : ApplyInputPath(state.InputPath, input, frame);
+        if (!jsonata)
+        {
+            Inspect(frame, "afterInputPath", effective);
+        }
+
         var states = jsonata ? StatesBinding(input, frame) : null;
         for (var i = 0; i < state.Choices.Count; i++)
         {

@@ -23,6 +23,7 @@ public sealed partial class AslInterpreter
                     MapState m => await RunMapCoreAsync(m, input, frame, ct).ConfigureAwait(false),
                     _ => throw new StatesException(StatesErrors.Runtime, $"Unsupported state type {state.Type}"),
                 };
+                Inspect(frame, "result", result);
                 if (jsonata)
                 {
                     var states = StatesBinding(input, frame, result, hasResult: true);
@@ -34,10 +35,12 @@ public sealed partial class AslInterpreter
                 if (state.ResultSelector is not null)
                 {
                     result = state.ResultSelector.Evaluate(frame.Scope(result));
+                    Inspect(frame, "afterResultSelector", result);
                 }
 
                 var assigned = EvaluateAssign(state.Assign, result, frame);
                 var output = ApplyResultPath(state.ResultPath, input, result);
+                Inspect(frame, "afterResultPath", output);
                 output = ApplyOutputPath(state.OutputPath, output, frame);
                 return Exit(state, output, frame, assigned, state.Next);
             }

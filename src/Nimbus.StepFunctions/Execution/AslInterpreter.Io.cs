@@ -10,6 +10,10 @@ namespace Nimbus.StepFunctions.Execution;
 /// <summary>JSONPath input/output processing: InputPath, ResultPath, OutputPath, Assign.</summary>
 public sealed partial class AslInterpreter
 {
+    /// <summary>Reports a data-flow stage to the request's inspector (TestState).</summary>
+    private static void Inspect(Frame frame, string stage, JsonNode? value) =>
+        frame.Run.Request.Inspector?.Inspect(frame.StateName, stage, value?.DeepClone());
+
     private static JsonNode? ApplyInputPath(NullablePath? inputPath, JsonNode? input, Frame frame)
     {
         if (inputPath is null)

@@ -42,13 +42,26 @@ public sealed partial class AslInterpreter
         var inputs = Batch(state, items, effective, frame);
         frame.Append(HistoryEventType.MapStateStarted, new MapStateStartedEventDetails(inputs.Count));
         var distributed = state.Mode == MapMode.Distributed;
+        string? mapRunArn = null;
+        var observer = distributed ? frame.Run.Request.MapRuns : null;
         if (distributed)
         {
-            var arn = $"arn:aws:states:{options.Region}:{options.AccountId}:mapRun:{frame.Run.Request.StateMachineName}/{state.Label ?? state.Name}:{Guid.NewGuid()}";
-            frame.Append(HistoryEventType.MapRunStarted, new MapRunStartedEventDetails(arn));
+            mapRunArn = $"arn:aws:states:{options.Region}:{options.AccountId}:mapRun:{frame.Run.Request.StateMachineName}/{state.Label ?? state.Name}:{Guid.NewGuid()}";
+            frame.Append(HistoryEventType.MapRunStarted, new MapRunStartedEventDetails(mapRunArn));
+            observer?.Started(mapRunArn, inputs.Count, maxConcurrency, toleratedPercent, toleratedCount);
         }
 
-        var outcome = await RunIterationsAsync(state, inputs, effective, frame, maxConcurrency, distributed, ct).ConfigureAwait(false);
+        IterationOutcome outcome;
+        try
+        {
+            outcome = await RunIterationsAsync(state, inputs, effective, frame, maxConcurrency, distributed, ct, mapRunArn).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (mapRunArn is not null)
+        {
+            observer?.Finished(mapRunArn, "ABORTED");
+            throw;
+        }
+
         var failed = outcome.Failures;
         var tolerated = failed == 0
             || (toleratedCount is { } tc && failed <= tc)
@@ -61,6 +74,7 @@ public sealed partial class AslInterpreter
             if (distributed)
             {
                 frame.Append(HistoryEventType.MapRunFailed, new FailureEventDetails(error.Error, error.Cause));
+                observer?.Finished(mapRunArn!, "FAILED");
             }
 
             throw error;
@@ -69,6 +83,7 @@ public sealed partial class AslInterpreter
         if (distributed)
         {
             frame.Append(HistoryEventType.MapRunSucceeded);
+            observer?.Finished(mapRunArn!, "SUCCEEDED");
         }
 
         frame.Append(HistoryEventType.MapStateSucceeded, updateSource: false);
@@ -84,8 +99,9 @@ public sealed partial class AslInterpreter
     private sealed record IterationOutcome(JsonNode?[] Outputs, int Failures, StatesException? FirstError);
 
     private async ValueTask<IterationOutcome> RunIterationsAsync(
-        MapState state, List<JsonNode?> inputs, JsonNode? effective, Frame frame, int maxConcurrency, bool distributed, CancellationToken ct)
+        MapState state, List<JsonNode?> inputs, JsonNode? effective, Frame frame, int maxConcurrency, bool distributed, CancellationToken ct, string? mapRunArn = null)
     {
+        var observer = mapRunArn is null ? null : frame.Run.Request.MapRuns;
         var outputs = new JsonNode?[inputs.Count];
         var next = -1;
         var failures = 0;
@@ -123,6 +139,8 @@ public sealed partial class AslInterpreter
                     {
                         child.History.Append(job, HistoryEventType.MapIterationSucceeded, new MapIterationEventDetails(state.Name, index), updateSource: false);
                     }
+
+                    observer?.ItemFinished(mapRunArn!, "SUCCEEDED");
                 }
                 catch (StatesException ex)
                 {
@@ -131,6 +149,7 @@ public sealed partial class AslInterpreter
                         child.History.Append(job, HistoryEventType.MapIterationFailed, new MapIterationEventDetails(state.Name, index), updateSource: false);
                     }
 
+                    observer?.ItemFinished(mapRunArn!, ex.Error == StatesErrors.Timeout ? "TIMED_OUT" : "FAILED");
                     var errorOutput = new JsonObject { ["Error"] = ex.Error, ["Cause"] = ex.Cause };
                     outputs[index] = errorOutput;
                     lock (gate)

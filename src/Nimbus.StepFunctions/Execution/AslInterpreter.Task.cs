@@ -12,7 +12,7 @@ public sealed partial class AslInterpreter
     {
         var jsonata = state.QueryLanguage == QueryLanguageKind.Jsonata;
         var resource = ParseResource(state.Resource);
-        if (resource.WaitForTaskToken)
+        if (resource.WaitForTaskToken || resource.IsActivity)
         {
             frame.SetTaskToken(TaskTokenFor(frame));
         }
@@ -24,13 +24,16 @@ public sealed partial class AslInterpreter
         {
             var states = StatesBinding(input, frame);
             parameters = state.Arguments is null ? input?.DeepClone() : EvaluateJsonataTemplate(state.Arguments, states, frame, "Arguments");
+            Inspect(frame, "afterArguments", parameters);
             timeout = JsonataPositiveInt(state.TimeoutSecondsExpression, states, frame, "TimeoutSeconds") ?? timeout;
             heartbeat = JsonataPositiveInt(state.HeartbeatSecondsExpression, states, frame, "HeartbeatSeconds") ?? heartbeat;
         }
         else
         {
             var effective = ApplyInputPath(state.InputPath, input, frame);
+            Inspect(frame, "afterInputPath", effective);
             parameters = state.Parameters is not null ? state.Parameters.Evaluate(frame.Scope(effective)) : effective?.DeepClone();
+            Inspect(frame, "afterParameters", parameters);
         }
 
         if (state.TimeoutSecondsPath is not null)
@@ -48,6 +51,11 @@ public sealed partial class AslInterpreter
         {
             frame.Append(HistoryEventType.LambdaFunctionScheduled, new LambdaFunctionScheduledEventDetails(state.Resource, parametersText, timeout));
             frame.Append(HistoryEventType.LambdaFunctionStarted);
+        }
+        else if (resource.IsActivity)
+        {
+            // ActivityStarted is recorded when a worker takes the task (TaskInvocation.Started).
+            frame.Append(HistoryEventType.ActivityScheduled, new ActivityScheduledEventDetails(state.Resource, parametersText, timeout, heartbeat));
         }
         else
         {
@@ -71,10 +79,13 @@ public sealed partial class AslInterpreter
                 state.Resource, parameters, frame.ContextDocument?.DeepClone(), frame.TaskToken, timeout, heartbeat, state.Name, frame.Run.Request.ExecutionArn)
             {
                 // AWS records the underlying call's response of a callback task before the task waits for its token.
-                Submitted = resource.WaitForTaskToken
+                Submitted = resource.WaitForTaskToken || resource.Resource.Contains(".sync", StringComparison.Ordinal)
                     ? submitted => frame.Append(
                         HistoryEventType.TaskSubmitted,
                         new TaskSucceededEventDetails(resource.ResourceType, resource.Resource, JsonText.Serialize(submitted)))
+                    : null,
+                Started = resource.IsActivity
+                    ? worker => frame.Append(HistoryEventType.ActivityStarted, new ActivityStartedEventDetails(worker))
                     : null,
             };
             try
@@ -113,6 +124,12 @@ public sealed partial class AslInterpreter
                     timedOut ? HistoryEventType.LambdaFunctionTimedOut : HistoryEventType.LambdaFunctionFailed,
                     new FailureEventDetails(result.Error, result.Cause));
             }
+            else if (resource.IsActivity)
+            {
+                frame.Append(
+                    timedOut ? HistoryEventType.ActivityTimedOut : HistoryEventType.ActivityFailed,
+                    new FailureEventDetails(result.Error, result.Cause));
+            }
             else
             {
                 frame.Append(
@@ -128,6 +145,10 @@ public sealed partial class AslInterpreter
         if (resource.IsLambdaFunction)
         {
             frame.Append(HistoryEventType.LambdaFunctionSucceeded, new LambdaFunctionSucceededEventDetails(outputText));
+        }
+        else if (resource.IsActivity)
+        {
+            frame.Append(HistoryEventType.ActivitySucceeded, new ActivitySucceededEventDetails(outputText));
         }
         else
         {
@@ -162,7 +183,10 @@ public sealed partial class AslInterpreter
     }
 
     /// <summary>The parts of a Task resource ARN that history events report.</summary>
-    internal sealed record TaskResource(string ResourceType, string Resource, string? Region, bool IsLambdaFunction, bool WaitForTaskToken);
+    internal sealed record TaskResource(string ResourceType, string Resource, string? Region, bool IsLambdaFunction, bool WaitForTaskToken)
+    {
+        public bool IsActivity => ResourceType == "activity";
+    }
 
     internal static TaskResource ParseResource(string arn)
     {

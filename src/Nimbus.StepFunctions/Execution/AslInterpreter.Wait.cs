@@ -11,6 +11,11 @@ public sealed partial class AslInterpreter
     {
         var jsonata = state.QueryLanguage == QueryLanguageKind.Jsonata;
         var effective = jsonata ? input : ApplyInputPath(state.InputPath, input, frame);
+        if (!jsonata)
+        {
+            Inspect(frame, "afterInputPath", effective);
+        }
+
         var states = jsonata ? StatesBinding(input, frame) : null;
         // Relative waits count from the state's entry, so a Wait resumed after a restart keeps its original due time.
         var now = frame.EnteredTime;

@@ -28,7 +28,7 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
         var variables = new VariableScope(null);
         if (resume is null)
         {
-            history.Append(root, HistoryEventType.ExecutionStarted, new ExecutionStartedEventDetails(JsonText.Serialize(input), request.RoleArn), updateSource: false);
+            history.Append(root, HistoryEventType.ExecutionStarted, new ExecutionStartedEventDetails(JsonText.Serialize(input), request.RoleArn, request.StateMachineAliasArn, request.StateMachineVersionArn), updateSource: false);
         }
         else
         {
@@ -78,7 +78,7 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
         {
             ct.ThrowIfCancellationRequested();
             var state = program.States[name];
-            var (output, next) = await RunStateAsync(state, input, frame, ct, resume, request.Checkpoints).ConfigureAwait(false);
+            var (output, next) = await RunStateAsync(state, input, frame, ct, request.ReenterResumedState ? null : resume, request.Checkpoints).ConfigureAwait(false);
             resume = null;
             if (next is null)
             {
@@ -239,11 +239,15 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
         }
 
         var effective = ApplyInputPath(state.InputPath, input, frame);
+        Inspect(frame, "afterInputPath", effective);
         JsonNode? result = state.Parameters is not null
             ? state.Parameters.Evaluate(frame.Scope(effective))
             : state.HasResult ? state.Result?.DeepClone() : effective?.DeepClone();
+        Inspect(frame, "afterParameters", state.Parameters is not null ? result : effective);
+        Inspect(frame, "result", result);
         var assigned = EvaluateAssign(state.Assign, result, frame);
         var output = ApplyResultPath(state.ResultPath, input, result);
+        Inspect(frame, "afterResultPath", output);
         output = ApplyOutputPath(state.OutputPath, output, frame);
         return Exit(state, output, frame, assigned, state.Next);
     }

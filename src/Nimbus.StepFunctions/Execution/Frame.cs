@@ -73,7 +73,7 @@ internal sealed class ExecutionRun(ExecutionRequest request, InterpreterOptions 
         ["StartTime"] = Timestamp(startTime),
         ["Name"] = request.Name,
         ["RoleArn"] = request.RoleArn,
-        ["RedriveCount"] = 0,
+        ["RedriveCount"] = request.RedriveCount,
     };
 
     public static string Timestamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);

@@ -23,6 +23,12 @@ public sealed record TaskInvocation(
     /// <c>lambda:invoke</c>) reports its response here before it waits for the token; it is recorded as <c>TaskSubmitted</c>.
     /// </summary>
     public Action<JsonNode?>? Submitted { get; init; }
+
+    /// <summary>
+    /// Set by the interpreter for activity resources: the invoker reports here when a worker took the task (with the
+    /// worker's name); it is recorded as <c>ActivityStarted</c>.
+    /// </summary>
+    public Action<string?>? Started { get; init; }
 }
 
 /// <summary>The outcome of a task: a JSON result, or an error name + cause (retriable/catchable by the state).</summary>
@@ -104,6 +110,27 @@ public sealed record ExecutionRequest(string ExecutionArn, string Name, string S
 {
     public string? RoleArn { get; init; }
 
+    /// <summary>The version the execution runs (started on a version or alias ARN); recorded in <c>ExecutionStarted</c>.</summary>
+    public string? StateMachineVersionArn { get; init; }
+
+    /// <summary>The alias the execution was started on; recorded in <c>ExecutionStarted</c>.</summary>
+    public string? StateMachineAliasArn { get; init; }
+
+    /// <summary>
+    /// Redrive: the state of <see cref="ResumeFrom"/> is entered again (a new state-entered event, chained from the last
+    /// recorded event, whose id is <see cref="ExecutionCheckpoint.EnteredEventId"/>), instead of continuing inside it.
+    /// </summary>
+    public bool ReenterResumedState { get; init; }
+
+    /// <summary>How many times the execution was redriven (<c>$$.Execution.RedriveCount</c>).</summary>
+    public int RedriveCount { get; init; }
+
+    /// <summary>Follows the distributed Map runs of the execution (the Map Runs API).</summary>
+    public IMapRunObserver? MapRuns { get; init; }
+
+    /// <summary>Receives the data-flow stages of the top-level states (TestState's <c>inspectionData</c>).</summary>
+    public IStateInspector? Inspector { get; init; }
+
     /// <summary>Receives every event as it is appended (for durable checkpointing).</summary>
     public IHistoryEventSink? HistorySink { get; init; }
 
@@ -133,6 +160,28 @@ public sealed record ExecutionCheckpoint(
     IReadOnlyDictionary<string, string> Variables,
     long EnteredEventId,
     DateTimeOffset EnteredTime);
+
+/// <summary>
+/// Observes a state's input/output processing, stage by stage. <paramref name="stage"/> is named as in TestState's
+/// <c>inspectionData</c>: <c>afterInputPath</c>, <c>afterParameters</c>, <c>afterArguments</c>, <c>result</c>,
+/// <c>afterResultSelector</c>, <c>afterResultPath</c>.
+/// </summary>
+public interface IStateInspector
+{
+    void Inspect(string stateName, string stage, JsonNode? value);
+}
+
+/// <summary>Follows distributed Map runs: their start (with the effective limits), each child run's end, and their end.</summary>
+public interface IMapRunObserver
+{
+    void Started(string mapRunArn, int total, int maxConcurrency, double? toleratedFailurePercentage, int? toleratedFailureCount);
+
+    /// <summary>A child run ended; <paramref name="status"/> is SUCCEEDED, FAILED, TIMED_OUT or ABORTED.</summary>
+    void ItemFinished(string mapRunArn, string status);
+
+    /// <summary>The run ended: SUCCEEDED, FAILED or ABORTED.</summary>
+    void Finished(string mapRunArn, string status);
+}
 
 /// <summary>Receives execution checkpoints (called synchronously, right after the state-entered event was appended).</summary>
 public interface IExecutionCheckpointSink

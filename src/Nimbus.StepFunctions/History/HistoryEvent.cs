@@ -43,4 +43,16 @@ public sealed record LambdaFunctionScheduledEventDetails(string Resource, string
 
 public sealed record LambdaFunctionSucceededEventDetails(string Output) : HistoryEventDetails;
 
+/// <summary><c>ExecutionRedriven</c>: how many times the execution has been redriven.</summary>
+public sealed record ExecutionRedrivenEventDetails(int RedriveCount) : HistoryEventDetails;
+
+/// <summary><c>ActivityScheduled</c>: the activity ARN, the task input and the timeouts.</summary>
+public sealed record ActivityScheduledEventDetails(string Resource, string Input, long? TimeoutInSeconds = null, long? HeartbeatInSeconds = null) : HistoryEventDetails;
+
+/// <summary><c>ActivityStarted</c>: the worker that took the task (GetActivityTask's <c>workerName</c>).</summary>
+public sealed record ActivityStartedEventDetails(string? WorkerName) : HistoryEventDetails;
+
+/// <summary><c>ActivitySucceeded</c>: the worker's output.</summary>
+public sealed record ActivitySucceededEventDetails(string Output) : HistoryEventDetails;
+
 public sealed record EvaluationFailedEventDetails(string? Error, string? Cause, string? Location, string State) : HistoryEventDetails;

@@ -54,6 +54,16 @@ internal static class HistoryJson
                     o["roleArn"] = s.RoleArn;
                 }
 
+                if (s.StateMachineAliasArn is not null)
+                {
+                    o["stateMachineAliasArn"] = s.StateMachineAliasArn;
+                }
+
+                if (s.StateMachineVersionArn is not null)
+                {
+                    o["stateMachineVersionArn"] = s.StateMachineVersionArn;
+                }
+
                 break;
             case ExecutionSucceededEventDetails s:
                 o["output"] = s.Output;
@@ -137,6 +147,35 @@ internal static class HistoryJson
                 break;
             case LambdaFunctionSucceededEventDetails l:
                 o["output"] = l.Output;
+                o["outputDetails"] = Truncated();
+                break;
+            case ExecutionRedrivenEventDetails r:
+                o["redriveCount"] = r.RedriveCount;
+                break;
+            case ActivityScheduledEventDetails a:
+                if (a.HeartbeatInSeconds is not null)
+                {
+                    o["heartbeatInSeconds"] = a.HeartbeatInSeconds;
+                }
+
+                o["input"] = a.Input;
+                o["inputDetails"] = Truncated();
+                o["resource"] = a.Resource;
+                if (a.TimeoutInSeconds is not null)
+                {
+                    o["timeoutInSeconds"] = a.TimeoutInSeconds;
+                }
+
+                break;
+            case ActivityStartedEventDetails a:
+                if (a.WorkerName is not null)
+                {
+                    o["workerName"] = a.WorkerName;
+                }
+
+                break;
+            case ActivitySucceededEventDetails a:
+                o["output"] = a.Output;
                 o["outputDetails"] = Truncated();
                 break;
             case EvaluationFailedEventDetails ev:

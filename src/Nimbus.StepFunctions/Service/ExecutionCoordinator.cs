@@ -27,17 +27,26 @@ internal sealed partial class ExecutionCoordinator
     private readonly ConcurrentDictionary<string, StateMachineDefinition> _parsed = new(StringComparer.Ordinal);
     private volatile bool _stopping;
 
-    public ExecutionCoordinator(SfnStore store, TimeProvider time, TaskTokens tokens, IServiceProvider services)
+    private readonly MockConfig? _mocks;
+
+    public ExecutionCoordinator(SfnStore store, TimeProvider time, TaskTokens tokens, ActivityQueues activities, IServiceProvider services)
     {
+        _mocks = services.GetService<MockConfig>();
+        MapRuns = services.GetService<MapRuns>();
+        Activities = activities;
         _store = store;
         _time = time;
         Tokens = tokens;
         _logger = services.GetService<ILogger<ExecutionCoordinator>>() ?? (ILogger)NullLogger.Instance;
         _jsonata = services.GetService<IJsonataEvaluator>() ?? Asl.QueryLanguages.JsonataEvaluator.Default;
-        _tasks = new ServiceTaskInvoker(services, tokens, time);
+        _tasks = new ServiceTaskInvoker(services, tokens, activities, time, () => _stopping);
     }
 
     public TaskTokens Tokens { get; }
+
+    public ActivityQueues Activities { get; }
+
+    public MapRuns? MapRuns { get; }
 
     public SfnStore Store => _store;
 
@@ -70,23 +79,23 @@ internal sealed partial class ExecutionCoordinator
         _express.Values.Where(r => r.Record.StateMachineArn == stateMachineArn);
 
     /// <summary>Starts (or resumes, with <paramref name="resume"/>) a STANDARD execution in the background.</summary>
-    public ExecutionRunner StartStandard(ExecutionRecord record, ExecutionCheckpoint? resume)
+    public ExecutionRunner StartStandard(ExecutionRecord record, ExecutionCheckpoint? resume, bool reenter = false)
     {
-        var runner = new ExecutionRunner(record, Parse(record.Definition), _store, _tasks, _time);
+        var runner = new ExecutionRunner(record, Parse(record.Definition), _store, _tasks, _time, _mocks, MapRuns);
         _running[record.Arn] = runner;
         if (_stopping)
         {
             runner.Suspend();
         }
 
-        _ = Task.Run(() => RunAsync(runner, resume));
+        _ = Task.Run(() => RunAsync(runner, resume, reenter));
         return runner;
     }
 
     /// <summary>Starts an EXPRESS execution in memory; await <see cref="ExecutionRunner.Completion"/> for a synchronous one.</summary>
     public ExecutionRunner StartExpress(ExecutionRecord record)
     {
-        var runner = new ExecutionRunner(record, Parse(record.Definition), null, _tasks, _time);
+        var runner = new ExecutionRunner(record, Parse(record.Definition), null, _tasks, _time, _mocks, MapRuns);
         _express[record.Arn] = runner;
         _expressOrder.Enqueue(record.Arn);
         while (_expressOrder.Count > MaxExpressKept && _expressOrder.TryDequeue(out var old))
@@ -106,7 +115,7 @@ internal sealed partial class ExecutionCoordinator
         return runner;
     }
 
-    private async Task RunAsync(ExecutionRunner runner, ExecutionCheckpoint? resume)
+    private async Task RunAsync(ExecutionRunner runner, ExecutionCheckpoint? resume, bool reenter = false)
     {
         var record = runner.Record;
         try
@@ -127,10 +136,15 @@ internal sealed partial class ExecutionCoordinator
             var request = new ExecutionRequest(record.Arn, record.Name, record.StateMachineArn, record.StateMachineName, record.Input)
             {
                 RoleArn = record.RoleArn,
+                StateMachineVersionArn = record.VersionArn,
+                StateMachineAliasArn = record.AliasArn,
                 HistorySink = runner,
                 Checkpoints = runner,
                 StartTime = DateTimeOffset.FromUnixTimeMilliseconds(record.StartDate),
                 ResumeFrom = resume,
+                ReenterResumedState = reenter && resume is not null,
+                RedriveCount = record.RedriveCount,
+                MapRuns = runner,
             };
             var result = await interpreter.ExecuteAsync(runner.Definition, request, runner.Token).ConfigureAwait(false);
             runner.Finish(result, _time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -150,10 +164,35 @@ internal sealed partial class ExecutionCoordinator
         }
     }
 
+    /// <summary>
+    /// Runs a definition outside the store (TestState): tasks go to the real resources, waits return at once, nothing is
+    /// recorded.
+    /// </summary>
+    public Task<ExecutionResult> RunIsolatedAsync(StateMachineDefinition definition, ExecutionRequest request, CancellationToken cancellationToken)
+    {
+        var parts = request.ExecutionArn.Split(':');
+        var interpreter = new AslInterpreter(new InterpreterOptions
+        {
+            TaskInvoker = _tasks,
+            WaitScheduler = new NoWait(),
+            TimeProvider = _time,
+            Jsonata = _jsonata,
+            Region = parts.Length > 3 ? parts[3] : "us-east-1",
+            AccountId = parts.Length > 4 ? parts[4] : "000000000000",
+        });
+        return interpreter.ExecuteAsync(definition, request, cancellationToken);
+    }
+
+    private sealed class NoWait : IWaitScheduler
+    {
+        public ValueTask WaitUntilAsync(DateTimeOffset dueTime, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    }
+
     /// <summary>At start-up: resumes every STANDARD execution still RUNNING in the store from its last checkpoint.</summary>
     public int ResumeAll()
     {
         _stopping = false;
+        MapRuns?.CloseInterrupted();
         var count = 0;
         foreach (var record in _store.RunningExecutions())
         {
@@ -164,7 +203,7 @@ internal sealed partial class ExecutionCoordinator
 
             var checkpoint = record.Checkpoint is { } cp ? SfnJson.ParseCheckpoint(cp) : null;
             _store.TruncateEvents(record.Arn, checkpoint?.EnteredEventId ?? 0);
-            StartStandard(record, checkpoint);
+            StartStandard(record, checkpoint, record.Checkpoint is { } raw && SfnJson.IsReentry(raw));
             count++;
         }
 

@@ -18,7 +18,7 @@ namespace Nimbus.StepFunctions.Service;
 /// </list>
 /// On shutdown nothing more is written: the execution stays RUNNING and resumes from its last checkpoint.
 /// </remarks>
-internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointSink, IWaitScheduler, ITaskInvoker
+internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointSink, IWaitScheduler, ITaskInvoker, IMapRunObserver
 {
     private readonly SfnStore? _store;
     private readonly StateMachineDefinition _definition;
@@ -34,8 +34,15 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
     private volatile bool _shuttingDown;
     private (string? Error, string? Cause)? _stop;
 
-    public ExecutionRunner(ExecutionRecord record, StateMachineDefinition definition, SfnStore? store, ServiceTaskInvoker tasks, TimeProvider time)
+    private readonly MockConfig? _mocks;
+    private readonly Dictionary<string, int> _mockAttempts = new(StringComparer.Ordinal);
+
+    private readonly MapRuns? _mapRuns;
+
+    public ExecutionRunner(ExecutionRecord record, StateMachineDefinition definition, SfnStore? store, ServiceTaskInvoker tasks, TimeProvider time, MockConfig? mocks = null, MapRuns? mapRuns = null)
     {
+        _mapRuns = mapRuns;
+        _mocks = record.TestCase is null ? null : mocks;
         Record = record;
         _definition = definition;
         _store = store;
@@ -103,6 +110,26 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
 
     public ValueTask<TaskInvocationResult> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken)
     {
+        if (_mocks is not null)
+        {
+            int attempt;
+            lock (_mockAttempts)
+            {
+                attempt = _mockAttempts.GetValueOrDefault(invocation.StateName);
+                _mockAttempts[invocation.StateName] = attempt + 1;
+            }
+
+            if (_mocks.Find(Record.StateMachineName, Record.TestCase!, invocation.StateName, attempt) is { } mocked)
+            {
+                if (!_insideComposite)
+                {
+                    Flush(null, null);
+                }
+
+                return ValueTask.FromResult(mocked);
+            }
+        }
+
         var waiter = _tasks.Register(invocation);
         if (!_insideComposite)
         {
@@ -110,6 +137,24 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
         }
 
         return _tasks.InvokeAsync(invocation, waiter, cancellationToken);
+    }
+
+    public void Started(string mapRunArn, int total, int maxConcurrency, double? toleratedFailurePercentage, int? toleratedFailureCount)
+    {
+        if (!_shuttingDown)
+        {
+            _mapRuns?.Started(mapRunArn, Record.Arn, Record.StateMachineArn, total, maxConcurrency, toleratedFailurePercentage, toleratedFailureCount, Durable);
+        }
+    }
+
+    public void ItemFinished(string mapRunArn, string status) => _mapRuns?.ItemFinished(mapRunArn, status);
+
+    public void Finished(string mapRunArn, string status)
+    {
+        if (!_shuttingDown)
+        {
+            _mapRuns?.Finished(mapRunArn, _stop is not null && status == "ABORTED" ? "ABORTED" : status, Durable);
+        }
     }
 
     /// <summary>Records the outcome: final events and status in one transaction (not when suspended).</summary>

@@ -16,6 +16,33 @@ internal sealed record StateMachineRecord(
     string? Tracing,
     string? Description);
 
+/// <summary>A published version of a state machine (immutable). Times are Unix milliseconds.</summary>
+internal sealed record VersionRecord(
+    string Arn,
+    string MachineArn,
+    long Version,
+    string Type,
+    string Definition,
+    string RoleArn,
+    long Created,
+    string RevisionId,
+    string? Logging,
+    string? Tracing,
+    string? Description);
+
+/// <summary>An alias: one or two versions with weights (percent, summing to 100).</summary>
+internal sealed record AliasRecord(
+    string Arn,
+    string MachineArn,
+    string Name,
+    string? Description,
+    IReadOnlyList<(string VersionArn, int Weight)> Routing,
+    long Created,
+    long Updated);
+
+/// <summary>A stored activity. Times are Unix milliseconds.</summary>
+internal sealed record ActivityRecord(string Arn, string Name, long Created);
+
 /// <summary>One execution (stored for STANDARD, in memory for EXPRESS). Times are Unix milliseconds.</summary>
 internal sealed class ExecutionRecord
 {
@@ -56,4 +83,17 @@ internal sealed class ExecutionRecord
     public string? Checkpoint { get; set; }
 
     public bool IsExpress { get; init; }
+
+    /// <summary>The version the execution runs, when started on a version or alias ARN.</summary>
+    public string? VersionArn { get; init; }
+
+    /// <summary>The alias the execution was started on.</summary>
+    public string? AliasArn { get; init; }
+
+    /// <summary>The mock-config test case (StartExecution on <c>arn#TestCase</c>), whose mocked responses replace task calls.</summary>
+    public string? TestCase { get; init; }
+
+    public int RedriveCount { get; set; }
+
+    public long? RedriveDate { get; set; }
 }

@@ -20,11 +20,15 @@ internal sealed class ServiceTaskInvoker : ITaskInvoker
     private readonly TaskTokens _tokens;
     private readonly TimeProvider _time;
     private readonly LambdaTaskInvoker _lambda;
+    private readonly ActivityQueues _activities;
+    private readonly NestedExecutions _nested;
 
-    public ServiceTaskInvoker(IServiceProvider services, TaskTokens tokens, TimeProvider time)
+    public ServiceTaskInvoker(IServiceProvider services, TaskTokens tokens, ActivityQueues activities, TimeProvider time, Func<bool> shuttingDown)
     {
+        _nested = new NestedExecutions(services, shuttingDown);
         _services = services;
         _tokens = tokens;
+        _activities = activities;
         _time = time;
         _lambda = new LambdaTaskInvoker(InvokeLambdaAsync);
     }
@@ -43,16 +47,30 @@ internal sealed class ServiceTaskInvoker : ITaskInvoker
 
     /// <summary>For a callback task, registers its token (before the task becomes visible, so a fast SendTaskSuccess finds it).</summary>
     public TaskTokens.Waiter? Register(TaskInvocation invocation) =>
-        invocation.TaskToken is { } token && invocation.Resource.EndsWith(CallbackSuffix, StringComparison.Ordinal)
+        invocation.TaskToken is { } token && (invocation.Resource.EndsWith(CallbackSuffix, StringComparison.Ordinal) || IsActivity(invocation.Resource))
             ? _tokens.Register(token, invocation.ExecutionArn)
             : null;
+
+    /// <summary>An activity ARN (<c>arn:aws:states:region:account:activity:name</c>).</summary>
+    public static bool IsActivity(string resource)
+    {
+        var parts = resource.Split(':');
+        return parts.Length == 7 && parts[0] == "arn" && parts[2] == "states" && parts[5] == "activity";
+    }
 
     public async ValueTask<TaskInvocationResult> InvokeAsync(TaskInvocation invocation, TaskTokens.Waiter? waiter, CancellationToken cancellationToken)
     {
         CurrentExecution.Value = invocation.ExecutionArn;
         if (waiter is null)
         {
-            return await _lambda.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+            return NestedExecutions.Handles(invocation.Resource)
+                ? await _nested.RunAsync(invocation, cancellationToken).ConfigureAwait(false)
+                : await _lambda.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (IsActivity(invocation.Resource))
+        {
+            return await RunActivityAsync(invocation, waiter, cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -68,11 +86,49 @@ internal sealed class ServiceTaskInvoker : ITaskInvoker
 
                 invocation.Submitted?.Invoke(started.Output);
             }
+            else if (underlying == NestedExecutions.Resource)
+            {
+                try
+                {
+                    invocation.Submitted?.Invoke(_nested.Start(invocation).Response);
+                }
+                catch (NestedExecutions.TaskFailure f)
+                {
+                    return TaskInvocationResult.Failure(f.Error, f.Message);
+                }
+            }
 
             return await WaitForCallbackAsync(waiter, invocation.HeartbeatSeconds, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
+            _tokens.Remove(invocation.TaskToken!, waiter);
+        }
+    }
+
+    /// <summary>
+    /// An activity task: queued for the activity's workers (GetActivityTask); <c>ActivityStarted</c> is recorded when a worker
+    /// takes it, and the heartbeat clock starts then. The state's <c>TimeoutSeconds</c> (enforced by the engine) counts from
+    /// the schedule. The task is withdrawn from the queue when the state ends without a worker having taken it.
+    /// </summary>
+    private async Task<TaskInvocationResult> RunActivityAsync(TaskInvocation invocation, TaskTokens.Waiter waiter, CancellationToken cancellationToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var task = new ActivityTask(invocation.TaskToken!, Json.JsonText.Serialize(invocation.Parameters), worker =>
+        {
+            invocation.Started?.Invoke(worker);
+            started.TrySetResult();
+        });
+        _activities.Schedule(invocation.Resource, task);
+        try
+        {
+            await Task.WhenAny(waiter.Result, started.Task).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await WaitForCallbackAsync(waiter, invocation.HeartbeatSeconds, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            task.Close();
+            _activities.Withdraw(invocation.Resource, task);
             _tokens.Remove(invocation.TaskToken!, waiter);
         }
     }

@@ -23,6 +23,8 @@ internal static class SfnErrors
 
     public static AwsServiceException TypeNotSupported() => new("StateMachineTypeNotSupported", "This operation is not supported by this type of state machine");
 
+    public static AwsServiceException ActivityDoesNotExist(string arn) => new("ActivityDoesNotExist", $"Activity Does Not Exist: '{arn}'");
+
     public static AwsServiceException InvalidToken(string detail) => new("InvalidToken", $"Invalid Token: '{detail}'");
 
     public static AwsServiceException TaskDoesNotExist() => new("TaskDoesNotExist", "Task Does Not Exist");
@@ -31,6 +33,13 @@ internal static class SfnErrors
 
     public static AwsServiceException ResourceNotFound(string arn) =>
         new AwsError("ResourceNotFound", $"Resource not found: '{arn}'") { Fields = new Dictionary<string, string> { ["resourceName"] = arn } }.ToException();
+
+    public static AwsServiceException NotRedrivable(string arn, string reason) =>
+        new("ExecutionNotRedrivable", $"Execution Not Redrivable: '{arn}': {reason}");
+
+    public static AwsServiceException Conflict(string message) => new("ConflictException", message, 409);
+
+    public static AwsServiceException QuotaExceeded(string message) => new("ServiceQuotaExceededException", message, 402);
 
     public static AwsServiceException Validation(string message) => new("ValidationException", message);
 

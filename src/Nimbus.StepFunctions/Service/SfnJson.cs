@@ -18,7 +18,7 @@ internal static class SfnJson
         return o.ToJsonString();
     }
 
-    public static string Checkpoint(ExecutionCheckpoint cp)
+    public static string Checkpoint(ExecutionCheckpoint cp, bool reenter = false)
     {
         var vars = new JsonObject();
         foreach (var (k, v) in cp.Variables)
@@ -33,8 +33,12 @@ internal static class SfnJson
             ["variables"] = vars,
             ["enteredEventId"] = cp.EnteredEventId,
             ["enteredTime"] = cp.EnteredTime.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
+            ["reenter"] = reenter,
         }.ToJsonString();
     }
+
+    /// <summary>Whether the checkpoint was written by a redrive (its state is entered again rather than continued).</summary>
+    public static bool IsReentry(string json) => JsonNode.Parse(json)?["reenter"]?.GetValue<bool>() == true;
 
     public static ExecutionCheckpoint ParseCheckpoint(string json)
     {

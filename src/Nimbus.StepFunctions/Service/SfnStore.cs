@@ -9,7 +9,11 @@ internal sealed class SfnStore(StateStore db)
     private const string MachineColumns = "arn, account, region, name, type, definition, role_arn, created, updated, revision_id, logging, tracing, description";
 
     private const string ExecutionColumns =
-        "arn, state_machine_arn, state_machine_name, name, status, input, output, error, cause, start_date, stop_date, definition, role_arn, definition_updated, revision_id, trace_header, checkpoint";
+        "arn, state_machine_arn, state_machine_name, name, status, input, output, error, cause, start_date, stop_date, definition, role_arn, definition_updated, revision_id, trace_header, checkpoint, version_arn, alias_arn, redrive_count, redrive_date, test_case";
+
+    private const string VersionColumns = "arn, machine_arn, version, type, definition, role_arn, created, revision_id, logging, tracing, description";
+
+    private const string AliasColumns = "arn, machine_arn, name, description, routing, created, updated";
 
     public StateStore Db => db;
 
@@ -53,9 +57,174 @@ internal sealed class SfnStore(StateStore db)
 
     public void DeleteMachine(string arn) => db.Write((c, tx) =>
     {
-        c.Execute("DELETE FROM sfn_tags WHERE resource_arn = $a", tx, ("$a", arn));
+        c.Execute("DELETE FROM sfn_tags WHERE resource_arn = $a OR resource_arn IN (SELECT arn FROM sfn_aliases WHERE machine_arn = $a)", tx, ("$a", arn));
+        c.Execute("DELETE FROM sfn_aliases WHERE machine_arn = $a", tx, ("$a", arn));
+        c.Execute("DELETE FROM sfn_versions WHERE machine_arn = $a", tx, ("$a", arn));
         return c.Execute("DELETE FROM sfn_state_machines WHERE arn = $a", tx, ("$a", arn));
     });
+
+    // ---- versions and aliases -------------------------------------------------------------------------------------
+
+    public const int MaxVersions = 1000;
+
+    public VersionRecord? Version(string arn)
+    {
+        using var c = db.Open();
+        return c.Query($"SELECT {VersionColumns} FROM sfn_versions WHERE arn = $a", ReadVersion, null, ("$a", arn)).FirstOrDefault();
+    }
+
+    /// <summary>The machine's versions, newest first.</summary>
+    public List<VersionRecord> Versions(string machineArn)
+    {
+        using var c = db.Open();
+        return c.Query($"SELECT {VersionColumns} FROM sfn_versions WHERE machine_arn = $a ORDER BY version DESC", ReadVersion, null, ("$a", machineArn));
+    }
+
+    /// <summary>
+    /// Publishes the machine's current revision as a new version, or returns the version already published for it.
+    /// Version numbers only grow (a deleted version's number is not reused).
+    /// </summary>
+    public (VersionRecord Version, bool Created) Publish(string machineArn, string? expectedRevision, string? description, long now) => db.Write((c, tx) =>
+    {
+        var m = c.Query($"SELECT {MachineColumns} FROM sfn_state_machines WHERE arn = $a", ReadMachine, tx, ("$a", machineArn)).FirstOrDefault()
+            ?? throw SfnErrors.StateMachineDoesNotExist(machineArn);
+        if (expectedRevision is not null && expectedRevision != m.RevisionId)
+        {
+            throw SfnErrors.Conflict($"Failed to publish the State Machine version for revision {expectedRevision}. The current State Machine revision is {m.RevisionId}.");
+        }
+
+        var existing = c.Query($"SELECT {VersionColumns} FROM sfn_versions WHERE machine_arn = $a AND revision_id = $r", ReadVersion, tx, ("$a", machineArn), ("$r", m.RevisionId)).FirstOrDefault();
+        if (existing is not null)
+        {
+            return (existing, false);
+        }
+
+        if ((long)(c.Scalar("SELECT COUNT(*) FROM sfn_versions WHERE machine_arn = $a", tx, ("$a", machineArn)) ?? 0L) >= MaxVersions)
+        {
+            throw SfnErrors.QuotaExceeded($"Reached the maximum number of versions ({MaxVersions}) for the State Machine: '{machineArn}'. Delete unused versions and try again.");
+        }
+
+        var number = (long)(c.Scalar("SELECT last_version FROM sfn_state_machines WHERE arn = $a", tx, ("$a", machineArn)) ?? 0L) + 1;
+        var v = new VersionRecord($"{machineArn}:{number}", machineArn, number, m.Type, m.Definition, m.RoleArn, now, m.RevisionId, m.Logging, m.Tracing, description);
+        c.Execute(
+            $"INSERT INTO sfn_versions ({VersionColumns}) VALUES ($arn, $m, $v, $type, $def, $role, $created, $rev, $log, $trace, $desc)",
+            tx,
+            ("$arn", v.Arn), ("$m", machineArn), ("$v", number), ("$type", v.Type), ("$def", v.Definition), ("$role", v.RoleArn), ("$created", now),
+            ("$rev", v.RevisionId), ("$log", v.Logging), ("$trace", v.Tracing), ("$desc", description));
+        c.Execute("UPDATE sfn_state_machines SET last_version = $v WHERE arn = $a", tx, ("$a", machineArn), ("$v", number));
+        return (v, true);
+    });
+
+    /// <summary>Deletes a version unless an alias routes to it (ConflictException).</summary>
+    public void DeleteVersion(string versionArn, string machineArn) => db.Write((c, tx) =>
+    {
+        var referencing = c.Query($"SELECT {AliasColumns} FROM sfn_aliases WHERE machine_arn = $a", ReadAlias, tx, ("$a", machineArn))
+            .Where(a => a.Routing.Any(r => r.VersionArn == versionArn)).Select(a => a.Arn).ToList();
+        if (referencing.Count > 0)
+        {
+            throw SfnErrors.Conflict($"Version to be deleted must not be referenced by an alias. Current list of aliases referencing this version: [{string.Join(", ", referencing)}]");
+        }
+
+        return c.Execute("DELETE FROM sfn_versions WHERE arn = $a", tx, ("$a", versionArn));
+    });
+
+    public AliasRecord? Alias(string arn)
+    {
+        using var c = db.Open();
+        return c.Query($"SELECT {AliasColumns} FROM sfn_aliases WHERE arn = $a", ReadAlias, null, ("$a", arn)).FirstOrDefault();
+    }
+
+    public List<AliasRecord> Aliases(string machineArn)
+    {
+        using var c = db.Open();
+        return c.Query($"SELECT {AliasColumns} FROM sfn_aliases WHERE machine_arn = $a ORDER BY created, name", ReadAlias, null, ("$a", machineArn));
+    }
+
+    /// <summary>Inserts the alias unless one with the ARN exists; returns the stored one (new or existing).</summary>
+    public (AliasRecord Alias, bool Created) InsertAlias(AliasRecord a) => db.Write((c, tx) =>
+    {
+        var existing = c.Query($"SELECT {AliasColumns} FROM sfn_aliases WHERE arn = $a", ReadAlias, tx, ("$a", a.Arn)).FirstOrDefault();
+        if (existing is not null)
+        {
+            return (existing, false);
+        }
+
+        if ((long)(c.Scalar("SELECT COUNT(*) FROM sfn_aliases WHERE machine_arn = $a", tx, ("$a", a.MachineArn)) ?? 0L) >= 100)
+        {
+            throw SfnErrors.QuotaExceeded($"Reached the maximum number of aliases (100) for the State Machine: '{a.MachineArn}'.");
+        }
+
+        c.Execute(
+            $"INSERT INTO sfn_aliases ({AliasColumns}) VALUES ($arn, $m, $name, $desc, $routing, $created, $updated)",
+            tx,
+            ("$arn", a.Arn), ("$m", a.MachineArn), ("$name", a.Name), ("$desc", a.Description), ("$routing", RoutingJson(a.Routing)), ("$created", a.Created), ("$updated", a.Updated));
+        return (a, true);
+    });
+
+    public void UpdateAlias(AliasRecord a) => db.Write((c, tx) => c.Execute(
+        "UPDATE sfn_aliases SET description = $desc, routing = $routing, updated = $updated WHERE arn = $arn",
+        tx,
+        ("$arn", a.Arn), ("$desc", a.Description), ("$routing", RoutingJson(a.Routing)), ("$updated", a.Updated)));
+
+    public void DeleteAlias(string arn) => db.Write((c, tx) =>
+    {
+        c.Execute("DELETE FROM sfn_tags WHERE resource_arn = $a", tx, ("$a", arn));
+        return c.Execute("DELETE FROM sfn_aliases WHERE arn = $a", tx, ("$a", arn));
+    });
+
+    private static string RoutingJson(IEnumerable<(string VersionArn, int Weight)> routing) =>
+        new System.Text.Json.Nodes.JsonArray([.. routing.Select(r => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+        {
+            ["stateMachineVersionArn"] = r.VersionArn,
+            ["weight"] = r.Weight,
+        })]).ToJsonString();
+
+    private static VersionRecord ReadVersion(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetInt64(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetInt64(6), r.GetString(7),
+        r.StringOrNull(8), r.StringOrNull(9), r.StringOrNull(10));
+
+    private static AliasRecord ReadAlias(SqliteDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.StringOrNull(3),
+        [.. System.Text.Json.Nodes.JsonNode.Parse(r.GetString(4))!.AsArray().Select(x => (x!["stateMachineVersionArn"]!.GetValue<string>(), x["weight"]!.GetValue<int>()))],
+        r.GetInt64(5), r.GetInt64(6));
+
+    // ---- activities -----------------------------------------------------------------------------------------------
+
+    public ActivityRecord? Activity(string arn)
+    {
+        using var c = db.Open();
+        return c.Query("SELECT arn, name, created FROM sfn_activities WHERE arn = $a", ReadActivity, null, ("$a", arn)).FirstOrDefault();
+    }
+
+    public List<ActivityRecord> Activities(string account, string region)
+    {
+        using var c = db.Open();
+        return c.Query("SELECT arn, name, created FROM sfn_activities WHERE account = $a AND region = $r ORDER BY created, name", ReadActivity, null, ("$a", account), ("$r", region));
+    }
+
+    /// <summary>Inserts the activity unless it exists (CreateActivity is idempotent by name); returns the stored one.</summary>
+    public ActivityRecord InsertActivity(ActivityRecord a, string account, string region, IEnumerable<KeyValuePair<string, string>> tags) => db.Write((c, tx) =>
+    {
+        var existing = c.Query("SELECT arn, name, created FROM sfn_activities WHERE arn = $a", ReadActivity, tx, ("$a", a.Arn)).FirstOrDefault();
+        if (existing is not null)
+        {
+            return existing;
+        }
+
+        c.Execute(
+            "INSERT INTO sfn_activities (arn, account, region, name, created) VALUES ($arn, $acc, $reg, $name, $created)",
+            tx, ("$arn", a.Arn), ("$acc", account), ("$reg", region), ("$name", a.Name), ("$created", a.Created));
+        SetTags(c, tx, a.Arn, tags);
+        return a;
+    });
+
+    public void DeleteActivity(string arn) => db.Write((c, tx) =>
+    {
+        c.Execute("DELETE FROM sfn_tags WHERE resource_arn = $a", tx, ("$a", arn));
+        return c.Execute("DELETE FROM sfn_activities WHERE arn = $a", tx, ("$a", arn));
+    });
+
+    private static ActivityRecord ReadActivity(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetInt64(2));
 
     // ---- tags -----------------------------------------------------------------------------------------------------
 
@@ -107,19 +276,22 @@ internal sealed class SfnStore(StateStore db)
         }
 
         c.Execute(
-            $"INSERT INTO sfn_executions ({ExecutionColumns}) VALUES ($arn, $sm, $smn, $name, $status, $input, NULL, NULL, NULL, $start, NULL, $def, $role, $du, $rev, $trace, NULL)",
+            $"INSERT INTO sfn_executions ({ExecutionColumns}) VALUES ($arn, $sm, $smn, $name, $status, $input, NULL, NULL, NULL, $start, NULL, $def, $role, $du, $rev, $trace, NULL, $ver, $alias, 0, NULL, $tc)",
             tx,
+            ("$tc", e.TestCase),
+            ("$ver", e.VersionArn), ("$alias", e.AliasArn),
             ("$arn", e.Arn), ("$sm", e.StateMachineArn), ("$smn", e.StateMachineName), ("$name", e.Name), ("$status", e.Status), ("$input", e.Input),
             ("$start", e.StartDate), ("$def", e.Definition), ("$role", e.RoleArn), ("$du", e.DefinitionUpdated), ("$rev", e.RevisionId), ("$trace", e.TraceHeader));
         return null;
     });
 
-    public List<ExecutionRecord> Executions(string stateMachineArn, string? status)
+    /// <summary>Executions of a machine, newest first; <paramref name="qualifier"/> narrows to one version or alias ARN.</summary>
+    public List<ExecutionRecord> Executions(string stateMachineArn, string? status, string? qualifier = null)
     {
         using var c = db.Open();
         return c.Query(
-            $"SELECT {ExecutionColumns} FROM sfn_executions WHERE state_machine_arn = $sm AND ($st IS NULL OR status = $st) ORDER BY start_date DESC, rowid DESC",
-            ReadExecution, null, ("$sm", stateMachineArn), ("$st", status));
+            $"SELECT {ExecutionColumns} FROM sfn_executions WHERE state_machine_arn = $sm AND ($st IS NULL OR status = $st) AND ($q IS NULL OR version_arn = $q OR alias_arn = $q) ORDER BY start_date DESC, rowid DESC",
+            ReadExecution, null, ("$sm", stateMachineArn), ("$st", status), ("$q", qualifier));
     }
 
     public List<ExecutionRecord> RunningExecutions()
@@ -150,7 +322,7 @@ internal sealed class SfnStore(StateStore db)
             if (final is not null)
             {
                 c.Execute(
-                    "UPDATE sfn_executions SET status = $s, output = $o, error = $e, cause = $c, stop_date = $d, checkpoint = NULL WHERE arn = $a",
+                    "UPDATE sfn_executions SET status = $s, output = $o, error = $e, cause = $c, stop_date = $d, checkpoint = CASE WHEN $s = 'SUCCEEDED' THEN NULL ELSE checkpoint END WHERE arn = $a",
                     tx,
                     ("$a", executionArn), ("$s", final.Status), ("$o", final.Output), ("$e", final.Error), ("$c", final.Cause), ("$d", final.StopDate));
             }
@@ -161,6 +333,34 @@ internal sealed class SfnStore(StateStore db)
 
             return 0;
         });
+    }
+
+    /// <summary>
+    /// Redrive: appends the <c>ExecutionRedriven</c> event and reopens the execution (RUNNING, one more redrive, outcome
+    /// cleared) in one transaction, with the checkpoint marked for re-entry. Returns the reopened record, or null when it was
+    /// no longer closed (a concurrent redrive).
+    /// </summary>
+    public ExecutionRecord? Redrive(ExecutionRecord closed, long now, Func<long, long, string> redrivenEvent, Func<long, string> checkpoint) => db.Write((c, tx) =>
+    {
+        var current = c.Query($"SELECT {ExecutionColumns} FROM sfn_executions WHERE arn = $a", ReadExecution, tx, ("$a", closed.Arn)).FirstOrDefault();
+        if (current is null || current.Status != closed.Status || current.RedriveCount != closed.RedriveCount)
+        {
+            return null;
+        }
+
+        var last = (long)(c.Scalar("SELECT COALESCE(MAX(id), 0) FROM sfn_events WHERE execution_arn = $a", tx, ("$a", closed.Arn)) ?? 0L);
+        c.Execute("INSERT INTO sfn_events (execution_arn, id, body) VALUES ($a, $i, $b)", tx, ("$a", closed.Arn), ("$i", last + 1), ("$b", redrivenEvent(last + 1, last)));
+        c.Execute(
+            "UPDATE sfn_executions SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stop_date = NULL, redrive_count = redrive_count + 1, redrive_date = $d, checkpoint = $cp WHERE arn = $a",
+            tx, ("$a", closed.Arn), ("$d", now), ("$cp", checkpoint(last + 1)));
+        return c.Query($"SELECT {ExecutionColumns} FROM sfn_executions WHERE arn = $a", ReadExecution, tx, ("$a", closed.Arn)).FirstOrDefault();
+    });
+
+    /// <summary>The id of the last recorded event.</summary>
+    public long LastEventId(string executionArn)
+    {
+        using var c = db.Open();
+        return (long)(c.Scalar("SELECT COALESCE(MAX(id), 0) FROM sfn_events WHERE execution_arn = $a", null, ("$a", executionArn)) ?? 0L);
     }
 
     /// <summary>Drops the events recorded after the checkpoint (the interrupted state's partial work, redone on resume).</summary>
@@ -206,5 +406,10 @@ internal sealed class SfnStore(StateStore db)
         RevisionId = r.StringOrNull(14),
         TraceHeader = r.StringOrNull(15),
         Checkpoint = r.StringOrNull(16),
+        VersionArn = r.StringOrNull(17),
+        AliasArn = r.StringOrNull(18),
+        RedriveCount = r.GetInt32(19),
+        RedriveDate = r.IsDBNull(20) ? null : r.GetInt64(20),
+        TestCase = r.StringOrNull(21),
     };
 }

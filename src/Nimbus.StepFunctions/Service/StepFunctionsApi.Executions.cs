@@ -11,12 +11,29 @@ internal sealed partial class StepFunctionsApi
 {
     private static readonly string[] ExecutionStatuses = ["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"];
 
-    private ExecutionRecord NewExecution(JsonObject body, out StateMachineRecord machine)
+    private ExecutionRecord NewExecution(JsonObject body, out StateMachineRecord machine) =>
+        NewExecution(Required(body, "stateMachineArn"), Optional(body, "name"), Optional(body, "input"), Optional(body, "traceHeader"), out machine);
+
+    private ExecutionRecord NewExecution(string targetArn, string? executionName, string? executionInput, string? traceHeader, out StateMachineRecord machine)
     {
-        machine = Machine(Required(body, "stateMachineArn"));
-        var name = Optional(body, "name") ?? Guid.NewGuid().ToString();
+        // Step Functions Local: "arn#TestCase" runs the execution with that test case's mocked responses.
+        string? testCase = null;
+        if (targetArn.IndexOf('#', StringComparison.Ordinal) is var hash and > 0)
+        {
+            testCase = targetArn[(hash + 1)..];
+            targetArn = targetArn[..hash];
+        }
+
+        var target = ResolveTarget(targetArn);
+        machine = target.Machine;
+        if (testCase is not null)
+        {
+            mocks.Require(machine.Name, testCase);
+        }
+
+        var name = executionName ?? Guid.NewGuid().ToString();
         ValidateName(name);
-        var input = Optional(body, "input") ?? "{}";
+        var input = executionInput ?? "{}";
         try
         {
             JsonDocument.Parse(input).Dispose();
@@ -43,18 +60,32 @@ internal sealed partial class StepFunctionsApi
             Name = name,
             Input = input,
             StartDate = Now(),
-            Definition = machine.Definition,
-            RoleArn = machine.RoleArn,
-            DefinitionUpdated = machine.Updated,
-            RevisionId = machine.RevisionId,
-            TraceHeader = Optional(body, "traceHeader"),
+            Definition = target.Definition,
+            RoleArn = target.RoleArn,
+            DefinitionUpdated = target.Updated,
+            RevisionId = target.RevisionId,
+            TraceHeader = traceHeader,
             IsExpress = express,
+            VersionArn = target.VersionArn,
+            AliasArn = target.AliasArn,
+            TestCase = testCase,
         };
     }
 
     private JsonObject StartExecution(JsonObject body)
     {
-        var record = NewExecution(body, out _);
+        var record = Start(Required(body, "stateMachineArn"), Optional(body, "name"), Optional(body, "input"), Optional(body, "traceHeader"));
+        return new JsonObject { ["executionArn"] = record.Arn, ["startDate"] = SfnJson.Epoch(record.StartDate) };
+    }
+
+    /// <summary>
+    /// StartExecution's semantics, also used by nested executions (<c>states:startExecution</c>) and the <c>states</c> ARN
+    /// target: returns the new execution, or the open one with the same name and input.
+    /// </summary>
+    /// <param name="adoptClosed">Also return a closed execution with the same name and input (a resumed parent re-running its task).</param>
+    internal ExecutionRecord Start(string targetArn, string? name, string? input, string? traceHeader, bool adoptClosed = false)
+    {
+        var record = NewExecution(targetArn, name, input, traceHeader, out _);
         if (record.IsExpress)
         {
             engine.StartExpress(record);
@@ -63,20 +94,23 @@ internal sealed partial class StepFunctionsApi
         {
             // Idempotent by name while the execution is open: the same name and input return it. As on AWS, a closed
             // execution's name can't be reused, whatever the input.
-            if (existing.Status != "RUNNING" || existing.Input != record.Input || existing.StateMachineArn != record.StateMachineArn)
+            if ((existing.Status != "RUNNING" && !adoptClosed) || existing.Input != record.Input || existing.StateMachineArn != record.StateMachineArn)
             {
                 throw SfnErrors.ExecutionAlreadyExists(record.Arn);
             }
 
-            return new JsonObject { ["executionArn"] = existing.Arn, ["startDate"] = SfnJson.Epoch(existing.StartDate) };
+            return engine.Running(existing.Arn)?.Record ?? existing;
         }
         else
         {
             engine.StartStandard(record, null);
         }
 
-        return new JsonObject { ["executionArn"] = record.Arn, ["startDate"] = SfnJson.Epoch(record.StartDate) };
+        return record;
     }
+
+    /// <summary>The live or stored record of an execution (null when unknown).</summary>
+    internal ExecutionRecord? FindExecution(string arn) => engine.Running(arn)?.Record ?? _store.Execution(arn);
 
     private async Task<JsonObject> StartSyncExecutionAsync(JsonObject body, CancellationToken ct)
     {
@@ -106,6 +140,19 @@ internal sealed partial class StepFunctionsApi
         };
         AddOutcome(result, record);
         return result;
+    }
+
+    private static void AddQualifiers(JsonObject result, ExecutionRecord record)
+    {
+        if (record.VersionArn is not null)
+        {
+            result["stateMachineVersionArn"] = record.VersionArn;
+        }
+
+        if (record.AliasArn is not null)
+        {
+            result["stateMachineAliasArn"] = record.AliasArn;
+        }
     }
 
     private static void AddOutcome(JsonObject result, ExecutionRecord record)
@@ -145,9 +192,8 @@ internal sealed partial class StepFunctionsApi
             ["startDate"] = SfnJson.Epoch(e.StartDate),
             ["input"] = e.Input,
             ["inputDetails"] = DataDetails(),
-            ["redriveCount"] = 0,
-            ["redriveStatus"] = "NOT_REDRIVABLE",
         };
+        AddRedrive(result, e, withStatus: true);
         if (e.StopDate is { } stop)
         {
             result["stopDate"] = SfnJson.Epoch(stop);
@@ -158,6 +204,7 @@ internal sealed partial class StepFunctionsApi
             result["traceHeader"] = e.TraceHeader;
         }
 
+        AddQualifiers(result, e);
         AddOutcome(result, e);
         return result;
     }
@@ -184,7 +231,13 @@ internal sealed partial class StepFunctionsApi
 
     private JsonObject ListExecutions(JsonObject body)
     {
-        var machine = Machine(Required(body, "stateMachineArn"));
+        var (machineArn, qualifier) = SplitQualified(Required(body, "stateMachineArn"));
+        var machine = Machine(machineArn);
+        if (qualifier is not null && (IsVersionQualifier(qualifier) ? _store.Version(machineArn + ":" + qualifier) is null : _store.Alias(machineArn + ":" + qualifier) is null))
+        {
+            throw SfnErrors.ResourceNotFound(machineArn + ":" + qualifier);
+        }
+
         if (machine.Type == "EXPRESS")
         {
             throw SfnErrors.TypeNotSupported();
@@ -198,7 +251,20 @@ internal sealed partial class StepFunctionsApi
 
         var size = PageSize(body);
         var offset = Offset(Optional(body, "nextToken"));
-        var all = _store.Executions(machine.Arn, status);
+        var all = _store.Executions(machine.Arn, status, qualifier is null ? null : machineArn + ":" + qualifier);
+        switch (Optional(body, "redriveFilter"))
+        {
+            case null:
+                break;
+            case "REDRIVEN":
+                all = [.. all.Where(e => e.RedriveCount > 0)];
+                break;
+            case "NOT_REDRIVEN":
+                all = [.. all.Where(e => e.RedriveCount == 0)];
+                break;
+            case var other:
+                throw SfnErrors.Validation($"1 validation error detected: Value '{other}' at 'redriveFilter' failed to satisfy constraint: Member must satisfy enum value set: [REDRIVEN, NOT_REDRIVEN]");
+        }
         var result = new JsonObject
         {
             ["executions"] = new JsonArray([.. all.Skip(offset).Take(size).Select(e =>
@@ -217,6 +283,8 @@ internal sealed partial class StepFunctionsApi
                     item["stopDate"] = SfnJson.Epoch(stop);
                 }
 
+                AddQualifiers(item, live);
+                AddRedrive(item, live, withStatus: false);
                 return (JsonNode)item;
             })]),
         };

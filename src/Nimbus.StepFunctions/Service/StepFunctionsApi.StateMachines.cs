@@ -35,14 +35,25 @@ internal sealed partial class StepFunctionsApi
         var arn = $"arn:aws:states:{caller.Region}:{caller.AccountId}:stateMachine:{name}";
         var record = new StateMachineRecord(
             arn, caller.AccountId, caller.Region, name, type, definition, role, now, now, Guid.NewGuid().ToString(),
-            body["loggingConfiguration"]?.ToJsonString(), body["tracingConfiguration"]?.ToJsonString(), Optional(body, "versionDescription"));
+            body["loggingConfiguration"]?.ToJsonString(), body["tracingConfiguration"]?.ToJsonString(), null);
+        if (body["publish"]?.GetValue<bool>() != true && Optional(body, "versionDescription") is not null)
+        {
+            throw SfnErrors.Validation("Version description can only be set when publish is true");
+        }
+
         var (stored, created) = _store.InsertMachine(record, ReadTags(body));
         if (!created && (stored.Definition != definition || stored.RoleArn != role || stored.Type != type))
         {
             throw SfnErrors.StateMachineAlreadyExists(arn);
         }
 
-        return new JsonObject { ["stateMachineArn"] = stored.Arn, ["creationDate"] = SfnJson.Epoch(stored.Created) };
+        var result = new JsonObject { ["stateMachineArn"] = stored.Arn, ["creationDate"] = SfnJson.Epoch(stored.Created) };
+        if (PublishIfAsked(body, stored.Arn) is { } version)
+        {
+            result["stateMachineVersionArn"] = version;
+        }
+
+        return result;
     }
 
     private StateMachineRecord Machine(string arn)
@@ -58,7 +69,13 @@ internal sealed partial class StepFunctionsApi
 
     private JsonObject DescribeStateMachine(JsonObject body)
     {
-        var m = Machine(Required(body, "stateMachineArn"));
+        var arn = Required(body, "stateMachineArn");
+        if (SplitQualified(arn).Qualifier is { } qualifier)
+        {
+            return IsVersionQualifier(qualifier) ? DescribeVersion(arn) : throw SfnErrors.InvalidArn(arn);
+        }
+
+        var m = Machine(arn);
         var result = new JsonObject
         {
             ["stateMachineArn"] = m.Arn,
@@ -85,7 +102,8 @@ internal sealed partial class StepFunctionsApi
         var m = Machine(Required(body, "stateMachineArn"));
         var definition = Optional(body, "definition");
         var role = Optional(body, "roleArn");
-        if (definition is null && role is null && body["loggingConfiguration"] is null && body["tracingConfiguration"] is null)
+        var publish = body["publish"]?.GetValue<bool>() == true;
+        if (definition is null && role is null && body["loggingConfiguration"] is null && body["tracingConfiguration"] is null && !publish)
         {
             throw new Nimbus.Core.Errors.AwsServiceException("MissingRequiredParameter", "Either the definition, the roleArn, the loggingConfiguration or the tracingConfiguration must be specified");
         }
@@ -108,19 +126,34 @@ internal sealed partial class StepFunctionsApi
         {
             Definition = definition ?? m.Definition,
             RoleArn = role ?? m.RoleArn,
-            Updated = Math.Max(Now(), m.Updated + 1),
-            RevisionId = Guid.NewGuid().ToString(),
             Logging = body["loggingConfiguration"]?.ToJsonString() ?? m.Logging,
             Tracing = body["tracingConfiguration"]?.ToJsonString() ?? m.Tracing,
         };
-        _store.UpdateMachine(updated);
-        return new JsonObject { ["updateDate"] = SfnJson.Epoch(updated.Updated), ["revisionId"] = updated.RevisionId };
+
+        // A new revision only when something changed (publishing an unchanged machine returns its existing version).
+        if (updated != m)
+        {
+            updated = updated with { Updated = Math.Max(Now(), m.Updated + 1), RevisionId = Guid.NewGuid().ToString() };
+            _store.UpdateMachine(updated);
+        }
+
+        var result = new JsonObject { ["updateDate"] = SfnJson.Epoch(updated.Updated), ["revisionId"] = updated.RevisionId };
+        if (PublishIfAsked(body, m.Arn) is { } version)
+        {
+            result["stateMachineVersionArn"] = version;
+        }
+
+        return result;
     }
 
     private JsonObject DeleteStateMachine(JsonObject body)
     {
         var arn = Required(body, "stateMachineArn");
-        ParseArn(arn, "stateMachine");
+        if (SplitQualified(arn).Qualifier is not null)
+        {
+            throw SfnErrors.Validation($"Invalid input for state machine ARN. Use DeleteStateMachineVersion or DeleteStateMachineAlias to delete versions or aliases: '{arn}'");
+        }
+
         _store.DeleteMachine(arn);
         return [];
     }
@@ -175,7 +208,7 @@ internal sealed partial class StepFunctionsApi
     {
         var arn = Required(body, "resourceArn");
         var (_, _, type, _) = ParseArn(arn);
-        if (type != "stateMachine" || _store.Machine(arn) is null)
+        if (type switch { "stateMachine" => _store.Machine(arn) is null, "activity" => _store.Activity(arn) is null, _ => true })
         {
             throw SfnErrors.ResourceNotFound(arn);
         }

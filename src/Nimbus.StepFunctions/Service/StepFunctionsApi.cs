@@ -12,7 +12,7 @@ using Nimbus.StepFunctions.Asl.Validation;
 namespace Nimbus.StepFunctions.Service;
 
 /// <summary>The Step Functions API (JSON 1.0, <c>AWSStepFunctions.*</c>): state machines, executions, history, callbacks, tags.</summary>
-internal sealed partial class StepFunctionsApi(ExecutionCoordinator engine, TimeProvider time) : IJsonProtocolService
+internal sealed partial class StepFunctionsApi(ExecutionCoordinator engine, MockConfig mocks, TimeProvider time) : IJsonProtocolService
 {
     private const int DefaultPageSize = 100;
     private readonly SfnStore _store = engine.Store;
@@ -42,6 +42,24 @@ internal sealed partial class StepFunctionsApi(ExecutionCoordinator engine, Time
             "SendTaskSuccess" => SendTaskSuccess(body),
             "SendTaskFailure" => SendTaskFailure(body),
             "SendTaskHeartbeat" => SendTaskHeartbeat(body),
+            "PublishStateMachineVersion" => PublishStateMachineVersion(body),
+            "ListStateMachineVersions" => ListStateMachineVersions(body),
+            "DeleteStateMachineVersion" => DeleteStateMachineVersion(body),
+            "CreateStateMachineAlias" => CreateStateMachineAlias(body),
+            "DescribeStateMachineAlias" => DescribeStateMachineAlias(body),
+            "UpdateStateMachineAlias" => UpdateStateMachineAlias(body),
+            "DeleteStateMachineAlias" => DeleteStateMachineAlias(body),
+            "ListStateMachineAliases" => ListStateMachineAliases(body),
+            "DescribeMapRun" => DescribeMapRun(body),
+            "ListMapRuns" => ListMapRuns(body),
+            "UpdateMapRun" => UpdateMapRun(body),
+            "RedriveExecution" => RedriveExecution(body),
+            "TestState" => await TestStateAsync(body, caller, http.RequestAborted),
+            "CreateActivity" => CreateActivity(body, caller),
+            "DescribeActivity" => DescribeActivity(body),
+            "DeleteActivity" => DeleteActivity(body),
+            "ListActivities" => ListActivities(body, caller),
+            "GetActivityTask" => await GetActivityTaskAsync(body, http.RequestAborted),
             "TagResource" => TagResource(body),
             "UntagResource" => UntagResource(body),
             "ListTagsForResource" => ListTagsForResource(body),

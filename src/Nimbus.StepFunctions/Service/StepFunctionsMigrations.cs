@@ -25,5 +25,37 @@ internal sealed class StepFunctionsMigrations : IMigrationSource
             CREATE TABLE sfn_tags (
                 resource_arn TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (resource_arn, key));
             """),
+        new("states", 2, """
+            CREATE TABLE sfn_activities (
+                arn TEXT NOT NULL PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, created INTEGER NOT NULL);
+            CREATE INDEX sfn_activities_by_scope ON sfn_activities (account, region, created);
+            """),
+        new("states", 3, """
+            ALTER TABLE sfn_state_machines ADD COLUMN last_version INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE sfn_executions ADD COLUMN version_arn TEXT NULL;
+            ALTER TABLE sfn_executions ADD COLUMN alias_arn TEXT NULL;
+            ALTER TABLE sfn_executions ADD COLUMN redrive_count INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE sfn_executions ADD COLUMN redrive_date INTEGER NULL;
+            CREATE TABLE sfn_versions (
+                arn TEXT NOT NULL PRIMARY KEY, machine_arn TEXT NOT NULL, version INTEGER NOT NULL, type TEXT NOT NULL,
+                definition TEXT NOT NULL, role_arn TEXT NOT NULL, created INTEGER NOT NULL, revision_id TEXT NOT NULL,
+                logging TEXT NULL, tracing TEXT NULL, description TEXT NULL);
+            CREATE INDEX sfn_versions_by_machine ON sfn_versions (machine_arn, version);
+            CREATE TABLE sfn_aliases (
+                arn TEXT NOT NULL PRIMARY KEY, machine_arn TEXT NOT NULL, name TEXT NOT NULL, description TEXT NULL,
+                routing TEXT NOT NULL, created INTEGER NOT NULL, updated INTEGER NOT NULL);
+            CREATE INDEX sfn_aliases_by_machine ON sfn_aliases (machine_arn, created);
+            """),
+        new("states", 4, """
+            ALTER TABLE sfn_executions ADD COLUMN test_case TEXT NULL;
+            """),
+        new("states", 5, """
+            CREATE TABLE sfn_map_runs (
+                arn TEXT NOT NULL PRIMARY KEY, execution_arn TEXT NOT NULL, state_machine_arn TEXT NOT NULL, status TEXT NOT NULL,
+                start_date INTEGER NOT NULL, stop_date INTEGER NULL, max_concurrency INTEGER NOT NULL, tolerated_pct REAL NULL,
+                tolerated_count INTEGER NULL, total INTEGER NOT NULL, succeeded INTEGER NOT NULL, failed INTEGER NOT NULL,
+                timed_out INTEGER NOT NULL, aborted INTEGER NOT NULL);
+            CREATE INDEX sfn_map_runs_by_execution ON sfn_map_runs (execution_arn, start_date);
+            """),
     ];
 }
