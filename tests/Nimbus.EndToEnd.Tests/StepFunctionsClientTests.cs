@@ -11,4 +11,8 @@ public sealed class StepFunctionsClientTests(NimbusFixture fixture)
     [Fact]
     public Task ActivitiesVersionsNestedExecutionsAndMore_Work() =>
         NodeClients.RunAsync(fixture.Nimbus, ["--test", "--test-reporter=spec", Path.Combine("e2e", "sfn-more.test.mjs")]);
+
+    [Fact]
+    public Task ServiceIntegrations_SqsSnsEventBridgeAndAwsSdk_Work() =>
+        NodeClients.RunAsync(fixture.Nimbus, ["--test", "--test-reporter=spec", Path.Combine("e2e", "sfn-integrations.test.mjs")]);
 }

@@ -10,8 +10,9 @@ namespace Nimbus.StepFunctions.Service;
 /// <summary>
 /// The service's task resources: Lambda (through the platform's <see cref="IFunctionInvoker"/>, resolved lazily so the
 /// service also runs without Lambda) and <c>.waitForTaskToken</c> callbacks. For a callback, the underlying resource is
-/// invoked first when it is <c>lambda:invoke</c>; any other integration has no side effect in Nimbus (the token is still
-/// visible in the TaskScheduled parameters) and the task waits for SendTaskSuccess/SendTaskFailure.
+/// invoked first (<c>lambda:invoke</c>, <c>states:startExecution</c> or a service integration below), then the task waits
+/// for SendTaskSuccess/SendTaskFailure. Service integrations (<c>dynamodb:*</c>, <c>sqs:sendMessage</c>, <c>sns:publish</c>, <c>events:putEvents</c>, <c>aws-sdk:*</c>)
+/// go through <see cref="AwsServiceIntegrations"/>, also as the first half of a callback task.
 /// </summary>
 internal sealed class ServiceTaskInvoker : ITaskInvoker
 {
@@ -31,7 +32,13 @@ internal sealed class ServiceTaskInvoker : ITaskInvoker
         _activities = activities;
         _time = time;
         _lambda = new LambdaTaskInvoker(InvokeLambdaAsync);
+        // Resolved on first use: the service caller reaches every JSON service, this one included (a constructor cycle).
+        _integrations = new Lazy<AwsServiceIntegrations>(() => new AwsServiceIntegrations(
+            services.GetService(typeof(Nimbus.Core.Services.IAwsServiceCaller)) as Nimbus.Core.Services.IAwsServiceCaller,
+            services.GetService(typeof(Nimbus.Core.Targets.IArnTargets)) as Nimbus.Core.Targets.IArnTargets));
     }
+
+    private readonly Lazy<AwsServiceIntegrations> _integrations;
 
     /// <summary>The account and region an execution belongs to (from its ARN).</summary>
     private static AwsRequestContext CallerOf(string executionArn)
@@ -63,6 +70,11 @@ internal sealed class ServiceTaskInvoker : ITaskInvoker
         CurrentExecution.Value = invocation.ExecutionArn;
         if (waiter is null)
         {
+            if (AwsServiceIntegrations.Handles(invocation.Resource))
+            {
+                return await _integrations.Value.InvokeAsync(invocation.Resource, invocation.Parameters, CallerOf(invocation.ExecutionArn), cancellationToken).ConfigureAwait(false);
+            }
+
             return NestedExecutions.Handles(invocation.Resource)
                 ? await _nested.RunAsync(invocation, cancellationToken).ConfigureAwait(false)
                 : await _lambda.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
@@ -85,6 +97,17 @@ internal sealed class ServiceTaskInvoker : ITaskInvoker
                 }
 
                 invocation.Submitted?.Invoke(started.Output);
+            }
+            else if (AwsServiceIntegrations.Handles(underlying))
+            {
+                // The call carries the token (e.g. in an SQS message body); its response is the TaskSubmitted output.
+                var sent = await _integrations.Value.InvokeAsync(underlying, invocation.Parameters, CallerOf(invocation.ExecutionArn), cancellationToken).ConfigureAwait(false);
+                if (!sent.Succeeded)
+                {
+                    return sent;
+                }
+
+                invocation.Submitted?.Invoke(sent.Output);
             }
             else if (underlying == NestedExecutions.Resource)
             {

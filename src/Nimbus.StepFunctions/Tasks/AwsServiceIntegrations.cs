@@ -149,8 +149,14 @@ public sealed class AwsServiceIntegrations(IAwsServiceCaller? caller, IArnTarget
 
     private static TaskInvocationResult Failure(string prefix, string code, string message, int status, string requestId)
     {
+        // AWS names the error after the Java SDK's exception class: the error shape's name, with "Exception" appended when missing
+        // (SQS's QueueDoesNotExist is Sqs.QueueDoesNotExistException); legacy dotted codes keep their last segment.
+        // A JSON-protocol __type may carry the model's namespace (com.amazonaws.sqs#QueueDoesNotExist).
+        code = code.Contains('#', StringComparison.Ordinal) ? code[(code.IndexOf('#', StringComparison.Ordinal) + 1)..] : code;
+        var shape = code.Contains('.', StringComparison.Ordinal) ? code[(code.LastIndexOf('.') + 1)..] : code;
+        var name = shape.EndsWith("Exception", StringComparison.Ordinal) ? shape : shape + "Exception";
         return TaskInvocationResult.Failure(
-            $"{prefix}.{code}",
+            $"{prefix}.{name}",
             $"{message} (Service: {prefix}, Status Code: {status.ToString(CultureInfo.InvariantCulture)}, Error Code: {code}, Request ID: {requestId})");
     }
 
