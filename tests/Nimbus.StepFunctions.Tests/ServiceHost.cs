@@ -63,6 +63,7 @@ internal sealed class ServiceHost : IAsyncDisposable
             services.AddSingleton(functions);
         }
 
+        services.AddSingleton<Nimbus.Core.Services.IAwsServiceCaller>(new QueueSink());
         services.AddNimbusStepFunctions(configure);
         var provider = services.BuildServiceProvider();
         store.Migrate(provider.GetServices<IMigrationSource>());
@@ -191,5 +192,20 @@ internal sealed class TempDir : IDisposable
         catch (IOException)
         {
         }
+    }
+}
+
+/// <summary>Stands in for SQS behind <c>sqs:sendMessage</c> integrations: accepts every message and keeps it.</summary>
+internal sealed class QueueSink : Nimbus.Core.Services.IAwsServiceCaller
+{
+    public System.Collections.Concurrent.ConcurrentQueue<System.Text.Json.Nodes.JsonObject> Sent { get; } = new();
+
+    public bool Has(string service) => service == "sqs";
+
+    public Task<System.Text.Json.Nodes.JsonNode?> CallAsync(
+        string service, string operation, System.Text.Json.Nodes.JsonObject input, Nimbus.Core.Identity.AwsRequestContext caller, CancellationToken cancellationToken = default)
+    {
+        Sent.Enqueue(input);
+        return Task.FromResult<System.Text.Json.Nodes.JsonNode?>(new System.Text.Json.Nodes.JsonObject { ["MessageId"] = Guid.NewGuid().ToString(), ["MD5OfMessageBody"] = "0" });
     }
 }
