@@ -15,9 +15,69 @@ public sealed class S3ClientTests(NimbusFixture fixture)
     public Task BucketsObjectsListingMultipartVersioningPresignAndNotifications_WorkThroughTheJsSdk() =>
         NodeClients.RunAsync(fixture.Nimbus, ["--test", "--test-reporter=spec", Path.Combine("e2e", "s3.test.mjs")]);
 
-    private AmazonS3Client Client() => new(
+    private AmazonS3Client Client() => Client(fixture.Nimbus.Endpoint);
+
+    private static AmazonS3Client Client(string endpoint) => new(
         new BasicAWSCredentials("test", "test"),
-        new AmazonS3Config { ServiceURL = fixture.Nimbus.Endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+        new AmazonS3Config { ServiceURL = endpoint, ForcePathStyle = true, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+
+    [Fact]
+    public async Task Restart_AfterKill_KeepsObjectsAndTheUploadedPartsOfAMultipartUpload()
+    {
+        var state = Path.Combine(Path.GetTempPath(), "nimbus-s3-restart-" + Guid.NewGuid().ToString("N"));
+        var part1 = RandomNumberGenerator.GetBytes(5 * 1024 * 1024);
+        var part2 = RandomNumberGenerator.GetBytes(777);
+        var object1 = RandomNumberGenerator.GetBytes(4096);
+        string uploadId;
+        string etag1;
+        try
+        {
+            await using (var first = await NimbusProcess.StartAsync(state))
+            {
+                using var s3 = Client(first.Endpoint);
+                await s3.PutBucketAsync(new PutBucketRequest { BucketName = "restart-bucket" });
+                await s3.PutObjectAsync(new PutObjectRequest { BucketName = "restart-bucket", Key = "kept", InputStream = new MemoryStream(object1) });
+                uploadId = (await s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = "restart-bucket", Key = "mp" })).UploadId;
+                etag1 = (await s3.UploadPartAsync(new UploadPartRequest { BucketName = "restart-bucket", Key = "mp", UploadId = uploadId, PartNumber = 1, InputStream = new MemoryStream(part1) })).ETag;
+                first.Kill();
+            }
+
+            await using var second = await NimbusProcess.StartAsync(state);
+            using (var s3 = Client(second.Endpoint))
+            {
+                using (var kept = await s3.GetObjectAsync("restart-bucket", "kept"))
+                {
+                    using var copy = new MemoryStream();
+                    await kept.ResponseStream.CopyToAsync(copy);
+                    Assert.Equal(object1, copy.ToArray());
+                }
+
+                var parts = await s3.ListPartsAsync(new ListPartsRequest { BucketName = "restart-bucket", Key = "mp", UploadId = uploadId });
+                Assert.Equal(etag1, Assert.Single(parts.Parts).ETag);
+                var etag2 = (await s3.UploadPartAsync(new UploadPartRequest { BucketName = "restart-bucket", Key = "mp", UploadId = uploadId, PartNumber = 2, InputStream = new MemoryStream(part2) })).ETag;
+                await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+                {
+                    BucketName = "restart-bucket", Key = "mp", UploadId = uploadId,
+                    PartETags = [new PartETag(1, etag1), new PartETag(2, etag2)],
+                });
+                using var mp = await s3.GetObjectAsync("restart-bucket", "mp");
+                using var all = new MemoryStream();
+                await mp.ResponseStream.CopyToAsync(all);
+                Assert.Equal([.. part1, .. part2], all.ToArray());
+            }
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(state, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort.
+            }
+        }
+    }
 
     [Fact]
     public async Task DotNetSdk_PutGetListAndTransferUtilityMultipart_RoundTrip()
