@@ -4,6 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
+import http from "node:http";
 import {
   S3Client, CreateBucketCommand, HeadBucketCommand, ListBucketsCommand, DeleteBucketCommand, GetBucketLocationCommand,
   PutObjectCommand, GetObjectCommand, HeadObjectCommand, DeleteObjectCommand, DeleteObjectsCommand, CopyObjectCommand,
@@ -345,4 +346,23 @@ test("notifications: a Lambda function receives the S3 event record", async () =
   } finally {
     await lambda.send(new DeleteFunctionCommand({ FunctionName: fn })).catch(() => {});
   }
+});
+
+test("virtual-hosted style: {bucket}.s3.localhost", async () => {
+  // *.s3.localhost does not resolve here: the agent sends every host to the loopback address.
+  const agent = new http.Agent({ lookup: (_host, opts, cb) => (opts?.all ? cb(null, [{ address: "127.0.0.1", family: 4 }]) : cb(null, "127.0.0.1", 4)) });
+  const { NodeHttpHandler } = await import("@smithy/node-http-handler");
+  const port = new URL(endpoint).port;
+  const vs3 = new S3Client({
+    endpoint: `http://s3.localhost:${port}`, region: "us-east-1", forcePathStyle: false, maxAttempts: 1,
+    credentials: { accessKeyId: "test", secretAccessKey: "test" }, requestHandler: new NodeHttpHandler({ httpAgent: agent }),
+  });
+  const name = bucketName();
+  await vs3.send(new CreateBucketCommand({ Bucket: name }));
+  created.push(name);
+  await vs3.send(new PutObjectCommand({ Bucket: name, Key: "v/h.txt", Body: "virtual" }));
+  assert.equal((await text(await vs3.send(new GetObjectCommand({ Bucket: name, Key: "v/h.txt" })))).toString(), "virtual");
+  assert.deepEqual((await vs3.send(new ListObjectsV2Command({ Bucket: name }))).Contents.map((c) => c.Key), ["v/h.txt"]);
+  // The same object is visible path-style.
+  assert.equal((await text(await s3.send(new GetObjectCommand({ Bucket: name, Key: "v/h.txt" })))).toString(), "virtual");
 });
