@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Identity;
@@ -30,6 +31,13 @@ internal sealed partial class S3Api(S3Store store, S3Notifications notifications
     public async Task HandleAsync(HttpContext http)
     {
         var req = S3Request.Parse(http);
+
+        // A single PUT may be up to 5 GiB; the server-wide limit is for the JSON APIs.
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxPutSize;
+        }
+
         http.Response.Headers["x-amz-request-id"] = req.Caller.RequestId;
         http.Response.Headers["x-amz-id-2"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(req.Caller.RequestId));
         try
