@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Nimbus.Core.Errors;
+
+namespace Nimbus.Data.S3;
+
+/// <summary>Verifies SigV4 query-string (presigned URL) signatures. Every access key's secret is <c>test</c>, as LocalStack's.</summary>
+internal sealed class S3Signatures(TimeProvider time)
+{
+    public const string Secret = "test";
+
+    public void VerifyPresigned(S3Request r)
+    {
+        if (r.Q("X-Amz-Algorithm") != "AWS4-HMAC-SHA256")
+        {
+            throw new AwsServiceException("AuthorizationQueryParametersError", "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"", 400);
+        }
+
+        var credential = r.Q("X-Amz-Credential") ?? "";
+        var amzDate = r.Q("X-Amz-Date") ?? "";
+        var signedHeaders = r.Q("X-Amz-SignedHeaders") ?? "";
+        var signature = r.Q("X-Amz-Signature") ?? "";
+        var parts = credential.Split('/');
+        if (parts.Length != 5 || !DateTime.TryParseExact(amzDate, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var signedAt))
+        {
+            throw new AwsServiceException("AuthorizationQueryParametersError", "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".", 400);
+        }
+
+        if (!int.TryParse(r.Q("X-Amz-Expires"), CultureInfo.InvariantCulture, out var expires) || expires is < 1 or > 604800)
+        {
+            throw new AwsServiceException("AuthorizationQueryParametersError", "X-Amz-Expires must be less than a week (in seconds) that is 604800", 400);
+        }
+
+        var canonical = new StringBuilder()
+            .Append(r.Method).Append('\n')
+            .Append(r.RawPath).Append('\n')
+            .Append(CanonicalQuery(r.RawQuery)).Append('\n');
+        foreach (var name in signedHeaders.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var value = name == "host" ? r.Http.Request.Host.Value : r.H(name);
+            canonical.Append(name).Append(':').Append(string.Join(",", (value ?? "").Split(',').Select(v => CollapseSpaces(v.Trim())))).Append('\n');
+        }
+
+        canonical.Append('\n').Append(signedHeaders).Append('\n').Append(r.Q("X-Amz-Content-Sha256") ?? "UNSIGNED-PAYLOAD");
+        var scope = string.Join('/', parts[1..]);
+        var stringToSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())))}";
+        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + Secret), parts[1]);
+        key = Hmac(key, parts[2]);
+        key = Hmac(key, parts[3]);
+        key = Hmac(key, parts[4]);
+        var expected = Hex(Hmac(key, stringToSign));
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature.ToLowerInvariant())))
+        {
+            throw new AwsServiceException(new AwsError("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", 403)
+            {
+                Fields = new Dictionary<string, string> { ["AWSAccessKeyId"] = parts[0], ["StringToSign"] = stringToSign, ["SignatureProvided"] = signature, ["CanonicalRequest"] = canonical.ToString() },
+            });
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        if (now > signedAt.AddSeconds(expires))
+        {
+            throw new AwsServiceException(new AwsError("AccessDenied", "Request has expired", 403)
+            {
+                Fields = new Dictionary<string, string>
+                {
+                    ["X-Amz-Expires"] = expires.ToString(CultureInfo.InvariantCulture),
+                    ["Expires"] = signedAt.AddSeconds(expires).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                    ["ServerTime"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                },
+            });
+        }
+    }
+
+    private static string CollapseSpaces(string s)
+    {
+        while (s.Contains("  ", StringComparison.Ordinal))
+        {
+            s = s.Replace("  ", " ", StringComparison.Ordinal);
+        }
+
+        return s;
+    }
+
+    /// <summary>The canonical query string: every parameter but the signature, decoded, re-encoded per RFC 3986 and sorted.</summary>
+    internal static string CanonicalQuery(string rawQuery)
+    {
+        var pairs = new List<(string Key, string Value)>();
+        foreach (var part in rawQuery.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = part.IndexOf('=');
+            var k = Uri.UnescapeDataString(eq < 0 ? part : part[..eq]);
+            var v = eq < 0 ? "" : Uri.UnescapeDataString(part[(eq + 1)..]);
+            if (k == "X-Amz-Signature")
+            {
+                continue;
+            }
+
+            pairs.Add((Encode(k), Encode(v)));
+        }
+
+        return string.Join('&', pairs.OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));
+    }
+
+    internal static string Encode(string s)
+    {
+        var sb = new StringBuilder();
+        foreach (var b in Encoding.UTF8.GetBytes(s))
+        {
+            var c = (char)b;
+            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~')
+            {
+                sb.Append(c);
+            }
+            else
+            {
+                sb.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
+
+    private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
+}
