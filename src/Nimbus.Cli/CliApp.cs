@@ -9,7 +9,8 @@ internal static class CliApp
         Usage: nimbus <command> [options]
 
           up [--port 4566] [--host 127.0.0.1] [--state-dir ./.nimbus] [--sandbox auto|bubblewrap|process]
-             [--keep-alive SECONDS] [--log-level Warning] [--time-scale 1]   start Nimbus
+             [--keep-alive SECONDS] [--log-level Warning] [--time-scale 1]
+             [--sfn-mock-config FILE]                     start Nimbus
           functions create NAME --runtime RUNTIME --handler HANDLER --code DIR|ZIP
              [--memory MB] [--timeout S] [--env KEY=VALUE]... [--layer ARN]... [--hot-reload]
           functions list | get NAME | delete NAME

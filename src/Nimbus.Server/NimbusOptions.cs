@@ -20,6 +20,9 @@ public sealed class NimbusOptions
     /// <summary>Divides long waits (async retry delays) for local runs: 60 turns minutes into seconds. 1 is real time.</summary>
     public double TimeScale { get; set; } = 1;
 
+    /// <summary>A Step Functions Local mock config file (<c>MockConfigFile.json</c>); also <c>SFN_MOCK_CONFIG</c>.</summary>
+    public string? SfnMockConfig { get; set; }
+
     /// <summary>Log level of Nimbus's own console log (<c>Warning</c> by default).</summary>
     public string LogLevel { get; set; } = "Warning";
 
@@ -35,6 +38,7 @@ public sealed class NimbusOptions
         o.KeepAlive = Env("KEEP_ALIVE") is { } k ? TimeSpan.FromSeconds(double.Parse(k, System.Globalization.CultureInfo.InvariantCulture)) : o.KeepAlive;
         o.AccountConcurrency = Env("ACCOUNT_CONCURRENCY") is { } c ? int.Parse(c, System.Globalization.CultureInfo.InvariantCulture) : o.AccountConcurrency;
         o.LogLevel = Env("LOG_LEVEL") ?? o.LogLevel;
+        o.SfnMockConfig = Env("SFN_MOCK_CONFIG") ?? o.SfnMockConfig;
         o.TimeScale = Env("TIME_SCALE") is { } t ? double.Parse(t, System.Globalization.CultureInfo.InvariantCulture) : o.TimeScale;
         return o;
     }

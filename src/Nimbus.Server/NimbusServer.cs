@@ -51,7 +51,7 @@ public static class NimbusServer
         builder.Services.AddNimbusGateway();
         builder.Services.AddNimbusData();
         builder.Services.AddNimbusTemplates();
-        builder.Services.AddNimbusStepFunctions();
+        builder.Services.AddNimbusStepFunctions(o => o.MockConfigPath = options.SfnMockConfig);
         builder.Services.AddNimbusFunctions(new FunctionsOptions
         {
             StateDirectory = stateDirectory,

@@ -24,6 +24,7 @@ internal static class UpCommand
         options.KeepAlive = args.Get("keep-alive") is { } k ? TimeSpan.FromSeconds(double.Parse(k, CultureInfo.InvariantCulture)) : options.KeepAlive;
         options.AccountConcurrency = args.Get("account-concurrency") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : options.AccountConcurrency;
         options.LogLevel = args.Get("log-level") ?? options.LogLevel;
+        options.SfnMockConfig = args.Get("sfn-mock-config") ?? options.SfnMockConfig;
         options.TimeScale = args.Get("time-scale") is { } t ? double.Parse(t, CultureInfo.InvariantCulture) : options.TimeScale;
 
         var app = NimbusServer.Build(options);
