@@ -11,7 +11,8 @@ import {
   ListStateMachineAliasesCommand, ListExecutionsCommand, TestStateCommand, RedriveExecutionCommand,
   DescribeExecutionCommand, ListMapRunsCommand, DescribeMapRunCommand, UpdateMapRunCommand,
 } from "@aws-sdk/client-sfn";
-import { unique, rejectsWith } from "./helpers.mjs";
+import { SQSClient, CreateQueueCommand, DeleteQueueCommand } from "@aws-sdk/client-sqs";
+import { endpoint, unique, rejectsWith } from "./helpers.mjs";
 import { sfn, sfnSync, sfnRole, createMachine, deleteMachine, waitForCompletion, history, assertSequentialIds } from "./sfn-helpers.mjs";
 
 test("activities: create/describe/list/delete with AWS errors", async () => {
@@ -248,13 +249,16 @@ test("TestState: data flow at DEBUG, next state, Fail, AWS errors (the SDK sends
 });
 
 test("RedriveExecution: a failed execution re-runs from the failed state", async () => {
+  // The callback goes out through a real queue (sqs:sendMessage needs one).
+  const sqs = new SQSClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 });
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: unique("redrive-q") }));
   const machine = await createMachine(unique("redrive"), {
     StartAt: "Prepare",
     States: {
       Prepare: { Type: "Pass", Result: "ready", ResultPath: "$.prep", Next: "Ask" },
       Ask: {
         Type: "Task", Resource: "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-        Parameters: { QueueUrl: "q", MessageBody: { "token.$": "$$.Task.Token", "redrives.$": "$$.Execution.RedriveCount" } }, End: true,
+        Parameters: { QueueUrl, MessageBody: { "token.$": "$$.Task.Token", "redrives.$": "$$.Execution.RedriveCount" } }, End: true,
       },
     },
   });
