@@ -64,7 +64,12 @@ internal sealed partial class DynamoDbApi(DynamoStore store, TimeProvider time) 
             name = name[(name.IndexOf(":table/", StringComparison.Ordinal) + 7)..];
         }
 
-        if (name.Length is < 3 or > 255 || !TableNamePattern().IsMatch(name))
+        if (name.Length is < 3 or > 255)
+        {
+            throw Validation($"1 validation error detected: Value '{name}' at 'tableName' failed to satisfy constraint: Member must have length {(name.Length < 3 ? "greater than or equal to 3" : "less than or equal to 255")}");
+        }
+
+        if (!TableNamePattern().IsMatch(name))
         {
             throw Validation($"1 validation error detected: Value '{name}' at 'tableName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+");
         }

@@ -134,7 +134,7 @@ internal readonly record struct DynamoNumber(bool Negative, string Digits, int E
         }
 
         var bytes = new byte[Digits.Length + 3];
-        var biased = Exponent + 130; // 1..256 → fits after clamping to the validated range
+        var biased = Exponent + 129; // exponent is validated to -129..126, so 0..255
         if (!Negative)
         {
             bytes[0] = 0xC0;
