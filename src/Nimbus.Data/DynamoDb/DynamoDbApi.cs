@@ -50,6 +50,8 @@ internal sealed partial class DynamoDbApi(DynamoStore store, TimeProvider time) 
         "PutItem" => PutItem(body, caller),
         "GetItem" => GetItem(body, caller),
         "DeleteItem" => DeleteItem(body, caller),
+        "Query" => Query(body, caller),
+        "Scan" => Scan(body, caller),
         "DescribeEndpoints" => new JsonObject { ["Endpoints"] = new JsonArray(new JsonObject { ["Address"] = "localhost", ["CachePeriodInMinutes"] = 1440 }) },
         _ => throw CommonErrors.UnknownOperation("dynamodb", operation).ToException(),
     };
@@ -584,5 +586,99 @@ internal sealed partial class DynamoDbApi(DynamoStore store, TimeProvider time) 
         }
 
         return value;
+    }
+
+    private const int PageBytes = 1024 * 1024;
+
+    private JsonObject Query(JsonObject body, AwsRequestContext caller)
+    {
+        var table = store.Get(caller.AccountId, caller.Region, TableName(body));
+        if (body["IndexName"] is not null)
+        {
+            throw Validation("Queries on secondary indexes are not supported by Nimbus yet");
+        }
+
+        var expression = body["KeyConditionExpression"]?.GetValue<string>() ?? throw Validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
+        var condition = KeyCondition.Parse(table, expression, body["ExpressionAttributeNames"] as JsonObject, body["ExpressionAttributeValues"] as JsonObject);
+        var forward = body["ScanIndexForward"]?.GetValue<bool>() ?? true;
+        var limit = Limit(body);
+        byte[]? after = null;
+        if (body["ExclusiveStartKey"] is JsonObject start)
+        {
+            var (h, s) = AttributeValues.RequestKey(table, start);
+            if (!h.AsSpan().SequenceEqual(condition.Hash))
+            {
+                throw Validation("The provided starting key is invalid: The provided key element does not match the schema");
+            }
+
+            after = table.Range is null ? null : s;
+        }
+
+        var items = table.Range is null && after is not null ? [] : store.Query(table, condition, forward, after, limit + 1);
+        return Page(table, body, items, limit);
+    }
+
+    private JsonObject Scan(JsonObject body, AwsRequestContext caller)
+    {
+        var table = store.Get(caller.AccountId, caller.Region, TableName(body));
+        if (body["FilterExpression"] is not null || body["IndexName"] is not null || body["TotalSegments"] is not null)
+        {
+            throw Validation("FilterExpression, IndexName and parallel scans are not supported by Nimbus yet");
+        }
+
+        var limit = Limit(body);
+        (byte[], byte[])? after = body["ExclusiveStartKey"] is JsonObject start ? AttributeValues.RequestKey(table, start) : null;
+        return Page(table, body, store.Scan(table, after, limit + 1), limit);
+    }
+
+    private static int Limit(JsonObject body)
+    {
+        var limit = body["Limit"]?.GetValue<int>();
+        if (limit is < 1)
+        {
+            throw Validation($"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+        }
+
+        return limit ?? 10_000;
+    }
+
+    /// <summary>Cuts a read to <paramref name="limit"/> items or 1 MB, whichever first, with LastEvaluatedKey when more remain.</summary>
+    private static JsonObject Page(DynamoTable table, JsonObject body, List<JsonObject> items, int limit)
+    {
+        var page = new List<JsonObject>();
+        long bytes = 0;
+        var more = false;
+        foreach (var item in items)
+        {
+            if (page.Count == limit || bytes >= PageBytes)
+            {
+                more = true;
+                break;
+            }
+
+            page.Add(item);
+            bytes += AttributeValues.ItemSize(item);
+        }
+
+        var select = body["Select"]?.GetValue<string>() ?? "ALL_ATTRIBUTES";
+        var result = new JsonObject { ["Count"] = page.Count, ["ScannedCount"] = page.Count };
+        if (select != "COUNT")
+        {
+            result["Items"] = new JsonArray(page.Select(i => (JsonNode)i).ToArray());
+        }
+
+        if (more || (limit < 10_000 && page.Count == limit && items.Count > limit))
+        {
+            var last = page[^1];
+            var key = new JsonObject { [table.Hash.Name] = last[table.Hash.Name]!.DeepClone() };
+            if (table.Range is not null)
+            {
+                key[table.Range.Name] = last[table.Range.Name]!.DeepClone();
+            }
+
+            result["LastEvaluatedKey"] = key;
+        }
+
+        return result;
     }
 }

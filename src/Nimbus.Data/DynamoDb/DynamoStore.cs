@@ -165,5 +165,70 @@ internal sealed class DynamoStore
         });
     }
 
+    /// <summary>Items of one partition in sort-key order, after <paramref name="after"/> (exclusive), at most <paramref name="limit"/>.</summary>
+    public List<JsonObject> Query(DynamoTable table, KeyCondition condition, bool forward, byte[]? after, int limit)
+    {
+        var sql = new StringBuilder("SELECT item FROM ddb_items WHERE table_id=$t AND hk=$h");
+        var parameters = new List<(string, object?)> { ("$t", table.Id), ("$h", condition.Hash) };
+        switch (condition.SortOp)
+        {
+            case "=" or "<" or "<=" or ">" or ">=":
+                sql.Append(" AND sk ").Append(condition.SortOp).Append(" $lo");
+                parameters.Add(("$lo", condition.Low));
+                break;
+            case "BETWEEN":
+                sql.Append(" AND sk >= $lo AND sk <= $hi");
+                parameters.Add(("$lo", condition.Low));
+                parameters.Add(("$hi", condition.High));
+                break;
+            case "begins_with":
+                sql.Append(" AND sk >= $lo");
+                parameters.Add(("$lo", condition.Low));
+                if (PrefixEnd(condition.Low!) is { } end)
+                {
+                    sql.Append(" AND sk < $hi");
+                    parameters.Add(("$hi", end));
+                }
+
+                break;
+        }
+
+        if (after is not null)
+        {
+            sql.Append(forward ? " AND sk > $after" : " AND sk < $after");
+            parameters.Add(("$after", after));
+        }
+
+        sql.Append(forward ? " ORDER BY sk ASC" : " ORDER BY sk DESC").Append(" LIMIT $limit");
+        parameters.Add(("$limit", limit));
+        using var c = _store.Open();
+        return c.Query(sql.ToString(), r => JsonNode.Parse(r.GetString(0))!.AsObject(), null, parameters.ToArray());
+    }
+
+    /// <summary>Items of the whole table in key order, after (hk, sk) exclusive.</summary>
+    public List<JsonObject> Scan(DynamoTable table, (byte[] Hash, byte[] Sort)? after, int limit)
+    {
+        using var c = _store.Open();
+        return after is null
+            ? c.Query("SELECT item FROM ddb_items WHERE table_id=$t ORDER BY hk, sk LIMIT $l", r => JsonNode.Parse(r.GetString(0))!.AsObject(), null, ("$t", table.Id), ("$l", limit))
+            : c.Query("SELECT item FROM ddb_items WHERE table_id=$t AND (hk > $h OR (hk = $h AND sk > $s)) ORDER BY hk, sk LIMIT $l", r => JsonNode.Parse(r.GetString(0))!.AsObject(), null,
+                ("$t", table.Id), ("$h", after.Value.Hash), ("$s", after.Value.Sort), ("$l", limit));
+    }
+
+    private static byte[]? PrefixEnd(byte[] prefix)
+    {
+        var end = (byte[])prefix.Clone();
+        for (var i = end.Length - 1; i >= 0; i--)
+        {
+            if (end[i] != 0xFF)
+            {
+                end[i]++;
+                return end[..(i + 1)];
+            }
+        }
+
+        return null;
+    }
+
     public static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
 }
