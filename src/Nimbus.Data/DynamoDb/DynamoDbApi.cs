@@ -51,6 +51,8 @@ internal sealed partial class DynamoDbApi(DynamoStore store, TimeProvider time) 
         "GetItem" => GetItem(body, caller),
         "DeleteItem" => DeleteItem(body, caller),
         "Query" => Query(body, caller),
+        "BatchGetItem" => BatchGetItem(body, caller),
+        "BatchWriteItem" => BatchWriteItem(body, caller),
         "Scan" => Scan(body, caller),
         "DescribeEndpoints" => new JsonObject { ["Endpoints"] = new JsonArray(new JsonObject { ["Address"] = "localhost", ["CachePeriodInMinutes"] = 1440 }) },
         _ => throw CommonErrors.UnknownOperation("dynamodb", operation).ToException(),
@@ -680,5 +682,94 @@ internal sealed partial class DynamoDbApi(DynamoStore store, TimeProvider time) 
         }
 
         return result;
+    }
+
+    private JsonObject BatchGetItem(JsonObject body, AwsRequestContext caller)
+    {
+        var request = body["RequestItems"] as JsonObject ?? throw Validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
+        var total = request.Sum(p => (p.Value?["Keys"] as JsonArray)?.Count ?? 0);
+        if (total > 100)
+        {
+            throw Validation("Too many items requested for the BatchGetItem call");
+        }
+
+        var responses = new JsonObject();
+        foreach (var (name, spec) in request)
+        {
+            var table = store.Get(caller.AccountId, caller.Region, name);
+            var found = new JsonArray();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var key in (spec!["Keys"] as JsonArray) ?? [])
+            {
+                var (hk, sk) = AttributeValues.RequestKey(table, key!.AsObject());
+                if (!seen.Add(Convert.ToHexString(hk) + "/" + Convert.ToHexString(sk)))
+                {
+                    throw Validation("Provided list of item keys contains duplicates");
+                }
+
+                if (store.GetItem(table, hk, sk) is { } item)
+                {
+                    found.Add(item);
+                }
+            }
+
+            responses[name] = found;
+        }
+
+        return new JsonObject { ["Responses"] = responses, ["UnprocessedKeys"] = new JsonObject() };
+    }
+
+    private JsonObject BatchWriteItem(JsonObject body, AwsRequestContext caller)
+    {
+        var request = body["RequestItems"] as JsonObject ?? throw Validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
+        var total = request.Sum(p => (p.Value as JsonArray)?.Count ?? 0);
+        if (total > 25)
+        {
+            throw Validation($"1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]");
+        }
+
+        // Validate everything first: AWS rejects the whole batch when any request is invalid.
+        var writes = new List<(DynamoTable Table, byte[] Hash, byte[] Sort, JsonObject? Item)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (name, list) in request)
+        {
+            var table = store.Get(caller.AccountId, caller.Region, name);
+            foreach (var entry in (list as JsonArray) ?? [])
+            {
+                byte[] hk, sk;
+                JsonObject? item = null;
+                if (entry!["PutRequest"]?["Item"] is JsonObject raw)
+                {
+                    item = AttributeValues.NormaliseItem(raw);
+                    (hk, sk) = AttributeValues.ItemKey(table, item);
+                    if (AttributeValues.ItemSize(item) > AttributeValues.MaxItemBytes)
+                    {
+                        throw Validation("Item size has exceeded the maximum allowed size");
+                    }
+                }
+                else if (entry["DeleteRequest"]?["Key"] is JsonObject key)
+                {
+                    (hk, sk) = AttributeValues.RequestKey(table, key);
+                }
+                else
+                {
+                    throw Validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
+                }
+
+                if (!seen.Add(table.Id + "/" + Convert.ToHexString(hk) + "/" + Convert.ToHexString(sk)))
+                {
+                    throw Validation("Provided list of item keys contains duplicates");
+                }
+
+                writes.Add((table, hk, sk, item));
+            }
+        }
+
+        foreach (var (table, hk, sk, item) in writes)
+        {
+            store.Mutate(table, hk, sk, _ => item);
+        }
+
+        return new JsonObject { ["UnprocessedItems"] = new JsonObject() };
     }
 }
