@@ -12,5 +12,6 @@ public static partial class DataServiceCollectionExtensions
         services.AddSingleton<IMigrationSource, DynamoDbMigrations>();
         services.AddSingleton<DynamoStore>();
         services.AddSingleton<IJsonProtocolService, DynamoDbApi>();
+        services.AddHostedService<TtlSweeper>();
     }
 }

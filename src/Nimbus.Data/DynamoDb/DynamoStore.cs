@@ -215,6 +215,29 @@ internal sealed class DynamoStore
                 ("$t", table.Id), ("$h", after.Value.Hash), ("$s", after.Value.Sort), ("$l", limit));
     }
 
+    /// <summary>Deletes items whose TTL attribute (a Number of epoch seconds) is at or before <paramref name="now"/>.</summary>
+    /// <remarks>As AWS: only Number attributes count, and values more than five years in the past are ignored.</remarks>
+    public int ExpireItems(DateTimeOffset now)
+    {
+        EnsureLoaded();
+        var deleted = 0;
+        var seconds = now.ToUnixTimeSeconds();
+        foreach (var table in _tables.Values)
+        {
+            if (table.DefinitionNode()["TimeToLive"]?["AttributeName"]?.GetValue<string>() is not { } attribute)
+            {
+                continue;
+            }
+
+            var path = "$.\"" + attribute.Replace("\"", "\\\"", StringComparison.Ordinal) + "\".N";
+            deleted += _store.Write((c, tx) => c.Execute(
+                "DELETE FROM ddb_items WHERE table_id=$t AND CAST(json_extract(item, $p) AS REAL) <= $now AND CAST(json_extract(item, $p) AS REAL) >= $floor", tx,
+                ("$t", table.Id), ("$p", path), ("$now", seconds), ("$floor", seconds - (5L * 365 * 24 * 3600))));
+        }
+
+        return deleted;
+    }
+
     private static byte[]? PrefixEnd(byte[] prefix)
     {
         var end = (byte[])prefix.Clone();

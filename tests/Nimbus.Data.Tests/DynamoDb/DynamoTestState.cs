@@ -22,11 +22,14 @@ internal sealed class DynamoTestState : IDisposable
 
     public DynamoDbApi Api { get; private set; }
 
+    public DynamoStore Store { get; private set; } = null!;
+
     private DynamoDbApi Open()
     {
         var store = new StateStore(Directory);
         store.Migrate([new DynamoDbMigrations()]);
-        return new DynamoDbApi(new DynamoStore(store), TimeProvider.System);
+        Store = new DynamoStore(store);
+        return new DynamoDbApi(Store, TimeProvider.System);
     }
 
     public void Reopen()

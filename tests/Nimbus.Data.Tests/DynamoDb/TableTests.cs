@@ -77,3 +77,25 @@ public sealed class TableTests : IDisposable
         Assert.Equal("byG", _s.Call("DescribeTable", """{"TableName":"tbl1"}""")["Table"]!["GlobalSecondaryIndexes"]![0]!["IndexName"]!.GetValue<string>());
     }
 }
+
+public sealed class TtlTests : IDisposable
+{
+    private readonly DynamoTestState _s = new();
+
+    public void Dispose() => _s.Dispose();
+
+    [Fact]
+    public void ExpiredItemsAreDeleted()
+    {
+        _s.Call("CreateTable", """{"TableName":"ttl1","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}""");
+        _s.Call("UpdateTimeToLive", """{"TableName":"ttl1","TimeToLiveSpecification":{"Enabled":true,"AttributeName":"exp"}}""");
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        _s.Call("PutItem", "{\"TableName\":\"ttl1\",\"Item\":{\"id\":{\"S\":\"old\"},\"exp\":{\"N\":\"" + (now - 10) + "\"}}}");
+        _s.Call("PutItem", "{\"TableName\":\"ttl1\",\"Item\":{\"id\":{\"S\":\"future\"},\"exp\":{\"N\":\"" + (now + 3600) + "\"}}}");
+        _s.Call("PutItem", "{\"TableName\":\"ttl1\",\"Item\":{\"id\":{\"S\":\"string\"},\"exp\":{\"S\":\"" + (now - 10) + "\"}}}");
+        _s.Call("PutItem", "{\"TableName\":\"ttl1\",\"Item\":{\"id\":{\"S\":\"ancient\"},\"exp\":{\"N\":\"1000\"}}}");
+        Assert.Equal(1, _s.Store.ExpireItems(DateTimeOffset.UtcNow));
+        Assert.Empty(_s.Call("GetItem", """{"TableName":"ttl1","Key":{"id":{"S":"old"}}}"""));
+        Assert.Equal(3, _s.Call("Scan", """{"TableName":"ttl1"}""")["Count"]!.GetValue<int>());
+    }
+}
