@@ -35,7 +35,21 @@ internal sealed partial class DynamoDbApi(DynamoStore store, TimeProvider time) 
         await http.Response.Body.WriteAsync(bytes);
     }
 
-    public JsonObject Dispatch(string operation, JsonObject body, AwsRequestContext caller) => operation switch
+    /// <summary>Members whose expression language is not implemented yet: rejected rather than silently ignored.</summary>
+    private static readonly string[] Unsupported =
+        ["ConditionExpression", "FilterExpression", "ProjectionExpression", "UpdateExpression", "Expected", "QueryFilter", "ScanFilter", "ConditionalOperator"];
+
+    public JsonObject Dispatch(string operation, JsonObject body, AwsRequestContext caller)
+    {
+        foreach (var member in Unsupported.Where(body.ContainsKey))
+        {
+            throw Validation($"{member} is not supported by Nimbus yet");
+        }
+
+        return Route(operation, body, caller);
+    }
+
+    private JsonObject Route(string operation, JsonObject body, AwsRequestContext caller) => operation switch
     {
         "CreateTable" => CreateTable(body, caller),
         "DescribeTable" => new JsonObject { ["Table"] = Describe(store.Get(caller.AccountId, caller.Region, TableName(body))) },
