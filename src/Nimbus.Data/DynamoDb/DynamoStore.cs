@@ -1,0 +1,257 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Nimbus.Core.Errors;
+using Nimbus.Storage.Sqlite;
+
+namespace Nimbus.Data.DynamoDb;
+
+/// <summary>DynamoDB storage: table definitions (cached as immutable snapshots) and items in SQLite.</summary>
+/// <remarks>
+/// Items are keyed by (table id, encoded hash key, encoded sort key). The sort key's encoding makes SQLite's BLOB
+/// ordering (memcmp) match DynamoDB's: strings by UTF-8 bytes, binary bytewise, numbers numerically.
+/// </remarks>
+internal sealed class DynamoStore
+{
+    private readonly StateStore _store;
+    private readonly ConcurrentDictionary<(string, string, string), DynamoTable> _tables = new();
+    private volatile bool _loaded;
+    private readonly Lock _loadLock = new();
+
+    public DynamoStore(StateStore store) => _store = store;
+
+    private void EnsureLoaded()
+    {
+        if (_loaded)
+        {
+            return;
+        }
+
+        lock (_loadLock)
+        {
+            if (_loaded)
+            {
+                return;
+            }
+
+            using var c = _store.Open();
+            foreach (var t in c.Query("SELECT account, region, name, table_id, definition FROM ddb_tables", r => FromRow(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4))))
+            {
+                _tables[(t.Account, t.Region, t.Name)] = t;
+            }
+
+            _loaded = true;
+        }
+    }
+
+    public static DynamoTable FromRow(string account, string region, string name, string id, string definition)
+    {
+        var d = JsonNode.Parse(definition)!.AsObject();
+        var types = d["AttributeDefinitions"]!.AsArray().ToDictionary(a => a!["AttributeName"]!.GetValue<string>(), a => a!["AttributeType"]!.GetValue<string>());
+        KeyAttribute? hash = null, range = null;
+        foreach (var k in d["KeySchema"]!.AsArray())
+        {
+            var n = k!["AttributeName"]!.GetValue<string>();
+            var attr = new KeyAttribute(n, types[n]);
+            if (k["KeyType"]!.GetValue<string>() == "HASH")
+            {
+                hash = attr;
+            }
+            else
+            {
+                range = attr;
+            }
+        }
+
+        return new DynamoTable(account, region, name, id, hash!, range, definition);
+    }
+
+    public DynamoTable? Find(string account, string region, string name)
+    {
+        EnsureLoaded();
+        return _tables.TryGetValue((account, region, name), out var t) ? t : null;
+    }
+
+    public DynamoTable Get(string account, string region, string name) =>
+        Find(account, region, name) ?? throw new AwsError("ResourceNotFoundException", $"Requested resource not found: Table: {name} not found").ToException();
+
+    public IReadOnlyList<string> TableNames(string account, string region)
+    {
+        EnsureLoaded();
+        return _tables.Values.Where(t => t.Account == account && t.Region == region).Select(t => t.Name).Order(StringComparer.Ordinal).ToList();
+    }
+
+    public DynamoTable Create(string account, string region, string name, JsonObject definition)
+    {
+        EnsureLoaded();
+        lock (_loadLock)
+        {
+            if (_tables.ContainsKey((account, region, name)))
+            {
+                throw new AwsError("ResourceInUseException", $"Table already exists: {name}").ToException();
+            }
+
+            var id = Guid.NewGuid().ToString();
+            definition["TableId"] = id;
+            var table = FromRow(account, region, name, id, definition.ToJsonString());
+            _store.Write((c, tx) => c.Execute("INSERT INTO ddb_tables (account, region, name, table_id, definition) VALUES ($a, $r, $n, $i, $d)", tx,
+                ("$a", account), ("$r", region), ("$n", name), ("$i", id), ("$d", table.Definition)));
+            _tables[(account, region, name)] = table;
+            return table;
+        }
+    }
+
+    public DynamoTable Update(DynamoTable table, JsonObject definition)
+    {
+        lock (_loadLock)
+        {
+            var updated = table with { Definition = definition.ToJsonString() };
+            _store.Write((c, tx) => c.Execute("UPDATE ddb_tables SET definition=$d WHERE table_id=$i", tx, ("$d", updated.Definition), ("$i", table.Id)));
+            _tables[(table.Account, table.Region, table.Name)] = updated;
+            return updated;
+        }
+    }
+
+    public void Delete(DynamoTable table)
+    {
+        lock (_loadLock)
+        {
+            _store.Write((c, tx) =>
+            {
+                c.Execute("DELETE FROM ddb_items WHERE table_id=$i", tx, ("$i", table.Id));
+                return c.Execute("DELETE FROM ddb_tables WHERE table_id=$i", tx, ("$i", table.Id));
+            });
+            _tables.TryRemove((table.Account, table.Region, table.Name), out _);
+        }
+    }
+
+    public (long Count, long Bytes) Stats(DynamoTable table)
+    {
+        using var c = _store.Open();
+        return c.Query("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM ddb_items WHERE table_id=$i", r => (r.GetInt64(0), r.GetInt64(1)), null, ("$i", table.Id))[0];
+    }
+
+    public JsonObject? GetItem(DynamoTable table, byte[] hk, byte[] sk)
+    {
+        using var c = _store.Open();
+        var text = c.Scalar("SELECT item FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s", null, ("$t", table.Id), ("$h", hk), ("$s", sk)) as string;
+        return text is null ? null : JsonNode.Parse(text)!.AsObject();
+    }
+
+    /// <summary>Reads the current item, lets <paramref name="change"/> decide the new one (null deletes), and writes it, atomically.</summary>
+    public JsonObject? Mutate(DynamoTable table, byte[] hk, byte[] sk, Func<JsonObject?, JsonObject?> change)
+    {
+        return _store.Write((c, tx) =>
+        {
+            var text = c.Scalar("SELECT item FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s", tx, ("$t", table.Id), ("$h", hk), ("$s", sk)) as string;
+            var old = text is null ? null : JsonNode.Parse(text)!.AsObject();
+            var next = change(old);
+            if (next is null)
+            {
+                if (old is not null)
+                {
+                    c.Execute("DELETE FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s", tx, ("$t", table.Id), ("$h", hk), ("$s", sk));
+                }
+            }
+            else
+            {
+                var json = next.ToJsonString();
+                c.Execute("INSERT OR REPLACE INTO ddb_items (table_id, hk, sk, item, size) VALUES ($t, $h, $s, $i, $z)", tx,
+                    ("$t", table.Id), ("$h", hk), ("$s", sk), ("$i", json), ("$z", AttributeValues.ItemSize(next)));
+            }
+
+            return old;
+        });
+    }
+
+    /// <summary>Items of one partition in sort-key order, after <paramref name="after"/> (exclusive), at most <paramref name="limit"/>.</summary>
+    public List<JsonObject> Query(DynamoTable table, KeyCondition condition, bool forward, byte[]? after, int limit)
+    {
+        var sql = new StringBuilder("SELECT item FROM ddb_items WHERE table_id=$t AND hk=$h");
+        var parameters = new List<(string, object?)> { ("$t", table.Id), ("$h", condition.Hash) };
+        switch (condition.SortOp)
+        {
+            case "=" or "<" or "<=" or ">" or ">=":
+                sql.Append(" AND sk ").Append(condition.SortOp).Append(" $lo");
+                parameters.Add(("$lo", condition.Low));
+                break;
+            case "BETWEEN":
+                sql.Append(" AND sk >= $lo AND sk <= $hi");
+                parameters.Add(("$lo", condition.Low));
+                parameters.Add(("$hi", condition.High));
+                break;
+            case "begins_with":
+                sql.Append(" AND sk >= $lo");
+                parameters.Add(("$lo", condition.Low));
+                if (PrefixEnd(condition.Low!) is { } end)
+                {
+                    sql.Append(" AND sk < $hi");
+                    parameters.Add(("$hi", end));
+                }
+
+                break;
+        }
+
+        if (after is not null)
+        {
+            sql.Append(forward ? " AND sk > $after" : " AND sk < $after");
+            parameters.Add(("$after", after));
+        }
+
+        sql.Append(forward ? " ORDER BY sk ASC" : " ORDER BY sk DESC").Append(" LIMIT $limit");
+        parameters.Add(("$limit", limit));
+        using var c = _store.Open();
+        return c.Query(sql.ToString(), r => JsonNode.Parse(r.GetString(0))!.AsObject(), null, parameters.ToArray());
+    }
+
+    /// <summary>Items of the whole table in key order, after (hk, sk) exclusive.</summary>
+    public List<JsonObject> Scan(DynamoTable table, (byte[] Hash, byte[] Sort)? after, int limit)
+    {
+        using var c = _store.Open();
+        return after is null
+            ? c.Query("SELECT item FROM ddb_items WHERE table_id=$t ORDER BY hk, sk LIMIT $l", r => JsonNode.Parse(r.GetString(0))!.AsObject(), null, ("$t", table.Id), ("$l", limit))
+            : c.Query("SELECT item FROM ddb_items WHERE table_id=$t AND (hk > $h OR (hk = $h AND sk > $s)) ORDER BY hk, sk LIMIT $l", r => JsonNode.Parse(r.GetString(0))!.AsObject(), null,
+                ("$t", table.Id), ("$h", after.Value.Hash), ("$s", after.Value.Sort), ("$l", limit));
+    }
+
+    /// <summary>Deletes items whose TTL attribute (a Number of epoch seconds) is at or before <paramref name="now"/>.</summary>
+    /// <remarks>As AWS: only Number attributes count, and values more than five years in the past are ignored.</remarks>
+    public int ExpireItems(DateTimeOffset now)
+    {
+        EnsureLoaded();
+        var deleted = 0;
+        var seconds = now.ToUnixTimeSeconds();
+        foreach (var table in _tables.Values)
+        {
+            if (table.DefinitionNode()["TimeToLive"]?["AttributeName"]?.GetValue<string>() is not { } attribute)
+            {
+                continue;
+            }
+
+            var path = "$.\"" + attribute.Replace("\"", "\\\"", StringComparison.Ordinal) + "\".N";
+            deleted += _store.Write((c, tx) => c.Execute(
+                "DELETE FROM ddb_items WHERE table_id=$t AND CAST(json_extract(item, $p) AS REAL) <= $now AND CAST(json_extract(item, $p) AS REAL) >= $floor", tx,
+                ("$t", table.Id), ("$p", path), ("$now", seconds), ("$floor", seconds - (5L * 365 * 24 * 3600))));
+        }
+
+        return deleted;
+    }
+
+    private static byte[]? PrefixEnd(byte[] prefix)
+    {
+        var end = (byte[])prefix.Clone();
+        for (var i = end.Length - 1; i >= 0; i--)
+        {
+            if (end[i] != 0xFF)
+            {
+                end[i]++;
+                return end[..(i + 1)];
+            }
+        }
+
+        return null;
+    }
+
+    public static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
+}
