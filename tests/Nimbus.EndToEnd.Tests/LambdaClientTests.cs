@@ -23,6 +23,9 @@ public sealed class LambdaClientTests(NimbusFixture fixture)
     public Task SqsEventSourceMappingsAndSqsDestinations_Work() => Run("lambda-sqs.test.mjs");
 
     [Fact]
+    public Task SnsSubscriptionsAndEventBridgeTargets_InvokeFunctions() => Run("lambda-events.test.mjs");
+
+    [Fact]
     public Task Layers_MergedAtOpt_InOrder() => Run("lambda-layers.test.mjs");
 
     [Fact]

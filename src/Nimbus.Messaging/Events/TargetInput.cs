@@ -45,19 +45,29 @@ internal static partial class TargetInput
             }
 
             var template = transformer["InputTemplate"]?.GetValue<string>() ?? "";
+
+            // In a JSON template a placeholder outside quotes takes the value as JSON (a string gets its quotes);
+            // inside quotes, or in a plain-text template, the text is inserted escaped (AWS's InputTransformer rules).
+            var jsonTemplate = template.TrimStart().StartsWith('{') || template.TrimStart().StartsWith('[');
             return Placeholder().Replace(template, m =>
             {
                 var name = m.Groups[1].Value;
-                switch (name)
+                var bare = jsonTemplate && !InsideString(template, m.Index);
+                string? text = name switch
                 {
-                    case "aws.events.rule-arn":
-                        return ruleArn;
-                    case "aws.events.rule-name":
-                        return ruleName;
-                    case "aws.events.event.ingestion-time":
-                        return ingestion.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
-                    case "aws.events.event" or "aws.events.event.json":
-                        return @event.ToJsonString();
+                    "aws.events.rule-arn" => ruleArn,
+                    "aws.events.rule-name" => ruleName,
+                    "aws.events.event.ingestion-time" => ingestion.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+                    _ => null,
+                };
+                if (text is not null)
+                {
+                    return bare ? "\"" + Escape(text) + "\"" : Escape(text);
+                }
+
+                if (name is "aws.events.event" or "aws.events.event.json")
+                {
+                    return @event.ToJsonString();
                 }
 
                 if (!values.TryGetValue(name, out var value))
@@ -67,8 +77,9 @@ internal static partial class TargetInput
 
                 return value switch
                 {
-                    null => "",
-                    JsonValue v when v.GetValueKind() == JsonValueKind.String => Escape(v.GetValue<string>()),
+                    null => bare ? "null" : "",
+                    JsonValue v when v.GetValueKind() == JsonValueKind.String =>
+                        bare ? "\"" + Escape(v.GetValue<string>()) + "\"" : Escape(v.GetValue<string>()),
                     _ => value.ToJsonString(),
                 };
             });
@@ -111,6 +122,25 @@ internal static partial class TargetInput
         }
 
         return node;
+    }
+
+    /// <summary>Whether position <paramref name="at"/> of a JSON template lies inside a string literal.</summary>
+    private static bool InsideString(string template, int at)
+    {
+        var inside = false;
+        for (var i = 0; i < at; i++)
+        {
+            if (template[i] == '\\')
+            {
+                i++;
+            }
+            else if (template[i] == '"')
+            {
+                inside = !inside;
+            }
+        }
+
+        return inside;
     }
 
     private static string Escape(string s)
