@@ -1,39 +1,6 @@
+using Nimbus.Messaging.Delivery;
+
 namespace Nimbus.Messaging.Events;
 
 /// <summary>Wakes the EventBridge delivery worker when deliveries commit.</summary>
-internal sealed class EventsDeliverySignal
-{
-    private readonly SemaphoreSlim _semaphore = new(0, 1);
-
-    public void Notify()
-    {
-        try
-        {
-            if (_semaphore.CurrentCount == 0)
-            {
-                _semaphore.Release();
-            }
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled.
-        }
-    }
-
-    public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
-    {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var delay = Task.Delay(timeout, time, cts.Token);
-        var signalled = _semaphore.WaitAsync(cts.Token);
-        await Task.WhenAny(delay, signalled);
-        await cts.CancelAsync();
-        try
-        {
-            await signalled;
-        }
-        catch (OperationCanceledException)
-        {
-            // Timed out or stopping.
-        }
-    }
-}
+internal sealed class EventsDeliverySignal : DeliverySignal;
