@@ -75,4 +75,19 @@ public sealed class EdgeTests(NimbusServerFixture server) : IClassFixture<Nimbus
         Assert.Equal("User", body!["Type"]!.GetValue<string>());
         Assert.Equal($"Nimbus has no operation for {method} {path}", body["message"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task QueryProtocol_UnsignedFormPostToRoot_GoesToTheServiceWithThatAction()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["Action"] = "ListQueues", ["Version"] = "2012-11-05" }),
+        };
+
+        using var response = await server.Http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("<ListQueuesResponse", body, StringComparison.Ordinal);
+    }
 }

@@ -152,7 +152,7 @@ internal sealed partial class AsyncInvocationWorker(
     private async Task DeliverAsync(string arn, string body, Outcome outcome, bool success, Dictionary<string, string>? attributes = null)
     {
         var message = new ArnMessage(body, outcome.Caller) { Attributes = attributes };
-        if (arn.StartsWith("arn:aws:events:", StringComparison.Ordinal) || arn.Contains(":events:", StringComparison.Ordinal))
+        if (Arn.TryParse(arn, out var parsed) && parsed.Service == "events")
         {
             message = message with
             {

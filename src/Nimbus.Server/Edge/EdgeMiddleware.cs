@@ -37,7 +37,7 @@ internal sealed partial class EdgeMiddleware(
             return;
         }
 
-        if (_bySigningName.Count > 0 && QueryServiceFor(http.Request, path) is { } queryService)
+        if (_bySigningName.Count > 0 && await QueryServiceForAsync(http.Request, path) is { } queryService)
         {
             await DispatchQueryAsync(http, queryService);
             return;
@@ -90,7 +90,7 @@ internal sealed partial class EdgeMiddleware(
     }
 
     /// <summary>The query-protocol service a request is for: by its signing name, or (unsigned, on <c>/</c>) by its action.</summary>
-    private IQueryProtocolService? QueryServiceFor(HttpRequest request, string path)
+    private async ValueTask<IQueryProtocolService?> QueryServiceForAsync(HttpRequest request, string path)
     {
         var isForm = request.HasFormContentType;
         if (!isForm && !request.Query.ContainsKey("Action"))
@@ -113,7 +113,7 @@ internal sealed partial class EdgeMiddleware(
         if (action.Length == 0 && isForm)
         {
             // Peek at the form only for unsigned POSTs to the root; signed ones were decided above.
-            action = request.ReadFormAsync().GetAwaiter().GetResult()["Action"].ToString();
+            action = (await request.ReadFormAsync(request.HttpContext.RequestAborted))["Action"].ToString();
         }
 
         return _bySigningName.Values.FirstOrDefault(s => s.Handles(action));
