@@ -1,10 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Http;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Identity;
-using Nimbus.Core.Protocols;
 
 namespace Nimbus.Data.DynamoDb;
 
