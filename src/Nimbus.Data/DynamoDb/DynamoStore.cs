@@ -18,8 +18,27 @@ internal sealed class DynamoStore
     private readonly ConcurrentDictionary<(string, string, string), DynamoTable> _tables = new();
     private volatile bool _loaded;
     private readonly Lock _loadLock = new();
+    private readonly IItemChangeListener[] _listeners;
 
-    public DynamoStore(StateStore store) => _store = store;
+    public DynamoStore(StateStore store, IEnumerable<IItemChangeListener> listeners)
+    {
+        _store = store;
+        _listeners = listeners.ToArray();
+    }
+
+    /// <summary>Tells every listener about one item change; call it inside the transaction that writes the change.</summary>
+    public void ItemChanged(SqliteConnection connection, SqliteTransaction transaction, DynamoTable table, JsonObject? oldItem, JsonObject? newItem, bool expired = false)
+    {
+        if (oldItem is null && newItem is null)
+        {
+            return;
+        }
+
+        foreach (var listener in _listeners)
+        {
+            listener.OnItemChanged(connection, transaction, table, oldItem, newItem, expired);
+        }
+    }
 
     private void EnsureLoaded()
     {
@@ -161,6 +180,7 @@ internal sealed class DynamoStore
                     ("$t", table.Id), ("$h", hk), ("$s", sk), ("$i", json), ("$z", AttributeValues.ItemSize(next)));
             }
 
+            ItemChanged(c, tx, table, old, next);
             return old;
         });
     }

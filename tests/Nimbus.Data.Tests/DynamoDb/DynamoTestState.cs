@@ -28,7 +28,7 @@ internal sealed class DynamoTestState : IDisposable
     {
         var store = new StateStore(Directory);
         store.Migrate([new DynamoDbMigrations()]);
-        Store = new DynamoStore(store);
+        Store = new DynamoStore(store, []);
         return new DynamoDbApi(Store, TimeProvider.System);
     }
 
