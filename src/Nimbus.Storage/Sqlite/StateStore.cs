@@ -6,11 +6,12 @@ namespace Nimbus.Storage.Sqlite;
 /// <remarks>
 /// Thread-safe. Each call to <see cref="Open"/> returns a new pooled connection; SQLite serialises writers, and
 /// <c>busy_timeout</c> makes a writer wait for another rather than fail. Writes that belong together go through
-/// <see cref="WriteAsync{T}"/> so they commit in one transaction.
+/// <see cref="Write{T}"/> (or <see cref="WriteGroupedAsync{T}"/> when many callers write at once) so they commit in one transaction.
 /// </remarks>
 public sealed class StateStore
 {
     private readonly string _connectionString;
+    private readonly Lazy<GroupCommitWriter> _groupWriter;
 
     public StateStore(string stateDirectory)
     {
@@ -30,6 +31,7 @@ public sealed class StateStore
         using var pragma = connection.CreateCommand();
         pragma.CommandText = "PRAGMA journal_mode=WAL;";
         pragma.ExecuteNonQuery();
+        _groupWriter = new Lazy<GroupCommitWriter>(() => new GroupCommitWriter(Open), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public string StateDirectory { get; }
@@ -55,6 +57,18 @@ public sealed class StateStore
         tx.Commit();
         return result;
     }
+
+    /// <summary>Runs <paramref name="work"/> in a transaction shared with other concurrent callers (group commit).</summary>
+    /// <remarks>
+    /// The task completes only after the transaction holding this work has committed. The work runs on the store's
+    /// writer thread inside its own savepoint: if it throws, only its own changes are rolled back and the task fails with
+    /// that exception. Use it for hot, small writes issued by many callers at once (item writes, execution transitions);
+    /// keep in-memory side effects until the task completes. See <see cref="GroupCommitWriter"/>.
+    /// </remarks>
+    public Task<T> WriteGroupedAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work) => _groupWriter.Value.Enqueue(work);
+
+    /// <summary>Transactions committed by <see cref="WriteGroupedAsync{T}"/> so far.</summary>
+    public long GroupCommits => _groupWriter.IsValueCreated ? _groupWriter.Value.Commits : 0;
 
     /// <summary>Applies every migration not yet applied, in module and version order, in one transaction.</summary>
     /// <remarks>All or nothing: a failing migration leaves the schema as it was, and the error names the step.</remarks>
