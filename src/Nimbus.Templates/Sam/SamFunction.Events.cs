@@ -184,9 +184,60 @@ internal sealed partial class SamFunction
                     _out.Add((logicalId, subscription));
                     break;
                 }
+            case "Api":
+            case "HttpApi":
+                ApiEvent(eventId, props, type == "HttpApi");
+                break;
             default:
                 throw new InvalidEventException(eventId, $"Event type '{type}' is not supported by this transform yet.");
         }
+    }
+
+    /// <summary>An Api/HttpApi event: its route is added to the API's body by <see cref="SamApis"/>; here, the permission.</summary>
+    private void ApiEvent(string eventId, JsonObject props, bool http)
+    {
+        var ev = context.Apis.Events.FirstOrDefault(e => e.FunctionId == id && e.EventId == eventId);
+        var property = http ? "ApiId" : "RestApiId";
+        if (ev is null)
+        {
+            throw new InvalidEventException(eventId, $"{property} must be a valid reference to an '{(http ? "AWS::Serverless::HttpApi" : "AWS::Serverless::Api")}' resource in same template.");
+        }
+
+        if (!ev.Implicit && context.InputResourceType(ev.ApiId) is not { } apiType)
+        {
+            throw new InvalidEventException(eventId, $"{property} must be a valid reference to an '{(http ? "AWS::Serverless::HttpApi" : "AWS::Serverless::Api")}' resource in same template.");
+        }
+
+        if (!http && (ev.Path is null || ev.Method is null))
+        {
+            throw new InvalidEventException(eventId, "Event is missing key " + (ev.Path is null ? "'Path'." : "'Method'."));
+        }
+
+        if (http && ev.Path is null && ev.Method is not null)
+        {
+            throw new InvalidEventException(eventId, props["Path"] is null ? "Property 'Path' is required." : "Property 'Path' should be a string.");
+        }
+
+        if (http && ev.Method is null && ev.Path is not null)
+        {
+            throw new InvalidEventException(eventId, props["Method"] is null ? "Property 'Method' is required." : "Property 'Method' should be a string.");
+        }
+
+        _ = props;
+        if (http && ev.Path is not null && context.Apis.Events.Any(e => e.Http && e.FunctionId == id && e.ApiId == ev.ApiId && e.Path is null && e.Method is null))
+        {
+            // The function's $default route on the same API already grants every route ("/*").
+            return;
+        }
+
+        var (logicalId, sourceArn) = context.Apis.Permission(ev);
+        _out.Add((logicalId, TranslationContext.NewResource("AWS::Lambda::Permission", new JsonObject
+        {
+            ["Action"] = "lambda:InvokeFunction",
+            ["FunctionName"] = FunctionNameOrAlias.DeepClone(),
+            ["Principal"] = "apigateway.amazonaws.com",
+            ["SourceArn"] = sourceArn,
+        }, resource)));
     }
 
     private JsonObject Permission(string logicalId, string principal, JsonNode? sourceArn, JsonNode? sourceAccount = null)

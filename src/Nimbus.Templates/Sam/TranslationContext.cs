@@ -25,6 +25,9 @@ internal sealed partial class TranslationContext
     public bool NeedsDeploymentApplication { get; set; }
     public bool NeedsCodeDeployRole { get; set; }
 
+    /// <summary>The template's REST and HTTP APIs and the functions' events on them.</summary>
+    public SamApis Apis { get; private set; } = null!;
+
     internal static readonly string[] PassthroughAttributes = ["Condition", "DeletionPolicy", "UpdateReplacePolicy"];
 
     public JsonObject Run()
@@ -76,6 +79,13 @@ internal sealed partial class TranslationContext
                 _errors.Add((id, $"Resource with id [{id}] is invalid. Attribute 'Properties' should be a map."));
                 continue;
             }
+            translatable.Add((id, resource));
+        }
+
+        // Api/HttpApi events are gathered first: they shape the APIs (explicit or implicit) whatever the resource order.
+        Apis = new SamApis(this);
+        foreach (var (id, resource) in Apis.Collect(_inputResources, _template["Globals"]).ToList())
+        {
             translatable.Add((id, resource));
         }
 
@@ -192,6 +202,8 @@ internal sealed partial class TranslationContext
             "AWS::Serverless::Function" => new SamFunction(this, id, resource, properties).Translate(),
             "AWS::Serverless::StateMachine" => new SamStateMachine(this, id, resource, properties).Translate(),
             "AWS::Serverless::SimpleTable" => TranslateSimpleTable(id, resource, properties),
+            "AWS::Serverless::Api" => Apis.TranslateRestApi(id, resource, properties),
+            "AWS::Serverless::HttpApi" => Apis.TranslateHttpApi(id, resource, properties),
             "AWS::Serverless::LayerVersion" => TranslateLayer(id, resource, properties),
             _ => throw new InvalidResourceException(id, $"Resource type {type} is not supported by this transform yet."),
         };

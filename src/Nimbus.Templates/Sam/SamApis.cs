@@ -1,0 +1,741 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Nimbus.Templates.Sam;
+
+/// <summary>One <c>Api</c> or <c>HttpApi</c> event of a function, collected before anything is translated.</summary>
+/// <param name="ApiId">The logical id of the API the event belongs to (explicit, or <c>ServerlessRestApi</c>/<c>ServerlessHttpApi</c>).</param>
+/// <param name="ApiRef">What the permission's <c>__ApiId__</c> is (a <c>Ref</c>, or the string the template gave).</param>
+/// <param name="Path">The path as given; null for an HttpApi event without Path and Method (the <c>$default</c> route).</param>
+internal sealed record ApiEvent(string FunctionId, string EventId, bool Http, string ApiId, JsonNode ApiRef, string? Path, string? Method, JsonObject Properties, string? AliasId, bool Implicit);
+
+/// <summary>
+/// <c>AWS::Serverless::Api</c> and <c>AWS::Serverless::HttpApi</c>, explicit and implicit: the OpenAPI body built from the
+/// functions' <c>Api</c>/<c>HttpApi</c> events (or merged into the given <c>DefinitionBody</c>), the RestApi with its
+/// hashed Deployment and Stage, the HTTP API with its <c>$default</c> (or named) auto-deployed stage.
+/// </summary>
+/// <remarks>
+/// The deployment's logical id is <c>&lt;Api&gt;Deployment</c> + the first 10 hex digits of a SHA-1 over the body, so
+/// a changed body gives a new Deployment (CloudFormation then redeploys the stage), as the translator does. The
+/// translator hashes Python 2.7's <c>str()</c> of its dictionaries (hash-ordered keys); Nimbus hashes the same content
+/// in its own stable order, so the ids differ from the translator's while keeping the redeploy-on-change behaviour.
+/// </remarks>
+internal sealed partial class SamApis(TranslationContext context)
+{
+    public const string ImplicitRestApi = "ServerlessRestApi";
+    public const string ImplicitHttpApi = "ServerlessHttpApi";
+
+    private readonly List<ApiEvent> _events = [];
+
+    public IReadOnlyList<ApiEvent> Events => _events;
+
+    /// <summary>Finds every Api/HttpApi event in the template's functions; returns the implicit APIs to create.</summary>
+    public IEnumerable<(string Id, JsonObject Resource)> Collect(JsonObject inputResources, JsonNode? globals)
+    {
+        bool needRest = false, needHttp = false;
+        foreach (var (functionId, node) in inputResources)
+        {
+            if (node is not JsonObject fn || Json.Str(fn["Type"]) != "AWS::Serverless::Function" || fn["Properties"]?["Events"] is not JsonObject events)
+            {
+                continue;
+            }
+
+            var alias = Json.Str(fn["Properties"]?["AutoPublishAlias"]) is { } aliasName
+                ? functionId + "Alias" + string.Concat(aliasName.Select(c => c == '-' ? "D" : c == '_' ? "U" : char.IsAsciiLetterOrDigit(c) ? c.ToString() : ""))
+                : null;
+            foreach (var (eventId, evNode) in events)
+            {
+                if (evNode is not JsonObject ev || Json.Str(ev["Type"]) is not ("Api" or "HttpApi") || ev["Properties"] is not (JsonObject or null))
+                {
+                    continue;
+                }
+
+                var http = Json.Str(ev["Type"]) == "HttpApi";
+                var props = ev["Properties"] as JsonObject ?? new JsonObject();
+                var given = props[http ? "ApiId" : "RestApiId"];
+                string apiId;
+                JsonNode apiRef;
+                var isImplicit = false;
+                if (given is null)
+                {
+                    apiId = http ? ImplicitHttpApi : ImplicitRestApi;
+                    apiRef = Json.Ref(apiId);
+                    isImplicit = true;
+                    needRest |= !http;
+                    needHttp |= http;
+                }
+                else if (given is JsonObject o && Json.Str(o["Ref"]) is { } refId)
+                {
+                    apiId = refId;
+                    apiRef = o.DeepClone();
+                }
+                else if (Json.Str(given) is { } s)
+                {
+                    apiId = s;
+                    apiRef = s;
+                }
+                else
+                {
+                    // Not resolvable here: SamFunction reports it when translating the event.
+                    continue;
+                }
+
+                _events.Add(new ApiEvent(functionId, eventId, http, apiId, apiRef, Json.Str(props["Path"]), Json.Str(props["Method"]), props, alias, isImplicit));
+            }
+        }
+
+        if (needRest && !inputResources.ContainsKey(ImplicitRestApi))
+        {
+            var stage = Json.Str(globals?["Api"]?["StageName"]) ?? "Prod";
+            yield return (ImplicitRestApi, new JsonObject
+            {
+                ["Type"] = "AWS::Serverless::Api",
+                ["Properties"] = new JsonObject { ["StageName"] = stage, ["__Implicit"] = true },
+            });
+        }
+
+        if (needHttp && !inputResources.ContainsKey(ImplicitHttpApi))
+        {
+            yield return (ImplicitHttpApi, new JsonObject
+            {
+                ["Type"] = "AWS::Serverless::HttpApi",
+                ["Properties"] = new JsonObject { ["__Implicit"] = true },
+            });
+        }
+    }
+
+    /// <summary>The stage name of a REST API (for permission logical ids), as its resource declares it.</summary>
+    public string? RestStageName(string apiId, JsonObject? apiResource)
+    {
+        if (apiId == ImplicitRestApi && apiResource is null)
+        {
+            return "Prod";
+        }
+
+        return Json.Str(apiResource?["Properties"]?["StageName"]);
+    }
+
+    // ---- REST APIs ------------------------------------------------------------------------------------------------
+
+    private static readonly string[] RestProperties =
+    [
+        "StageName", "DefinitionBody", "DefinitionUri", "Name", "Description", "Variables", "MethodSettings", "EndpointConfiguration",
+        "BinaryMediaTypes", "MinimumCompressionSize", "Cors", "Auth", "GatewayResponses", "AccessLogSetting", "CanarySetting",
+        "TracingEnabled", "CacheClusterEnabled", "CacheClusterSize", "OpenApiVersion", "Models", "Domain", "Tags", "Mode",
+        "FailOnWarnings", "DisableExecuteApiEndpoint", "AlwaysDeploy", "Policy", "PropagateTags", "MergeDefinitions",
+        "ApiKeySourceType", "SecurityPolicy", "EndpointAccessMode",
+    ];
+
+    public List<(string Id, JsonObject Resource)> TranslateRestApi(string id, JsonObject resource, JsonObject p)
+    {
+        var isImplicit = p.Remove("__Implicit");
+        TranslationContext.CheckProperties(id, "AWS::Serverless::Api", p, RestProperties);
+        if (p["StageName"] is null)
+        {
+            throw new InvalidResourceException(id, "Missing required property 'StageName'.");
+        }
+
+        if (p["DefinitionBody"] is not null && p["DefinitionUri"] is not null)
+        {
+            throw new InvalidResourceException(id, "Specify either 'DefinitionUri' or 'DefinitionBody' property and not both.");
+        }
+
+        var output = new List<(string, JsonObject)>();
+        var api = new JsonObject();
+        JsonNode swagger;
+        var openApiVersion = Json.Str(p["OpenApiVersion"]);
+        if (p["DefinitionUri"] is { } uri)
+        {
+            var location = TranslationContext.S3Location(id, "DefinitionUri", uri, "Bucket", "Key", "Version");
+            api["BodyS3Location"] = location;
+            swagger = location;
+        }
+        else
+        {
+            var body = p["DefinitionBody"] is JsonObject given ? (JsonObject)given.DeepClone() : NewSwagger(openApiVersion);
+            foreach (var ev in _events.Where(e => !e.Http && e.ApiId == id))
+            {
+                AddRestPath(body, ev);
+            }
+
+            if (p["Cors"] is { } cors)
+            {
+                AddCors(id, body, cors);
+            }
+
+            if (p["DefinitionBody"] is null && body["paths"] is JsonObject { Count: 0 } && !isImplicit)
+            {
+                // An explicit API with no body and no events: the translator still emits the empty swagger.
+            }
+
+            api["Body"] = body;
+            swagger = body;
+        }
+
+        CopyIf(p, api, "Name", "Description", "BinaryMediaTypes", "MinimumCompressionSize", "Mode", "FailOnWarnings", "DisableExecuteApiEndpoint", "Policy", "ApiKeySourceType");
+        if (p["EndpointConfiguration"] is { } endpoint)
+        {
+            api["EndpointConfiguration"] = Json.IsString(endpoint) ? new JsonObject { ["Types"] = new JsonArray(endpoint.DeepClone()) } : endpoint.DeepClone();
+            if (Json.IsString(endpoint))
+            {
+                api["Parameters"] = new JsonObject { ["endpointConfigurationTypes"] = endpoint.DeepClone() };
+            }
+        }
+
+        if (p["Tags"] is JsonObject tags && tags.Count > 0)
+        {
+            api["Tags"] = TranslationContext.TagList(id, tags, samTag: false);
+        }
+
+        output.Add((id, TranslationContext.NewResource("AWS::ApiGateway::RestApi", api, resource)));
+
+        // Deployment: id and description hashed over the body (and OpenApiVersion), so a change redeploys.
+        var hashInput = StableText(swagger) + (openApiVersion is null ? "" : "||" + openApiVersion);
+        var digest = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(hashInput)));
+        var deploymentId = id + "Deployment" + digest[..10];
+        var deployment = new JsonObject
+        {
+            ["Description"] = "RestApi deployment id: " + digest,
+            ["RestApiId"] = Json.Ref(id),
+        };
+        if (openApiVersion is null || !openApiVersion.StartsWith("3", StringComparison.Ordinal))
+        {
+            deployment["StageName"] = "Stage";
+        }
+
+        output.Add((deploymentId, TranslationContext.NewResource("AWS::ApiGateway::Deployment", deployment, resource, "Condition")));
+
+        var stageName = p["StageName"]!;
+        var stage = new JsonObject
+        {
+            ["DeploymentId"] = Json.Ref(deploymentId),
+            ["RestApiId"] = Json.Ref(id),
+            ["StageName"] = stageName.DeepClone(),
+        };
+        CopyIf(p, stage, "Variables", "MethodSettings", "AccessLogSetting", "TracingEnabled", "CacheClusterEnabled", "CacheClusterSize", "CanarySetting");
+        if (p["Tags"] is JsonObject stageTags && stageTags.Count > 0)
+        {
+            stage["Tags"] = TranslationContext.TagList(id, stageTags, samTag: false);
+        }
+
+        var stageText = Json.Str(context.ResolveParameterRefs(stageName)) ?? "";
+        output.Add((id + AlphaNumeric(stageText) + "Stage", TranslationContext.NewResource("AWS::ApiGateway::Stage", stage, resource, "Condition")));
+        return output;
+    }
+
+    private JsonObject NewSwagger(string? openApiVersion)
+    {
+        var body = new JsonObject
+        {
+            ["info"] = new JsonObject { ["version"] = "1.0", ["title"] = Json.Ref("AWS::StackName") },
+            ["paths"] = new JsonObject(),
+        };
+        if (openApiVersion is not null && openApiVersion.StartsWith("3", StringComparison.Ordinal))
+        {
+            body["openapi"] = "3.0.1";
+        }
+        else
+        {
+            body["swagger"] = "2.0";
+        }
+
+        return body;
+    }
+
+    private void AddRestPath(JsonObject body, ApiEvent ev)
+    {
+        if (ev.Path is null || ev.Method is null)
+        {
+            return;
+        }
+
+        var paths = body["paths"] as JsonObject ?? (JsonObject)(body["paths"] = new JsonObject());
+        var path = paths[ev.Path] as JsonObject ?? (JsonObject)(paths[ev.Path] = new JsonObject());
+        var method = OpenApiMethod(ev.Method);
+        if (path.ContainsKey(method))
+        {
+            return;
+        }
+
+        var operation = new JsonObject
+        {
+            ["x-amazon-apigateway-integration"] = new JsonObject
+            {
+                ["type"] = "aws_proxy",
+                ["httpMethod"] = "POST",
+                ["uri"] = Json.Sub($"arn:{context.Partition}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/{FunctionArnVariable(ev)}/invocations"),
+            },
+            ["responses"] = new JsonObject(),
+        };
+        if (ev.Properties["Auth"]?["ApiKeyRequired"] is JsonValue keyRequired && keyRequired.TryGetValue<bool>(out var required) && required)
+        {
+            operation["security"] = new JsonArray(new JsonObject { ["api_key"] = new JsonArray() });
+            var definitions = body["securityDefinitions"] as JsonObject ?? (JsonObject)(body["securityDefinitions"] = new JsonObject());
+            definitions["api_key"] = new JsonObject { ["type"] = "apiKey", ["name"] = "x-api-key", ["in"] = "header" };
+        }
+
+        path[method] = operation;
+    }
+
+    private void AddCors(string id, JsonObject body, JsonNode cors)
+    {
+        string? origin;
+        JsonNode? headers = null, methods = null, maxAge = null;
+        var credentials = false;
+        if (Json.Str(cors) is { } allowOrigin)
+        {
+            origin = allowOrigin;
+        }
+        else if (cors is JsonObject c)
+        {
+            origin = Json.Str(c["AllowOrigin"]);
+            headers = c["AllowHeaders"];
+            methods = c["AllowMethods"];
+            maxAge = c["MaxAge"];
+            credentials = c["AllowCredentials"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+            if (origin is null && c["AllowOrigin"] is null)
+            {
+                throw new InvalidResourceException(id, "Cors.AllowOrigin is required");
+            }
+        }
+        else
+        {
+            throw new InvalidResourceException(id, "Invalid value for 'Cors' property");
+        }
+
+        if (body["paths"] is not JsonObject paths)
+        {
+            return;
+        }
+
+        foreach (var (pathName, pathNode) in paths)
+        {
+            if (pathNode is not JsonObject path || path.ContainsKey("options"))
+            {
+                continue;
+            }
+
+            var allowed = methods is not null
+                ? methods.DeepClone()
+                : string.Join(",", path.Select(kv => kv.Key).Where(k => k != "parameters").Select(k => k == "x-amazon-apigateway-any-method" ? "DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT" : k.ToUpperInvariant()).Append("OPTIONS").SelectMany(m => m.Split(',')).Distinct().Order(StringComparer.Ordinal));
+            var responseParameters = new JsonObject
+            {
+                ["method.response.header.Access-Control-Allow-Origin"] = origin ?? "'*'",
+                ["method.response.header.Access-Control-Allow-Methods"] = allowed is JsonNode n && Json.IsString(n) && !Json.Str(n)!.StartsWith('\'') ? $"'{Json.Str(n)}'" : allowed,
+            };
+            if (headers is not null)
+            {
+                responseParameters["method.response.header.Access-Control-Allow-Headers"] = headers.DeepClone();
+            }
+
+            if (maxAge is not null)
+            {
+                responseParameters["method.response.header.Access-Control-Max-Age"] = maxAge.DeepClone();
+            }
+
+            if (credentials)
+            {
+                responseParameters["method.response.header.Access-Control-Allow-Credentials"] = "'true'";
+            }
+
+            var responseHeaders = new JsonObject();
+            foreach (var (name, _) in responseParameters)
+            {
+                responseHeaders[name["method.response.header.".Length..]] = new JsonObject { ["type"] = "string" };
+            }
+
+            path["options"] = new JsonObject
+            {
+                ["summary"] = "CORS support",
+                ["consumes"] = new JsonArray("application/json"),
+                ["produces"] = new JsonArray("application/json"),
+                ["x-amazon-apigateway-integration"] = new JsonObject
+                {
+                    ["type"] = "mock",
+                    ["requestTemplates"] = new JsonObject { ["application/json"] = "{\n  \"statusCode\" : 200\n}\n" },
+                    ["responses"] = new JsonObject
+                    {
+                        ["default"] = new JsonObject
+                        {
+                            ["statusCode"] = "200",
+                            ["responseParameters"] = responseParameters,
+                            ["responseTemplates"] = new JsonObject { ["application/json"] = "{}\n" },
+                        },
+                    },
+                },
+                ["responses"] = new JsonObject
+                {
+                    ["200"] = new JsonObject { ["description"] = "Default response for CORS method", ["headers"] = responseHeaders },
+                },
+            };
+            _ = pathName;
+        }
+    }
+
+    // ---- HTTP APIs ------------------------------------------------------------------------------------------------
+
+    private static readonly string[] HttpProperties =
+    [
+        "StageName", "DefinitionBody", "DefinitionUri", "Name", "Description", "StageVariables", "Tags", "Auth", "CorsConfiguration",
+        "AccessLogSettings", "DefaultRouteSettings", "RouteSettings", "Domain", "FailOnWarnings", "DisableExecuteApiEndpoint",
+        "PropagateTags",
+    ];
+
+    public List<(string Id, JsonObject Resource)> TranslateHttpApi(string id, JsonObject resource, JsonObject p)
+    {
+        var isImplicit = p.Remove("__Implicit");
+        TranslationContext.CheckProperties(id, "AWS::Serverless::HttpApi", p, HttpProperties);
+        if (p["DefinitionBody"] is not null && p["DefinitionUri"] is not null)
+        {
+            throw new InvalidResourceException(id, "Specify either 'DefinitionUri' or 'DefinitionBody' property and not both.");
+        }
+
+        var output = new List<(string, JsonObject)>();
+        var api = new JsonObject();
+        if (p["DefinitionUri"] is { } uri)
+        {
+            api["BodyS3Location"] = TranslationContext.S3Location(id, "DefinitionUri", uri, "Bucket", "Key", "Version");
+        }
+        else
+        {
+            var body = p["DefinitionBody"] is JsonObject given
+                ? (JsonObject)given.DeepClone()
+                : new JsonObject
+                {
+                    ["openapi"] = "3.0.1",
+                    ["info"] = new JsonObject { ["version"] = "1.0", ["title"] = Json.Ref("AWS::StackName") },
+                    ["paths"] = new JsonObject(),
+                };
+            var generated = p["DefinitionBody"] is null && !isImplicit;
+            foreach (var ev in _events.Where(e => e.Http && e.ApiId == id))
+            {
+                AddHttpPath(body, ev, generated, p["Auth"] as JsonObject);
+            }
+
+            if (p["Auth"] is JsonObject auth)
+            {
+                AddHttpAuth(id, body, auth);
+            }
+
+            switch (context.ResolveParameterRefs(p["CorsConfiguration"]))
+            {
+                case JsonObject corsObject:
+                    var corsBody = new JsonObject();
+                    foreach (var (key, value) in corsObject)
+                    {
+                        if (key is not ("AllowOrigins" or "AllowHeaders" or "AllowMethods" or "AllowCredentials" or "ExposeHeaders" or "MaxAge"))
+                        {
+                            throw new InvalidResourceException(id, $"Invalid key '{key}' for 'Cors' property.");
+                        }
+
+                        corsBody[char.ToLowerInvariant(key[0]) + key[1..]] = value?.DeepClone();
+                    }
+
+                    body["x-amazon-apigateway-cors"] = corsBody;
+                    break;
+                case JsonValue corsFlag when corsFlag.TryGetValue<bool>(out var enabled) && enabled:
+                    body["x-amazon-apigateway-cors"] = new JsonObject { ["allowOrigins"] = new JsonArray("*") };
+                    break;
+            }
+
+            if (p["Name"] is not null || p["Description"] is not null)
+            {
+                var info = body["info"] as JsonObject ?? (JsonObject)(body["info"] = new JsonObject());
+                if (p["Name"] is { } apiName)
+                {
+                    info["title"] = apiName.DeepClone();
+                }
+
+                if (p["Description"] is { } description)
+                {
+                    info["description"] = description.DeepClone();
+                }
+            }
+
+            var tags = body["tags"] as JsonArray ?? (JsonArray)(body["tags"] = new JsonArray());
+            tags.Add(new JsonObject { ["name"] = "httpapi:createdBy", ["x-amazon-apigateway-tag-value"] = "SAM" });
+            if (p["Tags"] is JsonObject userTags)
+            {
+                foreach (var (k, v) in userTags)
+                {
+                    tags.Add(new JsonObject { ["name"] = k, ["x-amazon-apigateway-tag-value"] = v?.DeepClone() });
+                }
+            }
+
+            api["Body"] = body;
+        }
+
+        if (p["DefinitionUri"] is not null)
+        {
+            CopyIf(p, api, "Name", "Description");
+        }
+
+        CopyIf(p, api, "FailOnWarnings", "DisableExecuteApiEndpoint");
+        output.Add((id, TranslationContext.NewResource("AWS::ApiGatewayV2::Api", api, resource)));
+
+        JsonObject? stageTags = null;
+        if (p["DefinitionUri"] is null)
+        {
+            stageTags = new JsonObject { ["httpapi:createdBy"] = "SAM" };
+            if (p["Tags"] is JsonObject t)
+            {
+                foreach (var (k, v) in t)
+                {
+                    stageTags[k] = v?.DeepClone();
+                }
+            }
+        }
+
+        var stage = new JsonObject
+        {
+            ["ApiId"] = Json.Ref(id),
+            ["AutoDeploy"] = true,
+            ["StageName"] = p["StageName"]?.DeepClone() ?? "$default",
+        };
+        if (stageTags is not null)
+        {
+            stage["Tags"] = stageTags;
+        }
+
+        if (p["StageVariables"] is { } variables)
+        {
+            stage["StageVariables"] = variables.DeepClone();
+        }
+
+        CopyIf(p, stage, "AccessLogSettings", "DefaultRouteSettings");
+        if (p["RouteSettings"] is { } apiRouteSettings and not JsonObject)
+        {
+            throw new InvalidResourceException(id, "Property 'RouteSettings' should be a map.");
+        }
+
+        var routeSettings = p["RouteSettings"]?.DeepClone() as JsonObject ?? new JsonObject();
+        foreach (var ev in _events.Where(e => e.Http && e.ApiId == id && e.Properties["RouteSettings"] is JsonObject))
+        {
+            var key = ev.Path is null ? "$default" : $"{(ev.Method!.Equals("any", StringComparison.OrdinalIgnoreCase) ? "ANY" : ev.Method.ToUpperInvariant())} {ev.Path}";
+            var merged = routeSettings[key] as JsonObject ?? new JsonObject();
+            foreach (var (k, v) in ev.Properties["RouteSettings"]!.AsObject())
+            {
+                merged[k] = v?.DeepClone();
+            }
+
+            routeSettings[key] = merged;
+        }
+
+        if (routeSettings.Count > 0)
+        {
+            stage["RouteSettings"] = routeSettings;
+        }
+
+        var stageId = p["StageName"] is not { } named
+            ? id + "ApiGatewayDefaultStage"
+            : Json.Str(context.ResolveParameterRefs(named)) is { } name
+                ? (name == "$default" ? id + "ApiGatewayDefaultStage" : id + AlphaNumeric(name) + "Stage")
+                : id + "Stage";
+        output.Add((stageId, TranslationContext.NewResource("AWS::ApiGatewayV2::Stage", stage, resource, "Condition")));
+        return output;
+    }
+
+    private void AddHttpPath(JsonObject body, ApiEvent ev, bool explicitGenerated, JsonObject? apiAuth)
+    {
+        var paths = body["paths"] as JsonObject ?? (JsonObject)(body["paths"] = new JsonObject());
+        var isDefault = ev.Path is null && ev.Method is null;
+        // The translator writes an explicit, generated API's default route as "/$default" when the API has Auth.
+        var pathName = isDefault ? (explicitGenerated && apiAuth is not null ? "/$default" : "$default") : ev.Path ?? "/";
+        var path = paths[pathName] as JsonObject ?? (JsonObject)(paths[pathName] = new JsonObject());
+        var method = isDefault ? "x-amazon-apigateway-any-method" : OpenApiMethod(ev.Method ?? "any");
+        if (path[method] is JsonObject existing)
+        {
+            if (existing["x-amazon-apigateway-integration"] is null)
+            {
+                existing["x-amazon-apigateway-integration"] = HttpIntegration(ev);
+            }
+
+            return;
+        }
+
+        var operation = new JsonObject();
+        if (isDefault)
+        {
+            operation["isDefaultRoute"] = true;
+        }
+
+        var parameters = PathParameter().Matches(pathName).Select(m => m.Groups[1].Value).Where(n => !n.EndsWith('+')).ToList();
+        if (parameters.Count > 0)
+        {
+            operation["parameters"] = new JsonArray(parameters.Select(n => (JsonNode)new JsonObject { ["name"] = n, ["in"] = "path", ["required"] = true }).ToArray());
+        }
+
+        operation["x-amazon-apigateway-integration"] = HttpIntegration(ev);
+        operation["responses"] = new JsonObject();
+        if (ev.Properties["Auth"] is JsonObject auth && (Json.Str(auth["Authorizer"]) ?? Json.Str(apiAuth?["DefaultAuthorizer"])) is { } authorizer
+            && (auth["Authorizer"] is not null || auth["AuthorizationScopes"] is not null))
+        {
+            // An event without scopes inherits a JWT authorizer's AuthorizationScopes.
+            var inherited = authorizer != "AWS_IAM" && apiAuth?["Authorizers"]?[authorizer] is JsonObject { } definition && definition.ContainsKey("JwtConfiguration") ? definition["AuthorizationScopes"] : null;
+            var scopes = auth["AuthorizationScopes"]?.DeepClone() ?? inherited?.DeepClone() ?? new JsonArray();
+            operation["security"] = new JsonArray(new JsonObject { [authorizer] = scopes });
+        }
+
+        path[method] = operation;
+    }
+
+    private JsonObject HttpIntegration(ApiEvent ev)
+    {
+        var integration = new JsonObject
+        {
+            ["httpMethod"] = "POST",
+            ["type"] = "aws_proxy",
+            ["uri"] = Json.Sub($"arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/{FunctionArnVariable(ev)}/invocations"),
+            ["payloadFormatVersion"] = ev.Properties["PayloadFormatVersion"]?.DeepClone() ?? "2.0",
+        };
+        if (ev.Properties["TimeoutInMillis"] is { } timeout)
+        {
+            integration["timeoutInMillis"] = timeout.DeepClone();
+        }
+
+        return integration;
+    }
+
+    private static void AddHttpAuth(string id, JsonObject body, JsonObject auth)
+    {
+        var schemes = new JsonObject();
+        if (auth["Authorizers"] is JsonObject authorizers)
+        {
+            foreach (var (name, node) in authorizers)
+            {
+                if (node is not JsonObject a)
+                {
+                    throw new InvalidResourceException(id, $"Authorizer {name} must be a map.");
+                }
+
+                if (a["JwtConfiguration"] is { } jwt)
+                {
+                    var authorizer = new JsonObject { ["type"] = "jwt", ["jwtConfiguration"] = jwt.DeepClone() };
+                    if (a["IdentitySource"] is { } source)
+                    {
+                        authorizer["identitySource"] = source.DeepClone();
+                    }
+
+                    schemes[name] = new JsonObject { ["type"] = "oauth2", ["x-amazon-apigateway-authorizer"] = authorizer };
+                }
+                else if (a["FunctionArn"] is { } functionArn)
+                {
+                    var authorizer = new JsonObject
+                    {
+                        ["type"] = "request",
+                        ["authorizerUri"] = new JsonObject
+                        {
+                            ["Fn::Sub"] = new JsonArray(
+                                "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${__FunctionArn__}/invocations",
+                                new JsonObject { ["__FunctionArn__"] = functionArn.DeepClone() }),
+                        },
+                        ["authorizerPayloadFormatVersion"] = a["AuthorizerPayloadFormatVersion"]?.DeepClone() ?? "2.0",
+                    };
+                    if (a["EnableSimpleResponses"] is { } simple)
+                    {
+                        authorizer["enableSimpleResponses"] = simple.DeepClone();
+                    }
+
+                    if (a["Identity"]?["Headers"] is JsonArray headers)
+                    {
+                        authorizer["identitySource"] = new JsonArray(headers.Select(h => (JsonNode?)("$request.header." + Json.Str(h))).ToArray());
+                    }
+
+                    if (a["Identity"]?["ReauthorizeEvery"] is { } ttl)
+                    {
+                        authorizer["authorizerResultTtlInSeconds"] = ttl.DeepClone();
+                    }
+
+                    schemes[name] = new JsonObject { ["type"] = "apiKey", ["name"] = "Unused", ["in"] = "header", ["x-amazon-apigateway-authorizer"] = authorizer };
+                }
+            }
+        }
+
+        if (schemes.Count > 0)
+        {
+            var components = body["components"] as JsonObject ?? (JsonObject)(body["components"] = new JsonObject());
+            components["securitySchemes"] = schemes;
+        }
+
+        if (Json.Str(auth["DefaultAuthorizer"]) is { } defaultAuthorizer && body["paths"] is JsonObject paths)
+        {
+            foreach (var (_, pathNode) in paths)
+            {
+                foreach (var (_, operationNode) in pathNode as JsonObject ?? [])
+                {
+                    if (operationNode is JsonObject operation && !operation.ContainsKey("security"))
+                    {
+                        var scopes = auth["Authorizers"]?[defaultAuthorizer]?["AuthorizationScopes"]?.DeepClone() ?? new JsonArray();
+                        operation["security"] = new JsonArray(new JsonObject { [defaultAuthorizer] = scopes });
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- permissions (called by SamFunction) -----------------------------------------------------------------------
+
+    /// <summary>The Lambda permission an Api/HttpApi event creates: its logical id and SourceArn.</summary>
+    public (string LogicalId, JsonNode SourceArn) Permission(ApiEvent ev)
+    {
+        var method = ev.Method is null || ev.Method.Equals("any", StringComparison.OrdinalIgnoreCase) ? "*" : ev.Method.ToUpperInvariant();
+        string suffix;
+        if (ev.Http && ev.Path is null && ev.Method is null)
+        {
+            suffix = "*";
+        }
+        else
+        {
+            var path = PathParameter().Replace(ev.Path ?? "/", "*");
+            suffix = method + path;
+        }
+
+        if (ev.Http)
+        {
+            var arn = new JsonObject
+            {
+                ["Fn::Sub"] = new JsonArray(
+                    "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${__ApiId__}/${__Stage__}/" + suffix,
+                    new JsonObject { ["__ApiId__"] = ev.ApiRef.DeepClone(), ["__Stage__"] = "*" }),
+            };
+            return (ev.FunctionId + ev.EventId + "Permission", arn);
+        }
+
+        var stage = RestStageName(ev.ApiId, context.InputResource(ev.ApiId)) ?? "Prod";
+        var restArn = new JsonObject
+        {
+            ["Fn::Sub"] = new JsonArray(
+                $"arn:{context.Partition}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{__ApiId__}}/${{__Stage__}}/" + suffix,
+                new JsonObject { ["__ApiId__"] = ev.ApiRef.DeepClone(), ["__Stage__"] = "*" }),
+        };
+        return (ev.FunctionId + ev.EventId + "Permission" + AlphaNumeric(stage), restArn);
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------------
+
+    private static string FunctionArnVariable(ApiEvent ev) => ev.AliasId is not null ? "${" + ev.AliasId + "}" : "${" + ev.FunctionId + ".Arn}";
+
+    private static string OpenApiMethod(string method) =>
+        method.Equals("any", StringComparison.OrdinalIgnoreCase) ? "x-amazon-apigateway-any-method" : method.ToLowerInvariant();
+
+    private static string AlphaNumeric(string s) => string.Concat(s.Where(char.IsAsciiLetterOrDigit));
+
+    private static void CopyIf(JsonObject from, JsonObject to, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            if (from[name] is { } v)
+            {
+                to[name] = v.DeepClone();
+            }
+        }
+    }
+
+    /// <summary>A stable text of a JSON value: keys in order of first appearance, Python-like literals.</summary>
+    private static string StableText(JsonNode? node) => Parsing.TemplateReader.ToPythonJson(node, sortKeys: true);
+
+    [GeneratedRegex(@"\{([a-zA-Z0-9._-]+\+?)\}")]
+    private static partial Regex PathParameter();
+}
