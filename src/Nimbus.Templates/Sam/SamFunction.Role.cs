@@ -86,7 +86,7 @@ internal sealed partial class SamFunction
             }
             else if (entry is JsonObject template && template.Count == 1)
             {
-                throw new InvalidResourceException(id, $"Policy template '{template.First().Key}' is not supported by this transform yet.");
+                documents.Add(new JsonObject { ["PolicyName"] = $"{roleId}Policy{index}", ["PolicyDocument"] = PolicyTemplates.Expand(id, template, index) });
             }
             else
             {

@@ -132,7 +132,7 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
             }
             else if (entry is JsonObject template && template.Count == 1)
             {
-                throw new InvalidResourceException(id, $"Policy template '{template.First().Key}' is not supported by this transform yet.");
+                documents.Add(new JsonObject { ["PolicyName"] = $"{id}RolePolicy{index}", ["PolicyDocument"] = PolicyTemplates.Expand(id, template, index) });
             }
             else
             {
