@@ -16,6 +16,7 @@ public static partial class DataServiceCollectionExtensions
         services.AddSingleton<S3Notifications>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<S3Notifications>());
         services.AddSingleton<S3Api>();
+        services.AddSingleton<Nimbus.Core.Services.IObjectStorage, S3ObjectStorage>();
     }
 
     static partial void UseS3(IApplicationBuilder app)

@@ -16,7 +16,11 @@ public sealed partial class AslInterpreter
         var effective = jsonata ? input : ApplyInputPath(state.InputPath, input, frame);
         var states = jsonata ? StatesBinding(input, frame) : null;
         JsonNode? itemsNode;
-        if (jsonata)
+        if (state.ItemReader is JsonObject reader)
+        {
+            itemsNode = await ReadItemsAsync(state, reader, input, effective, frame, ct).ConfigureAwait(false);
+        }
+        else if (jsonata)
         {
             itemsNode = state.Items is null ? input : EvaluateJsonataTemplate(state.Items, states!, frame, "Items");
         }
@@ -80,6 +84,21 @@ public sealed partial class AslInterpreter
             throw error;
         }
 
+        JsonNode? written = null;
+        if (distributed && state.ResultWriter is JsonObject writer)
+        {
+            try
+            {
+                written = await WriteResultsAsync(state, writer, mapRunArn!, inputs, outcome.Outputs, outcome.Failed, input, effective, frame, ct).ConfigureAwait(false);
+            }
+            catch (StatesException e)
+            {
+                frame.Append(HistoryEventType.MapRunFailed, new FailureEventDetails(e.Error, e.Cause));
+                observer?.Finished(mapRunArn!, "FAILED");
+                throw;
+            }
+        }
+
         if (distributed)
         {
             frame.Append(HistoryEventType.MapRunSucceeded);
@@ -87,6 +106,11 @@ public sealed partial class AslInterpreter
         }
 
         frame.Append(HistoryEventType.MapStateSucceeded, updateSource: false);
+        if (written is not null)
+        {
+            return written;
+        }
+
         var result = new JsonArray();
         foreach (var o in outcome.Outputs)
         {
@@ -96,13 +120,18 @@ public sealed partial class AslInterpreter
         return result;
     }
 
-    private sealed record IterationOutcome(JsonNode?[] Outputs, int Failures, StatesException? FirstError);
+    private sealed record IterationOutcome(JsonNode?[] Outputs, int Failures, StatesException? FirstError)
+    {
+        /// <summary>The items that failed, with their errors (for a ResultWriter's FAILED file).</summary>
+        public List<(int Index, StatesException Error)> Failed { get; } = [];
+    }
 
     private async ValueTask<IterationOutcome> RunIterationsAsync(
         MapState state, List<JsonNode?> inputs, JsonNode? effective, Frame frame, int maxConcurrency, bool distributed, CancellationToken ct, string? mapRunArn = null)
     {
         var observer = mapRunArn is null ? null : frame.Run.Request.MapRuns;
         var outputs = new JsonNode?[inputs.Count];
+        var failedItems = new List<(int Index, StatesException Error)>();
         var next = -1;
         var failures = 0;
         StatesException? firstError = null;
@@ -155,6 +184,7 @@ public sealed partial class AslInterpreter
                     lock (gate)
                     {
                         failures++;
+                        failedItems.Add((index, ex));
                         firstError ??= ex;
                         lastClosedSource = job.LastPublishedEventId;
                     }
@@ -210,7 +240,9 @@ public sealed partial class AslInterpreter
             frame.Events.SourceEventId = lastClosedSource;
         }
 
-        return new IterationOutcome(outputs, failures, firstError);
+        var outcome = new IterationOutcome(outputs, failures, firstError);
+        outcome.Failed.AddRange(failedItems.OrderBy(f => f.Index));
+        return outcome;
     }
 
     private JsonNode? SelectItem(MapState state, JsonNode? item, int index, JsonNode? effective, Frame frame)

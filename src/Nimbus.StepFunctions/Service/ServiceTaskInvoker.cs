@@ -35,7 +35,8 @@ internal sealed class ServiceTaskInvoker : ITaskInvoker
         // Resolved on first use: the service caller reaches every JSON service, this one included (a constructor cycle).
         _integrations = new Lazy<AwsServiceIntegrations>(() => new AwsServiceIntegrations(
             services.GetService(typeof(Nimbus.Core.Services.IAwsServiceCaller)) as Nimbus.Core.Services.IAwsServiceCaller,
-            services.GetService(typeof(Nimbus.Core.Targets.IArnTargets)) as Nimbus.Core.Targets.IArnTargets));
+            services.GetService(typeof(Nimbus.Core.Targets.IArnTargets)) as Nimbus.Core.Targets.IArnTargets,
+            services.GetService(typeof(Nimbus.Core.Services.IObjectStorage)) as Nimbus.Core.Services.IObjectStorage));
     }
 
     private readonly Lazy<AwsServiceIntegrations> _integrations;

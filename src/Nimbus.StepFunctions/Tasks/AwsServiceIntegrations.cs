@@ -20,7 +20,7 @@ namespace Nimbus.StepFunctions.Tasks;
 /// for optimized integrations, <c>DynamoDb.ConditionalCheckFailedException</c> for SDK ones) with AWS's cause format.
 /// A service Nimbus does not run fails with <c>States.Runtime</c> naming the resource, never silently.
 /// </remarks>
-public sealed class AwsServiceIntegrations(IAwsServiceCaller? caller, IArnTargets? targets)
+public sealed class AwsServiceIntegrations(IAwsServiceCaller? caller, IArnTargets? targets, IObjectStorage? objects = null)
 {
     private const string Prefix = "arn:aws:states:::";
     private const string SdkPrefix = "arn:aws:states:::aws-sdk:";
@@ -42,7 +42,8 @@ public sealed class AwsServiceIntegrations(IAwsServiceCaller? caller, IArnTarget
         || resource.StartsWith(Prefix + "dynamodb:", StringComparison.Ordinal)
         || resource.StartsWith(Prefix + "sqs:", StringComparison.Ordinal)
         || resource.StartsWith(Prefix + "sns:", StringComparison.Ordinal)
-        || resource.StartsWith(Prefix + "events:", StringComparison.Ordinal);
+        || resource.StartsWith(Prefix + "events:", StringComparison.Ordinal)
+        || resource.StartsWith(Prefix + "s3:", StringComparison.Ordinal);
 
     public async ValueTask<TaskInvocationResult> InvokeAsync(string resource, JsonNode? parameters, AwsRequestContext context, CancellationToken cancellationToken)
     {
@@ -56,6 +57,11 @@ public sealed class AwsServiceIntegrations(IAwsServiceCaller? caller, IArnTarget
             }
 
             var service = parts[0];
+            if (service == "s3")
+            {
+                return await S3Async(parts[1], input, resource, context, cancellationToken).ConfigureAwait(false);
+            }
+
             var errorPrefix = SdkErrorPrefixes.GetValueOrDefault(service) ?? Pascal(service);
             return await CallAsync(service, Pascal(parts[1]), input, errorPrefix, sdkMetadata: false, resource, context, cancellationToken).ConfigureAwait(false);
         }
@@ -80,6 +86,8 @@ public sealed class AwsServiceIntegrations(IAwsServiceCaller? caller, IArnTarget
                 return await CallAsync("events", "PutEvents", input, "EventBridge", sdkMetadata: true, resource, context, cancellationToken).ConfigureAwait(false);
             case "sns:publish":
                 return await PublishAsync(input, context, cancellationToken).ConfigureAwait(false);
+            case "s3:getObject" or "s3:putObject" or "s3:listObjectsV2":
+                return await S3Async(rest["s3:".Length..], input, resource, context, cancellationToken).ConfigureAwait(false);
             default:
                 return TaskInvocationResult.Failure(StatesErrors.Runtime, $"Nimbus does not support the task resource '{resource}' yet.");
         }
@@ -144,6 +152,99 @@ public sealed class AwsServiceIntegrations(IAwsServiceCaller? caller, IArnTarget
         catch (ArnDeliveryException e)
         {
             return Failure("SNS", e.ErrorCode, e.Message, 400, context.RequestId);
+        }
+    }
+
+    /// <summary>
+    /// S3 (REST-XML, so not through the JSON caller): GetObject, PutObject and ListObjectsV2 with the SDK's JSON shapes —
+    /// what the distributed Map's ItemReader/ResultWriter and <c>aws-sdk:s3:*</c> tasks use. The body is text, as AWS returns it.
+    /// </summary>
+    private async ValueTask<TaskInvocationResult> S3Async(string action, JsonObject input, string resource, AwsRequestContext context, CancellationToken cancellationToken)
+    {
+        if (objects is null)
+        {
+            return TaskInvocationResult.Failure(StatesErrors.Runtime, $"Nimbus does not run the service behind '{resource}'.");
+        }
+
+        var bucket = JsonText.AsString(input["Bucket"]);
+        if (bucket is null)
+        {
+            return TaskInvocationResult.Failure(StatesErrors.Runtime, $"The field 'Bucket' is required for resource {resource}.");
+        }
+
+        try
+        {
+            switch (action)
+            {
+                case "getObject":
+                    {
+                        var key = JsonText.AsString(input["Key"]) ?? throw new AwsServiceException("InvalidRequest", "Key is required", 400);
+                        var o = await objects.GetAsync(bucket, key, JsonText.AsString(input["VersionId"]), context, cancellationToken).ConfigureAwait(false);
+                        var result = new JsonObject
+                        {
+                            ["Body"] = System.Text.Encoding.UTF8.GetString(o.Body),
+                            ["ContentLength"] = o.Body.Length,
+                            ["ContentType"] = o.ContentType,
+                            ["ETag"] = o.ETag,
+                            ["LastModified"] = o.LastModified.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                        };
+                        if (o.VersionId is not null)
+                        {
+                            result["VersionId"] = o.VersionId;
+                        }
+
+                        return TaskInvocationResult.Success(result);
+                    }
+
+                case "putObject":
+                    {
+                        var key = JsonText.AsString(input["Key"]) ?? throw new AwsServiceException("InvalidRequest", "Key is required", 400);
+                        var body = input["Body"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : JsonText.Serialize(input["Body"]);
+                        var etag = await objects.PutAsync(bucket, key, System.Text.Encoding.UTF8.GetBytes(body), JsonText.AsString(input["ContentType"]) ?? "binary/octet-stream", context, cancellationToken).ConfigureAwait(false);
+                        return TaskInvocationResult.Success(new JsonObject { ["ETag"] = etag });
+                    }
+
+                case "listObjectsV2":
+                    {
+                        var max = input["MaxKeys"] is JsonValue m && m.TryGetValue<int>(out var mk) ? mk : 1000;
+                        var listing = await objects.ListAsync(bucket, JsonText.AsString(input["Prefix"]), JsonText.AsString(input["ContinuationToken"]), max, context, cancellationToken).ConfigureAwait(false);
+                        var contents = new JsonArray();
+                        foreach (var item in listing.Objects)
+                        {
+                            contents.Add(new JsonObject
+                            {
+                                ["Etag"] = item.ETag,
+                                ["Key"] = item.Key,
+                                ["LastModified"] = item.LastModified.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                                ["Size"] = item.Size,
+                                ["StorageClass"] = item.StorageClass,
+                            });
+                        }
+
+                        var result = new JsonObject
+                        {
+                            ["Contents"] = contents,
+                            ["IsTruncated"] = listing.NextContinuationToken is not null,
+                            ["KeyCount"] = listing.Objects.Count,
+                            ["MaxKeys"] = max,
+                            ["Name"] = bucket,
+                            ["Prefix"] = JsonText.AsString(input["Prefix"]) ?? "",
+                        };
+                        if (listing.NextContinuationToken is { } next)
+                        {
+                            result["NextContinuationToken"] = next;
+                        }
+
+                        return TaskInvocationResult.Success(result);
+                    }
+
+                default:
+                    return TaskInvocationResult.Failure(StatesErrors.Runtime, $"Nimbus does not support the task resource '{resource}' yet.");
+            }
+        }
+        catch (AwsServiceException e)
+        {
+            return Failure("S3", e.Error.Code, e.Error.Message, e.Error.StatusCode, context.RequestId);
         }
     }
 
