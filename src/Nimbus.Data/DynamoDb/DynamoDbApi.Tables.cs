@@ -183,8 +183,8 @@ internal sealed partial class DynamoDbApi
                 ["IndexName"] = i!["IndexName"]!.GetValue<string>(),
                 ["KeySchema"] = i["KeySchema"]!.DeepClone(),
                 ["Projection"] = i["Projection"]!.DeepClone(),
-                ["IndexSizeBytes"] = 0,
-                ["ItemCount"] = 0,
+                ["IndexSizeBytes"] = store.IndexStats(table, i["IndexName"]!.GetValue<string>()).Bytes,
+                ["ItemCount"] = store.IndexStats(table, i["IndexName"]!.GetValue<string>()).Count,
                 ["IndexArn"] = $"{table.Arn}/index/{i["IndexName"]}",
             }).ToArray());
         }
@@ -198,8 +198,8 @@ internal sealed partial class DynamoDbApi
                 ["Projection"] = i["Projection"]!.DeepClone(),
                 ["IndexStatus"] = "ACTIVE",
                 ["ProvisionedThroughput"] = Throughput(i["ProvisionedThroughput"] as JsonObject),
-                ["IndexSizeBytes"] = 0,
-                ["ItemCount"] = 0,
+                ["IndexSizeBytes"] = store.IndexStats(table, i["IndexName"]!.GetValue<string>()).Bytes,
+                ["ItemCount"] = store.IndexStats(table, i["IndexName"]!.GetValue<string>()).Count,
                 ["IndexArn"] = $"{table.Arn}/index/{i["IndexName"]}",
             }).ToArray());
         }
