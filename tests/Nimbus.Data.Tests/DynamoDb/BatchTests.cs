@@ -41,10 +41,10 @@ public sealed class UnsupportedTests : IDisposable
     public void Dispose() => _s.Dispose();
 
     [Fact]
-    public void ExpressionsNotYetImplementedAreRejectedNotIgnored()
+    public void LegacyConditionalParametersAreRejectedNotIgnored()
     {
         _s.Call("CreateTable", """{"TableName":"uns","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}""");
-        var e = _s.Fail("PutItem", """{"TableName":"uns","Item":{"id":{"S":"a"}},"ConditionExpression":"attribute_not_exists(id)"}""");
+        var e = _s.Fail("PutItem", """{"TableName":"uns","Item":{"id":{"S":"a"}},"Expected":{"id":{"Exists":false}}}""");
         Assert.Equal("ValidationException", e.Code);
         Assert.Empty(_s.Call("GetItem", """{"TableName":"uns","Key":{"id":{"S":"a"}}}"""));
     }
