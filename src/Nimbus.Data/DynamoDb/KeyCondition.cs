@@ -44,11 +44,6 @@ internal sealed record KeyCondition(byte[] Hash, string? SortOp, byte[]? Low, by
                 CompareCondition { Op: "<>" } => throw AttributeValues.Validation($"Invalid operator used in {Kind}: <>"),
                 _ => throw AttributeValues.Validation("Query key condition not supported"),
             };
-            if (op == "<>")
-            {
-                throw AttributeValues.Validation($"Invalid operator used in {Kind}: <>");
-            }
-
             if (path.Elements.Count != 1)
             {
                 throw AttributeValues.Validation($"Invalid {Kind}: Key conditions must only refer to top-level key attributes; path: {path}");
