@@ -184,4 +184,16 @@ public sealed class IndexTests : IDisposable
             {"TransactItems":[{"Put":{"TableName":"orders","Item":{"pk":{"S":"t1"},"sk":{"S":"a"}}}},{"Delete":{"TableName":"orders","Key":{"pk":{"S":"t1"},"sk":{"S":"a"}}}}]}
             """).Message);
     }
+
+    [Fact]
+    public void CreateTableValidatesIndexes()
+    {
+        const string Prefix = """{"TableName":"bad-idx","BillingMode":"PAY_PER_REQUEST","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],""";
+        Assert.Equal("One or more parameter values were invalid: ProjectionType is ALL, but NonKeyAttributes is specified",
+            _s.Fail("CreateTable", Prefix + """"GlobalSecondaryIndexes":[{"IndexName":"i","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL","NonKeyAttributes":["x"]}}]}""").Message);
+        Assert.Equal("One or more parameter values were invalid: Index KeySchema does not have the same leading hash key as table KeySchema for index: l. index hash key: g, table hash key: pk",
+            _s.Fail("CreateTable", Prefix + """"LocalSecondaryIndexes":[{"IndexName":"l","KeySchema":[{"AttributeName":"g","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],"Projection":{"ProjectionType":"ALL"}}]}""").Message);
+        Assert.Equal("One or more parameter values were invalid: Duplicate index name: i",
+            _s.Fail("CreateTable", Prefix + """"GlobalSecondaryIndexes":[{"IndexName":"i","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}},{"IndexName":"i","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}]}""").Message);
+    }
 }
