@@ -190,10 +190,10 @@ public sealed class IndexTests : IDisposable
     {
         const string Prefix = """{"TableName":"bad-idx","BillingMode":"PAY_PER_REQUEST","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"S"},{"AttributeName":"g","AttributeType":"S"}],""";
         Assert.Equal("One or more parameter values were invalid: ProjectionType is ALL, but NonKeyAttributes is specified",
-            _s.Fail("CreateTable", Prefix + """"GlobalSecondaryIndexes":[{"IndexName":"i","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL","NonKeyAttributes":["x"]}}]}""").Message);
+            _s.Fail("CreateTable", Prefix + """ "GlobalSecondaryIndexes":[{"IndexName":"i","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL","NonKeyAttributes":["x"]}}]}""").Message);
         Assert.Equal("One or more parameter values were invalid: Index KeySchema does not have the same leading hash key as table KeySchema for index: l. index hash key: g, table hash key: pk",
-            _s.Fail("CreateTable", Prefix + """"LocalSecondaryIndexes":[{"IndexName":"l","KeySchema":[{"AttributeName":"g","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],"Projection":{"ProjectionType":"ALL"}}]}""").Message);
+            _s.Fail("CreateTable", Prefix + """ "LocalSecondaryIndexes":[{"IndexName":"l","KeySchema":[{"AttributeName":"g","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],"Projection":{"ProjectionType":"ALL"}}]}""").Message);
         Assert.Equal("One or more parameter values were invalid: Duplicate index name: i",
-            _s.Fail("CreateTable", Prefix + """"GlobalSecondaryIndexes":[{"IndexName":"i","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}},{"IndexName":"i","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}]}""").Message);
+            _s.Fail("CreateTable", Prefix + """ "GlobalSecondaryIndexes":[{"IndexName":"i","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}},{"IndexName":"i","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}]}""").Message);
     }
 }
