@@ -68,10 +68,11 @@ internal sealed partial class DynamoDbApi
     /// <summary>The request's ConditionExpression (null when absent) and ReturnValuesOnConditionCheckFailure; checks names/values use.</summary>
     private static (Condition? Condition, string OnFailure) Condition(JsonObject body)
     {
+        Legacy.CheckNotMixed(body, ["Expected"], ["ConditionExpression"]);
         var context = ExpressionContext.From(body);
         var expression = body["ConditionExpression"]?.GetValue<string>();
         RequireExpressions(context, expression is null, "ConditionExpression is null");
-        var condition = expression is null ? null : ExpressionParser.ParseCondition(expression, "ConditionExpression", context);
+        var condition = expression is null ? Legacy.Expected(body) : ExpressionParser.ParseCondition(expression, "ConditionExpression", context);
         context.CheckUnused();
         return (condition, OnFailure(body));
     }
@@ -194,12 +195,13 @@ internal sealed partial class DynamoDbApi
     /// <summary>UpdateExpression and ConditionExpression of an update (in UpdateItem or a transaction), with AWS's checks.</summary>
     private static (UpdateExpression? Update, Condition? Condition, string OnFailure) ParseUpdate(DynamoTable table, JsonObject body)
     {
+        Legacy.CheckNotMixed(body, ["AttributeUpdates", "Expected"], ["UpdateExpression", "ConditionExpression"]);
         var context = ExpressionContext.From(body);
         var updateText = body["UpdateExpression"]?.GetValue<string>();
         var conditionText = body["ConditionExpression"]?.GetValue<string>();
         RequireExpressions(context, updateText is null && conditionText is null, "UpdateExpression and ConditionExpression are null");
-        var update = updateText is null ? null : ExpressionParser.ParseUpdate(updateText, context);
-        var condition = conditionText is null ? null : ExpressionParser.ParseCondition(conditionText, "ConditionExpression", context);
+        var update = updateText is null ? Legacy.AttributeUpdates(body) : ExpressionParser.ParseUpdate(updateText, context);
+        var condition = conditionText is null ? Legacy.Expected(body) : ExpressionParser.ParseCondition(conditionText, "ConditionExpression", context);
         context.CheckUnused();
         foreach (var path in update?.Paths ?? [])
         {

@@ -30,8 +30,10 @@ internal sealed partial class DynamoDbApi
 
     private static ReadShape Shape(DynamoTable table, IndexSpec? index, JsonObject body, ExpressionContext context, string filterMember)
     {
+        var legacyFilter = filterMember == "Querying" ? "QueryFilter" : "ScanFilter";
+        Legacy.CheckNotMixed(body, [legacyFilter, "AttributesToGet", "KeyConditions"], ["FilterExpression", "ProjectionExpression", "KeyConditionExpression"]);
         var filterText = body["FilterExpression"]?.GetValue<string>();
-        var filter = filterText is null ? null : ExpressionParser.ParseCondition(filterText, "FilterExpression", context);
+        var filter = filterText is null ? Legacy.Filter(body, legacyFilter) : ExpressionParser.ParseCondition(filterText, "FilterExpression", context);
         var projection = Projection(body, context);
         var select = body["Select"]?.GetValue<string>();
         if (select is not (null or "ALL_ATTRIBUTES" or "ALL_PROJECTED_ATTRIBUTES" or "SPECIFIC_ATTRIBUTES" or "COUNT"))
@@ -53,7 +55,7 @@ internal sealed partial class DynamoDbApi
 
         if (select == "ALL_PROJECTED_ATTRIBUTES" && index is null)
         {
-            throw Validation($"ALL_PROJECTED_ATTRIBUTES can be used only when {filterMember} using an IndexName");
+            throw Validation($"ALL_PROJECTED_ATTRIBUTES can be used only when Querying using an IndexName");
         }
 
         if (select == "ALL_ATTRIBUTES" && index is { Global: true, ProjectionType: not "ALL" })
@@ -70,10 +72,12 @@ internal sealed partial class DynamoDbApi
         var table = store.Get(caller.AccountId, caller.Region, TableName(body));
         var index = ReadIndex(table, body);
         var context = ExpressionContext.From(body);
-        var expression = body["KeyConditionExpression"]?.GetValue<string>() ?? throw Validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
         var (hashKey, rangeKey) = index is null ? (table.Hash, table.Range) : (index.Hash, index.Range);
-        var condition = KeyCondition.Parse(hashKey, rangeKey, expression, context);
         var shape = Shape(table, index, body, context, "Querying");
+        var expression = body["KeyConditionExpression"]?.GetValue<string>();
+        var condition = expression is not null ? KeyCondition.Parse(hashKey, rangeKey, expression, context)
+            : body["KeyConditions"] is JsonObject legacy ? KeyCondition.FromCondition(hashKey, rangeKey, Legacy.KeyConditions(legacy))
+            : throw Validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
         context.CheckUnused();
         foreach (var top in TopNames(shape.Filter))
         {
@@ -127,7 +131,7 @@ internal sealed partial class DynamoDbApi
         var table = store.Get(caller.AccountId, caller.Region, TableName(body));
         var index = ReadIndex(table, body);
         var context = ExpressionContext.From(body);
-        var shape = Shape(table, index, body, context, "Querying");
+        var shape = Shape(table, index, body, context, "Scanning");
         RequireExpressions(context, shape.Filter is null && body["ProjectionExpression"] is null, "FilterExpression is null");
         context.CheckUnused();
         var segment = Segment(body);

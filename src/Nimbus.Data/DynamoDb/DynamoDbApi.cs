@@ -57,19 +57,7 @@ internal sealed partial class DynamoDbApi(DynamoStore store, TimeProvider time) 
         await http.Response.Body.WriteAsync(bytes);
     }
 
-    /// <summary>Legacy (pre-expression) members not implemented: rejected rather than silently ignored.</summary>
-    private static readonly string[] Unsupported =
-        ["Expected", "QueryFilter", "ScanFilter", "ConditionalOperator", "AttributeUpdates", "KeyConditions"];
-
-    public JsonObject Dispatch(string operation, JsonObject body, AwsRequestContext caller)
-    {
-        foreach (var member in Unsupported.Where(body.ContainsKey))
-        {
-            throw Validation($"{member} (a legacy parameter) is not supported by Nimbus; use the expression parameters");
-        }
-
-        return Route(operation, body, caller);
-    }
+    public JsonObject Dispatch(string operation, JsonObject body, AwsRequestContext caller) => Route(operation, body, caller);
 
     private JsonObject Route(string operation, JsonObject body, AwsRequestContext caller) => operation switch
     {

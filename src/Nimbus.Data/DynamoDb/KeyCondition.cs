@@ -20,7 +20,12 @@ internal sealed record KeyCondition(byte[] Hash, string? SortOp, byte[]? Low, by
     /// <summary>Parses a key condition on the key (<paramref name="hashKey"/>, <paramref name="rangeKey"/>) of a table or index.</summary>
     public static KeyCondition Parse(KeyAttribute hashKey, KeyAttribute? rangeKey, string expression, ExpressionContext context)
     {
-        var parsed = ExpressionParser.ParseCondition(expression, Kind, context);
+        return FromCondition(hashKey, rangeKey, ExpressionParser.ParseCondition(expression, Kind, context));
+    }
+
+    /// <summary>The key condition a parsed condition (an expression or legacy KeyConditions) describes.</summary>
+    public static KeyCondition FromCondition(KeyAttribute hashKey, KeyAttribute? rangeKey, Condition parsed)
+    {
         var parts = new List<Condition>();
         Flatten(parsed, parts);
         if (parts.Count > 2)

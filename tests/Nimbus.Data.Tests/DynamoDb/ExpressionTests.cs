@@ -235,3 +235,38 @@ public sealed class ExpressionTests : IDisposable
         Assert.Equal("-2", Evaluator.Arithmetic('-', "1", "3"));
     }
 }
+
+/// <summary>The legacy parameters (Expected, AttributeUpdates, KeyConditions, QueryFilter, ScanFilter) map onto expressions.</summary>
+public sealed class LegacyParameterTests : IDisposable
+{
+    private readonly DynamoTestState _s = new();
+
+    public LegacyParameterTests() => _s.Call("CreateTable", """{"TableName":"leg","KeySchema":[{"AttributeName":"pk","KeyType":"HASH"},{"AttributeName":"sk","KeyType":"RANGE"}],"AttributeDefinitions":[{"AttributeName":"pk","AttributeType":"S"},{"AttributeName":"sk","AttributeType":"N"}],"BillingMode":"PAY_PER_REQUEST"}""");
+
+    public void Dispose() => _s.Dispose();
+
+    [Fact]
+    public void ExpectedAttributeUpdatesKeyConditionsAndFilters()
+    {
+        _s.Call("PutItem", """{"TableName":"leg","Item":{"pk":{"S":"a"},"sk":{"N":"1"},"v":{"N":"1"}},"Expected":{"pk":{"Exists":false}}}""");
+        Assert.Equal("ConditionalCheckFailedException", _s.Fail("PutItem", """{"TableName":"leg","Item":{"pk":{"S":"a"},"sk":{"N":"1"}},"Expected":{"pk":{"Exists":false}}}""").Code);
+        var updated = _s.Call("UpdateItem", """
+            {"TableName":"leg","Key":{"pk":{"S":"a"},"sk":{"N":"1"}},"ReturnValues":"ALL_NEW",
+             "Expected":{"v":{"ComparisonOperator":"EQ","AttributeValueList":[{"N":"1"}]}},
+             "AttributeUpdates":{"v":{"Action":"ADD","Value":{"N":"2"}},"l":{"Action":"ADD","Value":{"L":[{"S":"x"}]}},"s":{"Value":{"S":"put"}}}}
+            """)["Attributes"]!;
+        Assert.Equal("3", updated["v"]!["N"]!.GetValue<string>());
+        Assert.Equal("x", updated["l"]!["L"]![0]!["S"]!.GetValue<string>());
+        Assert.Equal("put", updated["s"]!["S"]!.GetValue<string>());
+        _s.Call("PutItem", """{"TableName":"leg","Item":{"pk":{"S":"a"},"sk":{"N":"2"},"v":{"N":"10"}}}""");
+        var q = _s.Call("Query", """{"TableName":"leg","KeyConditions":{"pk":{"ComparisonOperator":"EQ","AttributeValueList":[{"S":"a"}]},"sk":{"ComparisonOperator":"GE","AttributeValueList":[{"N":"1"}]}},"QueryFilter":{"v":{"ComparisonOperator":"GT","AttributeValueList":[{"N":"5"}]}}}""");
+        Assert.Equal(1, q["Count"]!.GetValue<int>());
+        Assert.Equal(2, q["ScannedCount"]!.GetValue<int>());
+        var scan = _s.Call("Scan", """{"TableName":"leg","ScanFilter":{"v":{"ComparisonOperator":"LT","AttributeValueList":[{"N":"5"}]},"s":{"ComparisonOperator":"NULL"}},"ConditionalOperator":"OR"}""");
+        Assert.Equal(2, scan["Count"]!.GetValue<int>());
+        Assert.Equal("Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {Expected} Expression parameters: {ConditionExpression}",
+            _s.Fail("PutItem", """{"TableName":"leg","Item":{"pk":{"S":"a"},"sk":{"N":"3"}},"Expected":{"pk":{"Exists":false}},"ConditionExpression":"attribute_not_exists(pk)"}""").Message);
+        Assert.Equal("One or more parameter values were invalid: Invalid number of argument(s) for the EQ ComparisonOperator",
+            _s.Fail("PutItem", """{"TableName":"leg","Item":{"pk":{"S":"a"},"sk":{"N":"3"}},"Expected":{"v":{"ComparisonOperator":"EQ","AttributeValueList":[]}}}""").Message);
+    }
+}
