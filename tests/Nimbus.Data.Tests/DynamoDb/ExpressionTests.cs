@@ -226,6 +226,22 @@ public sealed class ExpressionTests : IDisposable
     }
 
     [Fact]
+    public void ExpressionAndNestingLimits()
+    {
+        var longExpression = "SET " + string.Join(", ", Enumerable.Range(0, 600).Select(i => $"a{i} = :v"));
+        Assert.StartsWith("Invalid UpdateExpression: Expression size has exceeded the maximum allowed size; expression size: ", UpdateError(longExpression, """{":v":{"S":"v"}}"""), StringComparison.Ordinal);
+        JsonNode deep = new JsonObject { ["S"] = "leaf" };
+        for (var i = 0; i < 40; i++)
+        {
+            deep = new JsonObject { ["M"] = new JsonObject { ["x"] = deep } };
+        }
+
+        var put = new JsonObject { ["TableName"] = "exp", ["Item"] = new JsonObject { ["pk"] = new JsonObject { ["S"] = "deep" }, ["d"] = deep } };
+        Assert.Equal("Nesting Levels have exceeded supported limits",
+            Assert.Throws<Nimbus.Core.Errors.AwsServiceException>(() => _s.Api.Dispatch("PutItem", put, new Nimbus.Core.Identity.AwsRequestContext("123456789012", "us-east-1", "r"))).Error.Message);
+    }
+
+    [Fact]
     public void NumberArithmeticIsExact()
     {
         Assert.Equal("0.3", Evaluator.Arithmetic('+', "0.1", "0.2"));

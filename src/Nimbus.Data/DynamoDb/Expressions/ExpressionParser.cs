@@ -24,6 +24,9 @@ internal sealed class ExpressionParser
 
     private readonly record struct Token(T Kind, string Text, int Start, int End);
 
+    /// <summary>AWS's limit on the length of any expression string.</summary>
+    public const int MaxExpressionBytes = 4096;
+
     private readonly string _source;
     private readonly string _kind;
     private readonly ExpressionContext _context;
@@ -38,6 +41,11 @@ internal sealed class ExpressionParser
         if (string.IsNullOrWhiteSpace(source))
         {
             throw Error("The expression can not be empty;");
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(source) > MaxExpressionBytes)
+        {
+            throw Error($"Expression size has exceeded the maximum allowed size; expression size: {System.Text.Encoding.UTF8.GetByteCount(source)}");
         }
 
         _tokens = Tokenize(source);
