@@ -196,4 +196,17 @@ public sealed class IndexTests : IDisposable
         Assert.Equal("One or more parameter values were invalid: Duplicate index name: i",
             _s.Fail("CreateTable", Prefix + """ "GlobalSecondaryIndexes":[{"IndexName":"i","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"ALL"}},{"IndexName":"i","KeySchema":[{"AttributeName":"g","KeyType":"HASH"}],"Projection":{"ProjectionType":"KEYS_ONLY"}}]}""").Message);
     }
+
+    [Fact]
+    public void ConcurrentUpdatesAndIdempotencyTokensSurviveRestart()
+    {
+        Parallel.For(0, 20, _ => _s.Call("UpdateItem", """{"TableName":"orders","Key":{"pk":{"S":"c"},"sk":{"S":"1"}},"UpdateExpression":"ADD hits :one","ExpressionAttributeValues":{":one":{"N":"1"}}}"""));
+        Assert.Equal("20", _s.Call("GetItem", """{"TableName":"orders","Key":{"pk":{"S":"c"},"sk":{"S":"1"}}}""")["Item"]!["hits"]!["N"]!.GetValue<string>());
+        const string Tx = """{"ClientRequestToken":"restart-1","TransactItems":[{"Update":{"TableName":"orders","Key":{"pk":{"S":"c"},"sk":{"S":"1"}},"UpdateExpression":"ADD hits :one","ExpressionAttributeValues":{":one":{"N":"1"}}}}]}""";
+        _s.Call("TransactWriteItems", Tx);
+        _s.Reopen();
+        _s.Call("TransactWriteItems", Tx);
+        Assert.Equal("21", _s.Call("GetItem", """{"TableName":"orders","Key":{"pk":{"S":"c"},"sk":{"S":"1"}}}""")["Item"]!["hits"]!["N"]!.GetValue<string>());
+        Assert.Equal(["o2", "o3", "o1"], Keys(_s.Call("Query", """{"TableName":"orders","IndexName":"byStatus","KeyConditionExpression":"st = :s","ExpressionAttributeValues":{":s":{"S":"open"}}}""")));
+    }
 }
