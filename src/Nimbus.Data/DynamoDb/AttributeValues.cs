@@ -23,8 +23,18 @@ internal static class AttributeValues
         return result;
     }
 
-    public static JsonObject Normalise(JsonObject value)
+    public static JsonObject Normalise(JsonObject value) => Normalise(value, 0);
+
+    /// <summary>AWS allows documents nested up to 32 levels.</summary>
+    private const int MaxDepth = 32;
+
+    private static JsonObject Normalise(JsonObject value, int depth)
     {
+        if (depth > MaxDepth)
+        {
+            throw Validation("Nesting Levels have exceeded supported limits");
+        }
+
         if (value.Count != 1)
         {
             throw Validation("Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes");
@@ -63,9 +73,17 @@ internal static class AttributeValues
 
                 return new JsonObject { [type] = new JsonArray(items.Select(x => (JsonNode)JsonValue.Create(x)!).ToArray()) };
             case "L":
-                return new JsonObject { ["L"] = new JsonArray(v!.AsArray().Select(x => (JsonNode)Normalise(x!.AsObject())).ToArray()) };
+                return new JsonObject { ["L"] = new JsonArray(v!.AsArray().Select(x => (JsonNode)Normalise(x as JsonObject ?? throw Validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"), depth + 1)).ToArray()) };
             case "M":
-                return new JsonObject { ["M"] = NormaliseItem(v!.AsObject()) };
+            {
+                var map = new JsonObject();
+                foreach (var (name, member) in v!.AsObject())
+                {
+                    map[name] = Normalise(member as JsonObject ?? throw Validation("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"), depth + 1);
+                }
+
+                return new JsonObject { ["M"] = map };
+            }
             default:
                 throw new AwsError("SerializationException", $"Unknown attribute value type: {type}").ToException();
         }

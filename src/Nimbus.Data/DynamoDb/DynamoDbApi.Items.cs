@@ -1,25 +1,115 @@
 using System.Text.Json.Nodes;
 using Nimbus.Core.Identity;
+using Nimbus.Data.DynamoDb.Expressions;
 
 namespace Nimbus.Data.DynamoDb;
 
-/// <summary>Item operations: put, get, delete, query, scan, batches.</summary>
+/// <summary>Item operations: put, get, update, delete, batches.</summary>
 internal sealed partial class DynamoDbApi
 {
     private JsonObject PutItem(JsonObject body, AwsRequestContext caller)
     {
         var table = store.Get(caller.AccountId, caller.Region, TableName(body));
-        var raw = body["Item"] as JsonObject ?? throw Validation("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null");
-        var item = AttributeValues.NormaliseItem(raw);
+        var item = CheckedItem(table, body["Item"] as JsonObject ?? throw Validation("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null"));
         var (hk, sk) = AttributeValues.ItemKey(table, item);
+        var returnValues = ReturnValues(body, "NONE", "ALL_OLD");
+        var (condition, onFailure) = Condition(body);
+        var old = store.Mutate(table, hk, sk, old =>
+        {
+            Check(condition, old, onFailure);
+            return item;
+        });
+        return returnValues == "ALL_OLD" && old is not null ? new JsonObject { ["Attributes"] = old } : [];
+    }
+
+    /// <summary>A normalised item that fits the item limit and every secondary index's key types.</summary>
+    private static JsonObject CheckedItem(DynamoTable table, JsonObject raw, string tooBig = "Item size has exceeded the maximum allowed size")
+    {
+        var item = AttributeValues.NormaliseItem(raw);
+        _ = AttributeValues.ItemKey(table, item);
+        CheckSize(item, tooBig);
+        CheckIndexKeys(table, item);
+        return item;
+    }
+
+    private static void CheckSize(JsonObject item, string message)
+    {
         if (AttributeValues.ItemSize(item) > AttributeValues.MaxItemBytes)
         {
-            throw Validation("Item size has exceeded the maximum allowed size");
+            throw Validation(message);
+        }
+    }
+
+    private static void CheckIndexKeys(DynamoTable table, JsonObject item)
+    {
+        foreach (var index in table.Indexes)
+        {
+            foreach (var key in new[] { index.Hash, index.Range })
+            {
+                if (key is null || item[key.Name] is not JsonObject value)
+                {
+                    continue;
+                }
+
+                var (type, v) = value.First();
+                if (type != key.Type)
+                {
+                    throw Validation($"One or more parameter values were invalid: Type mismatch for Index Key {key.Name} Expected: {key.Type} Actual: {type} IndexName: {index.Name}");
+                }
+
+                if (type is "S" or "B" && v!.GetValue<string>().Length == 0)
+                {
+                    throw Validation($"One or more parameter values are not valid. A value specified for a secondary index key is not supported. The AttributeValue for a key attribute cannot contain an empty {(type == "S" ? "string" : "binary")} value. IndexName: {index.Name}, IndexKey: {key.Name}");
+                }
+            }
+        }
+    }
+
+    /// <summary>The request's ConditionExpression (null when absent) and ReturnValuesOnConditionCheckFailure; checks names/values use.</summary>
+    private static (Condition? Condition, string OnFailure) Condition(JsonObject body)
+    {
+        Legacy.CheckNotMixed(body, ["Expected"], ["ConditionExpression"]);
+        var context = ExpressionContext.From(body);
+        var expression = body["ConditionExpression"]?.GetValue<string>();
+        RequireExpressions(context, expression is null, "ConditionExpression is null");
+        var condition = expression is null ? Legacy.Expected(body) : ExpressionParser.ParseCondition(expression, "ConditionExpression", context);
+        context.CheckUnused();
+        return (condition, OnFailure(body));
+    }
+
+    private static string OnFailure(JsonObject body)
+    {
+        var value = body["ReturnValuesOnConditionCheckFailure"]?.GetValue<string>() ?? "NONE";
+        return value is "NONE" or "ALL_OLD"
+            ? value
+            : throw Validation($"1 validation error detected: Value '{value}' at 'returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]");
+    }
+
+    /// <summary>Names and values are only allowed alongside an expression that can use them.</summary>
+    private static void RequireExpressions(ExpressionContext context, bool none, string which)
+    {
+        if (!none)
+        {
+            return;
         }
 
-        var returnValues = ReturnValues(body, "NONE", "ALL_OLD");
-        var old = store.Mutate(table, hk, sk, _ => item);
-        return returnValues == "ALL_OLD" && old is not null ? new JsonObject { ["Attributes"] = old } : [];
+        if (context.HasNames)
+        {
+            throw Validation("ExpressionAttributeNames can only be specified when using expressions");
+        }
+
+        if (context.HasValues)
+        {
+            throw Validation($"ExpressionAttributeValues can only be specified when using expressions: {which}");
+        }
+    }
+
+    private static void Check(Condition? condition, JsonObject? old, string onFailure)
+    {
+        if (condition is not null && !Evaluator.Matches(condition, old))
+        {
+            throw DynamoErrors.ConditionalCheckFailed(old, onFailure);
+        }
     }
 
     private JsonObject GetItem(JsonObject body, AwsRequestContext caller)
@@ -27,22 +117,44 @@ internal sealed partial class DynamoDbApi
         var table = store.Get(caller.AccountId, caller.Region, TableName(body));
         var key = body["Key"] as JsonObject ?? throw Validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
         var (hk, sk) = AttributeValues.RequestKey(table, key);
+        var projection = Projection(body);
         var item = store.GetItem(table, hk, sk);
-        if (item is null)
+        return item is null ? [] : new JsonObject { ["Item"] = projection is null ? item : Evaluator.Project(item, projection) };
+    }
+
+    /// <summary>The paths of ProjectionExpression (or legacy AttributesToGet), null when the whole item is wanted.</summary>
+    private static List<DocPath>? Projection(JsonObject body, ExpressionContext? shared = null)
+    {
+        var context = shared ?? ExpressionContext.From(body);
+        var expression = body["ProjectionExpression"]?.GetValue<string>();
+        if (expression is not null && body["AttributesToGet"] is not null)
         {
-            return [];
+            throw Validation("Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}");
         }
 
-        if (body["AttributesToGet"] is JsonArray names)
+        List<DocPath>? paths = null;
+        if (expression is not null)
         {
-            var wanted = names.Select(n => n!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
-            foreach (var k in item.Select(p => p.Key).Where(k => !wanted.Contains(k)).ToList())
+            paths = ExpressionParser.ParseProjection(expression, context);
+        }
+        else if (body["AttributesToGet"] is JsonArray names)
+        {
+            var list = names.Select(n => n!.GetValue<string>()).ToList();
+            if (list.Distinct(StringComparer.Ordinal).Count() != list.Count)
             {
-                item.Remove(k);
+                throw Validation($"One or more parameter values were invalid: Duplicate value in attribute name: {list.GroupBy(n => n, StringComparer.Ordinal).First(g => g.Count() > 1).Key}");
             }
+
+            paths = list.Select(n => new DocPath([new PathElement(n, 0)])).ToList();
         }
 
-        return new JsonObject { ["Item"] = item };
+        if (shared is null)
+        {
+            RequireExpressions(context, expression is null, "ProjectionExpression is null");
+            context.CheckUnused();
+        }
+
+        return paths;
     }
 
     private JsonObject DeleteItem(JsonObject body, AwsRequestContext caller)
@@ -51,8 +163,65 @@ internal sealed partial class DynamoDbApi
         var key = body["Key"] as JsonObject ?? throw Validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
         var (hk, sk) = AttributeValues.RequestKey(table, key);
         var returnValues = ReturnValues(body, "NONE", "ALL_OLD");
-        var old = store.Mutate(table, hk, sk, _ => null);
+        var (condition, onFailure) = Condition(body);
+        var old = store.Mutate(table, hk, sk, old =>
+        {
+            Check(condition, old, onFailure);
+            return null;
+        });
         return returnValues == "ALL_OLD" && old is not null ? new JsonObject { ["Attributes"] = old } : [];
+    }
+
+    private JsonObject UpdateItem(JsonObject body, AwsRequestContext caller)
+    {
+        var table = store.Get(caller.AccountId, caller.Region, TableName(body));
+        var key = body["Key"] as JsonObject ?? throw Validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
+        var (hk, sk) = AttributeValues.RequestKey(table, key);
+        var returnValues = ReturnValues(body, "NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW");
+        var (update, condition, onFailure) = ParseUpdate(table, body);
+        var keyItem = AttributeValues.NormaliseItem(key);
+        var (old, updated) = store.MutateItem(table, hk, sk, old => Updated(table, update, condition, onFailure, old, keyItem));
+        var attributes = returnValues switch
+        {
+            "ALL_OLD" => old,
+            "ALL_NEW" => updated,
+            "UPDATED_OLD" when old is not null && update is not null => Evaluator.Project(old, update.Paths),
+            "UPDATED_NEW" when updated is not null && update is not null => Evaluator.Project(updated, update.Paths),
+            _ => null,
+        };
+        return attributes is { Count: > 0 } ? new JsonObject { ["Attributes"] = attributes } : [];
+    }
+
+    /// <summary>UpdateExpression and ConditionExpression of an update (in UpdateItem or a transaction), with AWS's checks.</summary>
+    private static (UpdateExpression? Update, Condition? Condition, string OnFailure) ParseUpdate(DynamoTable table, JsonObject body)
+    {
+        Legacy.CheckNotMixed(body, ["AttributeUpdates", "Expected"], ["UpdateExpression", "ConditionExpression"]);
+        var context = ExpressionContext.From(body);
+        var updateText = body["UpdateExpression"]?.GetValue<string>();
+        var conditionText = body["ConditionExpression"]?.GetValue<string>();
+        RequireExpressions(context, updateText is null && conditionText is null, "UpdateExpression and ConditionExpression are null");
+        var update = updateText is null ? Legacy.AttributeUpdates(body) : ExpressionParser.ParseUpdate(updateText, context);
+        var condition = conditionText is null ? Legacy.Expected(body) : ExpressionParser.ParseCondition(conditionText, "ConditionExpression", context);
+        context.CheckUnused();
+        foreach (var path in update?.Paths ?? [])
+        {
+            if (table.IsKey(path.Top))
+            {
+                throw Validation($"One or more parameter values were invalid: Cannot update attribute {path.Top}. This attribute is part of the key");
+            }
+        }
+
+        return (update, condition, OnFailure(body));
+    }
+
+    /// <summary>The item after an update: the condition is checked against the current item, which is created from its key when missing.</summary>
+    private static JsonObject Updated(DynamoTable table, UpdateExpression? update, Condition? condition, string onFailure, JsonObject? old, JsonObject keyItem)
+    {
+        Check(condition, old, onFailure);
+        var next = update is null ? (JsonObject)(old ?? keyItem).DeepClone() : Evaluator.Apply(update, old ?? keyItem);
+        CheckSize(next, "Item size to update has exceeded the maximum allowed size");
+        CheckIndexKeys(table, next);
+        return next;
     }
 
     private static string ReturnValues(JsonObject body, params string[] allowed)
@@ -71,100 +240,6 @@ internal sealed partial class DynamoDbApi
         return value;
     }
 
-    private const int PageBytes = 1024 * 1024;
-
-    private JsonObject Query(JsonObject body, AwsRequestContext caller)
-    {
-        var table = store.Get(caller.AccountId, caller.Region, TableName(body));
-        if (body["IndexName"] is not null)
-        {
-            throw Validation("Queries on secondary indexes are not supported by Nimbus yet");
-        }
-
-        var expression = body["KeyConditionExpression"]?.GetValue<string>() ?? throw Validation("Either the KeyConditions or KeyConditionExpression parameter must be specified in the request.");
-        var condition = KeyCondition.Parse(table, expression, body["ExpressionAttributeNames"] as JsonObject, body["ExpressionAttributeValues"] as JsonObject);
-        var forward = body["ScanIndexForward"]?.GetValue<bool>() ?? true;
-        var limit = Limit(body);
-        byte[]? after = null;
-        if (body["ExclusiveStartKey"] is JsonObject start)
-        {
-            var (h, s) = AttributeValues.RequestKey(table, start);
-            if (!h.AsSpan().SequenceEqual(condition.Hash))
-            {
-                throw Validation("The provided starting key is invalid: The provided key element does not match the schema");
-            }
-
-            after = table.Range is null ? null : s;
-        }
-
-        var items = table.Range is null && after is not null ? [] : store.Query(table, condition, forward, after, limit + 1);
-        return Page(table, body, items, limit);
-    }
-
-    private JsonObject Scan(JsonObject body, AwsRequestContext caller)
-    {
-        var table = store.Get(caller.AccountId, caller.Region, TableName(body));
-        if (body["FilterExpression"] is not null || body["IndexName"] is not null || body["TotalSegments"] is not null)
-        {
-            throw Validation("FilterExpression, IndexName and parallel scans are not supported by Nimbus yet");
-        }
-
-        var limit = Limit(body);
-        (byte[], byte[])? after = body["ExclusiveStartKey"] is JsonObject start ? AttributeValues.RequestKey(table, start) : null;
-        return Page(table, body, store.Scan(table, after, limit + 1), limit);
-    }
-
-    private static int Limit(JsonObject body)
-    {
-        var limit = body["Limit"]?.GetValue<int>();
-        if (limit is < 1)
-        {
-            throw Validation($"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
-        }
-
-        return limit ?? 10_000;
-    }
-
-    /// <summary>Cuts a read to <paramref name="limit"/> items or 1 MB, whichever first, with LastEvaluatedKey when more remain.</summary>
-    private static JsonObject Page(DynamoTable table, JsonObject body, List<JsonObject> items, int limit)
-    {
-        var page = new List<JsonObject>();
-        long bytes = 0;
-        var more = false;
-        foreach (var item in items)
-        {
-            if (page.Count == limit || bytes >= PageBytes)
-            {
-                more = true;
-                break;
-            }
-
-            page.Add(item);
-            bytes += AttributeValues.ItemSize(item);
-        }
-
-        var select = body["Select"]?.GetValue<string>() ?? "ALL_ATTRIBUTES";
-        var result = new JsonObject { ["Count"] = page.Count, ["ScannedCount"] = page.Count };
-        if (select != "COUNT")
-        {
-            result["Items"] = new JsonArray(page.Select(i => (JsonNode)i).ToArray());
-        }
-
-        if (more || (limit < 10_000 && page.Count == limit && items.Count > limit))
-        {
-            var last = page[^1];
-            var key = new JsonObject { [table.Hash.Name] = last[table.Hash.Name]!.DeepClone() };
-            if (table.Range is not null)
-            {
-                key[table.Range.Name] = last[table.Range.Name]!.DeepClone();
-            }
-
-            result["LastEvaluatedKey"] = key;
-        }
-
-        return result;
-    }
-
     private JsonObject BatchGetItem(JsonObject body, AwsRequestContext caller)
     {
         var request = body["RequestItems"] as JsonObject ?? throw Validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
@@ -178,9 +253,10 @@ internal sealed partial class DynamoDbApi
         foreach (var (name, spec) in request)
         {
             var table = store.Get(caller.AccountId, caller.Region, name);
+            var projection = Projection(spec!.AsObject());
             var found = new JsonArray();
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var key in (spec!["Keys"] as JsonArray) ?? [])
+            foreach (var key in (spec["Keys"] as JsonArray) ?? [])
             {
                 var (hk, sk) = AttributeValues.RequestKey(table, key!.AsObject());
                 if (!seen.Add(Convert.ToHexString(hk) + "/" + Convert.ToHexString(sk)))
@@ -190,7 +266,7 @@ internal sealed partial class DynamoDbApi
 
                 if (store.GetItem(table, hk, sk) is { } item)
                 {
-                    found.Add(item);
+                    found.Add(projection is null ? item : Evaluator.Project(item, projection));
                 }
             }
 
@@ -210,7 +286,8 @@ internal sealed partial class DynamoDbApi
         }
 
         // Validate everything first: AWS rejects the whole batch when any request is invalid.
-        var writes = new List<(DynamoTable Table, byte[] Hash, byte[] Sort, JsonObject? Item)>();
+        var refs = new List<ItemRef>();
+        var writes = new List<ItemWrite>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, list) in request)
         {
@@ -221,12 +298,8 @@ internal sealed partial class DynamoDbApi
                 JsonObject? item = null;
                 if (entry!["PutRequest"]?["Item"] is JsonObject raw)
                 {
-                    item = AttributeValues.NormaliseItem(raw);
+                    item = CheckedItem(table, raw);
                     (hk, sk) = AttributeValues.ItemKey(table, item);
-                    if (AttributeValues.ItemSize(item) > AttributeValues.MaxItemBytes)
-                    {
-                        throw Validation("Item size has exceeded the maximum allowed size");
-                    }
                 }
                 else if (entry["DeleteRequest"]?["Key"] is JsonObject key)
                 {
@@ -242,13 +315,14 @@ internal sealed partial class DynamoDbApi
                     throw Validation("Provided list of item keys contains duplicates");
                 }
 
-                writes.Add((table, hk, sk, item));
+                refs.Add(new ItemRef(table, hk, sk));
+                writes.Add(new ItemWrite(true, item));
             }
         }
 
-        foreach (var (table, hk, sk, item) in writes)
+        if (refs.Count > 0)
         {
-            store.Mutate(table, hk, sk, _ => item);
+            store.Transact(refs, _ => writes);
         }
 
         return new JsonObject { ["UnprocessedItems"] = new JsonObject() };

@@ -53,12 +53,28 @@ internal sealed partial class DynamoDbApi
         {
             var ks = lsi!["KeySchema"]!.AsArray();
             ValidateKeySchema(ks, types, lsi["IndexName"]!.GetValue<string>());
-            if (ks.Count != 2 || ks.First(k => k!["KeyType"]!.GetValue<string>() == "HASH")!["AttributeName"]!.GetValue<string>() != hashName)
+            if (keySchema.Count != 2)
             {
-                throw Validation($"One or more parameter values were invalid: Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex");
+                throw Validation("One or more parameter values were invalid: Table KeySchema does not have a range key, which is required when specifying a LocalSecondaryIndex");
+            }
+
+            var lsiHash = ks.First(k => k!["KeyType"]!.GetValue<string>() == "HASH")!["AttributeName"]!.GetValue<string>();
+            if (ks.Count != 2 || lsiHash != hashName)
+            {
+                throw Validation($"One or more parameter values were invalid: Index KeySchema does not have the same leading hash key as table KeySchema for index: {lsi["IndexName"]}. index hash key: {lsiHash}, table hash key: {hashName}");
             }
 
             AddIndex(indexNames, used, lsi.AsObject());
+        }
+
+        if (body["LocalSecondaryIndexes"] is JsonArray { Count: > 5 })
+        {
+            throw Validation("One or more parameter values were invalid: Number of LocalSecondaryIndexes exceeds per-table limit of 5");
+        }
+
+        if (body["GlobalSecondaryIndexes"] is JsonArray { Count: > 20 })
+        {
+            throw Validation("One or more parameter values were invalid: Number of GlobalSecondaryIndexes exceeds per-table limit of 20");
         }
 
         foreach (var gsi in (body["GlobalSecondaryIndexes"] as JsonArray) ?? [])
@@ -116,14 +132,36 @@ internal sealed partial class DynamoDbApi
             throw Validation($"One or more parameter values were invalid: Duplicate index name: {n}");
         }
 
-        if (index["Projection"] is null)
+        if (index["Projection"] is not JsonObject projection)
         {
             throw Validation("1 validation error detected: Value null at 'projection' failed to satisfy constraint: Member must not be null");
         }
 
+        ValidateProjection(projection);
+
         foreach (var k in index["KeySchema"]!.AsArray())
         {
             used.Add(k!["AttributeName"]!.GetValue<string>());
+        }
+    }
+
+    private static void ValidateProjection(JsonObject projection)
+    {
+        var type = projection["ProjectionType"]?.GetValue<string>() ?? "ALL";
+        if (type is not ("ALL" or "INCLUDE" or "KEYS_ONLY"))
+        {
+            throw Validation($"1 validation error detected: Value '{type}' at 'projection.projectionType' failed to satisfy constraint: Member must satisfy enum value set: [ALL, INCLUDE, KEYS_ONLY]");
+        }
+
+        var nonKey = projection["NonKeyAttributes"] as JsonArray;
+        if (type != "INCLUDE" && nonKey is not null)
+        {
+            throw Validation($"One or more parameter values were invalid: ProjectionType is {type}, but NonKeyAttributes is specified");
+        }
+
+        if (type == "INCLUDE" && nonKey is null or { Count: 0 })
+        {
+            throw Validation("One or more parameter values were invalid: ProjectionType is INCLUDE, but NonKeyAttributes is not specified");
         }
     }
 
@@ -183,8 +221,8 @@ internal sealed partial class DynamoDbApi
                 ["IndexName"] = i!["IndexName"]!.GetValue<string>(),
                 ["KeySchema"] = i["KeySchema"]!.DeepClone(),
                 ["Projection"] = i["Projection"]!.DeepClone(),
-                ["IndexSizeBytes"] = 0,
-                ["ItemCount"] = 0,
+                ["IndexSizeBytes"] = store.IndexStats(table, i["IndexName"]!.GetValue<string>()).Bytes,
+                ["ItemCount"] = store.IndexStats(table, i["IndexName"]!.GetValue<string>()).Count,
                 ["IndexArn"] = $"{table.Arn}/index/{i["IndexName"]}",
             }).ToArray());
         }
@@ -198,8 +236,8 @@ internal sealed partial class DynamoDbApi
                 ["Projection"] = i["Projection"]!.DeepClone(),
                 ["IndexStatus"] = "ACTIVE",
                 ["ProvisionedThroughput"] = Throughput(i["ProvisionedThroughput"] as JsonObject),
-                ["IndexSizeBytes"] = 0,
-                ["ItemCount"] = 0,
+                ["IndexSizeBytes"] = store.IndexStats(table, i["IndexName"]!.GetValue<string>()).Bytes,
+                ["ItemCount"] = store.IndexStats(table, i["IndexName"]!.GetValue<string>()).Count,
                 ["IndexArn"] = $"{table.Arn}/index/{i["IndexName"]}",
             }).ToArray());
         }
@@ -324,6 +362,7 @@ internal sealed partial class DynamoDbApi
 
                 var types = d["AttributeDefinitions"]!.AsArray().ToDictionary(a => a!["AttributeName"]!.GetValue<string>(), a => a!["AttributeType"]!.GetValue<string>());
                 ValidateKeySchema(create["KeySchema"]!.AsArray(), types, n);
+                ValidateProjection(create["Projection"] as JsonObject ?? throw Validation("1 validation error detected: Value null at 'projection' failed to satisfy constraint: Member must not be null"));
                 gsis.Add(create.DeepClone());
             }
             else if (update["Delete"] is JsonObject delete)

@@ -27,7 +27,29 @@ internal sealed partial class DynamoDbApi(DynamoStore store, TimeProvider time) 
             throw CommonErrors.SerializationException(e.Message).ToException();
         }
 
-        var result = Dispatch(operation, body, caller);
+        JsonObject result;
+        try
+        {
+            result = Dispatch(operation, body, caller);
+        }
+        catch (AwsServiceException e) when (DynamoErrors.Members(e.Error) is { } members)
+        {
+            var error = new JsonObject { ["__type"] = e.Error.Code, ["message"] = e.Error.Message };
+            foreach (var (k, v) in members)
+            {
+                error[k] = v!.DeepClone();
+            }
+
+            var errorBytes = System.Text.Encoding.UTF8.GetBytes(error.ToJsonString());
+            http.Response.StatusCode = e.Error.StatusCode;
+            http.Response.ContentType = "application/x-amz-json-1.0";
+            http.Response.Headers["x-amzn-RequestId"] = caller.RequestId;
+            http.Response.Headers["x-amzn-ErrorType"] = e.Error.Code;
+            http.Response.Headers["x-amz-crc32"] = Crc32.Compute(errorBytes).ToString(CultureInfo.InvariantCulture);
+            await http.Response.Body.WriteAsync(errorBytes);
+            return;
+        }
+
         var bytes = System.Text.Encoding.UTF8.GetBytes(result.ToJsonString());
         http.Response.ContentType = "application/x-amz-json-1.0";
         http.Response.Headers["x-amzn-RequestId"] = caller.RequestId;
@@ -35,19 +57,7 @@ internal sealed partial class DynamoDbApi(DynamoStore store, TimeProvider time) 
         await http.Response.Body.WriteAsync(bytes);
     }
 
-    /// <summary>Members whose expression language is not implemented yet: rejected rather than silently ignored.</summary>
-    private static readonly string[] Unsupported =
-        ["ConditionExpression", "FilterExpression", "ProjectionExpression", "UpdateExpression", "Expected", "QueryFilter", "ScanFilter", "ConditionalOperator"];
-
-    public JsonObject Dispatch(string operation, JsonObject body, AwsRequestContext caller)
-    {
-        foreach (var member in Unsupported.Where(body.ContainsKey))
-        {
-            throw Validation($"{member} is not supported by Nimbus yet");
-        }
-
-        return Route(operation, body, caller);
-    }
+    public JsonObject Dispatch(string operation, JsonObject body, AwsRequestContext caller) => Route(operation, body, caller);
 
     private JsonObject Route(string operation, JsonObject body, AwsRequestContext caller) => operation switch
     {
@@ -68,6 +78,9 @@ internal sealed partial class DynamoDbApi(DynamoStore store, TimeProvider time) 
         "BatchGetItem" => BatchGetItem(body, caller),
         "BatchWriteItem" => BatchWriteItem(body, caller),
         "Scan" => Scan(body, caller),
+        "UpdateItem" => UpdateItem(body, caller),
+        "TransactWriteItems" => TransactWriteItems(body, caller),
+        "TransactGetItems" => TransactGetItems(body, caller),
         "DescribeEndpoints" => new JsonObject { ["Endpoints"] = new JsonArray(new JsonObject { ["Address"] = "localhost", ["CachePeriodInMinutes"] = 1440 }) },
         _ => throw CommonErrors.UnknownOperation("dynamodb", operation).ToException(),
     };

@@ -15,5 +15,12 @@ internal sealed class DynamoDbMigrations : IMigrationSource
                 table_id TEXT NOT NULL, hk BLOB NOT NULL, sk BLOB NOT NULL, item TEXT NOT NULL, size INTEGER NOT NULL,
                 PRIMARY KEY (table_id, hk, sk)) WITHOUT ROWID;
             """),
+        new("dynamodb-indexes", 1, """
+            CREATE TABLE ddb_index_items (
+                table_id TEXT NOT NULL, index_name TEXT NOT NULL, ihk BLOB NOT NULL, isk BLOB NOT NULL, thk BLOB NOT NULL, tsk BLOB NOT NULL,
+                item TEXT NOT NULL, size INTEGER NOT NULL,
+                PRIMARY KEY (table_id, index_name, ihk, isk, thk, tsk)) WITHOUT ROWID;
+            CREATE TABLE ddb_tx_tokens (token TEXT PRIMARY KEY, request_hash TEXT NOT NULL, created INTEGER NOT NULL, response TEXT NOT NULL);
+            """),
     ];
 }

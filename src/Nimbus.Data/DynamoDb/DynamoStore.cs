@@ -34,10 +34,79 @@ internal sealed class DynamoStore
             return;
         }
 
+        foreach (var index in table.Indexes)
+        {
+            if (oldItem is not null)
+            {
+                IndexDelete(connection, transaction, table, index, oldItem);
+            }
+
+            if (newItem is not null)
+            {
+                IndexInsert(connection, transaction, table, index, newItem);
+            }
+        }
+
         foreach (var listener in _listeners)
         {
             listener.OnItemChanged(connection, transaction, table, oldItem, newItem, expired);
         }
+    }
+
+    /// <summary>The encoded (index hash, index sort) key of an item, or null when the item lacks it (sparse index).</summary>
+    public static (byte[] Hash, byte[] Sort)? IndexKey(IndexSpec index, JsonObject item)
+    {
+        if (item[index.Hash.Name] is not JsonObject h || h.First().Key != index.Hash.Type)
+        {
+            return null;
+        }
+
+        if (index.Range is not null && (item[index.Range.Name] is not JsonObject r || r.First().Key != index.Range.Type))
+        {
+            return null;
+        }
+
+        try
+        {
+            return (AttributeValues.EncodeKey(index.Hash, h, true),
+                index.Range is null ? [] : AttributeValues.EncodeKey(index.Range, (JsonObject)item[index.Range.Name]!, true));
+        }
+        catch (Nimbus.Core.Errors.AwsServiceException)
+        {
+            return null;
+        }
+    }
+
+    private static void IndexDelete(SqliteConnection c, SqliteTransaction tx, DynamoTable table, IndexSpec index, JsonObject item)
+    {
+        if (IndexKey(index, item) is not { } ik)
+        {
+            return;
+        }
+
+        var (thk, tsk) = AttributeValues.ItemKey(table, item);
+        c.Execute("DELETE FROM ddb_index_items WHERE table_id=$t AND index_name=$n AND ihk=$ih AND isk=$is AND thk=$th AND tsk=$ts", tx,
+            ("$t", table.Id), ("$n", index.Name), ("$ih", ik.Hash), ("$is", ik.Sort), ("$th", thk), ("$ts", tsk));
+    }
+
+    private static void IndexInsert(SqliteConnection c, SqliteTransaction tx, DynamoTable table, IndexSpec index, JsonObject item)
+    {
+        if (IndexKey(index, item) is not { } ik)
+        {
+            return;
+        }
+
+        var (thk, tsk) = AttributeValues.ItemKey(table, item);
+        var projected = index.Project(table, item);
+        c.Execute("INSERT OR REPLACE INTO ddb_index_items (table_id, index_name, ihk, isk, thk, tsk, item, size) VALUES ($t, $n, $ih, $is, $th, $ts, $i, $z)", tx,
+            ("$t", table.Id), ("$n", index.Name), ("$ih", ik.Hash), ("$is", ik.Sort), ("$th", thk), ("$ts", tsk), ("$i", projected.ToJsonString()), ("$z", AttributeValues.ItemSize(projected)));
+    }
+
+    /// <summary>Item count and bytes of one index.</summary>
+    public (long Count, long Bytes) IndexStats(DynamoTable table, string index)
+    {
+        using var c = _store.Open();
+        return c.Query("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM ddb_index_items WHERE table_id=$i AND index_name=$n", r => (r.GetInt64(0), r.GetInt64(1)), null, ("$i", table.Id), ("$n", index))[0];
     }
 
     private void EnsureLoaded()
@@ -83,7 +152,34 @@ internal sealed class DynamoStore
             }
         }
 
-        return new DynamoTable(account, region, name, id, hash!, range, definition);
+        var indexes = new List<IndexSpec>();
+        foreach (var (member, global) in new[] { ("LocalSecondaryIndexes", false), ("GlobalSecondaryIndexes", true) })
+        {
+            foreach (var index in (d[member] as JsonArray) ?? [])
+            {
+                KeyAttribute? ih = null, ir = null;
+                foreach (var k in index!["KeySchema"]!.AsArray())
+                {
+                    var n = k!["AttributeName"]!.GetValue<string>();
+                    var attr = new KeyAttribute(n, types.GetValueOrDefault(n, "S"));
+                    if (k["KeyType"]!.GetValue<string>() == "HASH")
+                    {
+                        ih = attr;
+                    }
+                    else
+                    {
+                        ir = attr;
+                    }
+                }
+
+                var projection = index["Projection"] as JsonObject;
+                indexes.Add(new IndexSpec(index["IndexName"]!.GetValue<string>(), global, ih!, ir,
+                    projection?["ProjectionType"]?.GetValue<string>() ?? "ALL",
+                    ((projection?["NonKeyAttributes"] as JsonArray) ?? []).Select(a => a!.GetValue<string>()).ToList()));
+            }
+        }
+
+        return new DynamoTable(account, region, name, id, hash!, range, definition) { Indexes = indexes };
     }
 
     public DynamoTable? Find(string account, string region, string name)
@@ -125,8 +221,31 @@ internal sealed class DynamoStore
     {
         lock (_loadLock)
         {
-            var updated = table with { Definition = definition.ToJsonString() };
-            _store.Write((c, tx) => c.Execute("UPDATE ddb_tables SET definition=$d WHERE table_id=$i", tx, ("$d", updated.Definition), ("$i", table.Id)));
+            var updated = FromRow(table.Account, table.Region, table.Name, table.Id, definition.ToJsonString());
+            _store.Write((c, tx) =>
+            {
+                c.Execute("UPDATE ddb_tables SET definition=$d WHERE table_id=$i", tx, ("$d", updated.Definition), ("$i", table.Id));
+
+                // Index changes: drop the rows of deleted indexes, backfill new ones, in the same transaction.
+                foreach (var gone in table.Indexes.Where(i => updated.Index(i.Name) is null))
+                {
+                    c.Execute("DELETE FROM ddb_index_items WHERE table_id=$t AND index_name=$n", tx, ("$t", table.Id), ("$n", gone.Name));
+                }
+
+                var added = updated.Indexes.Where(i => table.Index(i.Name) is null).ToList();
+                if (added.Count > 0)
+                {
+                    foreach (var item in c.Query("SELECT item FROM ddb_items WHERE table_id=$t", r => JsonNode.Parse(r.GetString(0))!.AsObject(), tx, ("$t", table.Id)))
+                    {
+                        foreach (var index in added)
+                        {
+                            IndexInsert(c, tx, updated, index, item);
+                        }
+                    }
+                }
+
+                return 0;
+            });
             _tables[(table.Account, table.Region, table.Name)] = updated;
             return updated;
         }
@@ -139,6 +258,7 @@ internal sealed class DynamoStore
             _store.Write((c, tx) =>
             {
                 c.Execute("DELETE FROM ddb_items WHERE table_id=$i", tx, ("$i", table.Id));
+                c.Execute("DELETE FROM ddb_index_items WHERE table_id=$i", tx, ("$i", table.Id));
                 return c.Execute("DELETE FROM ddb_tables WHERE table_id=$i", tx, ("$i", table.Id));
             });
             _tables.TryRemove((table.Account, table.Region, table.Name), out _);
@@ -159,29 +279,61 @@ internal sealed class DynamoStore
     }
 
     /// <summary>Reads the current item, lets <paramref name="change"/> decide the new one (null deletes), and writes it, atomically.</summary>
-    public JsonObject? Mutate(DynamoTable table, byte[] hk, byte[] sk, Func<JsonObject?, JsonObject?> change)
+    public JsonObject? Mutate(DynamoTable table, byte[] hk, byte[] sk, Func<JsonObject?, JsonObject?> change) =>
+        MutateItem(table, hk, sk, change).Old;
+
+    /// <summary>As <see cref="Mutate"/>, returning the item before and after the change.</summary>
+    public (JsonObject? Old, JsonObject? New) MutateItem(DynamoTable table, byte[] hk, byte[] sk, Func<JsonObject?, JsonObject?> change)
+    {
+        JsonObject? next = null;
+        var olds = Transact([new ItemRef(table, hk, sk)], olds =>
+        {
+            next = change(olds[0]);
+            return [new ItemWrite(true, next)];
+        });
+        return (olds[0], next);
+    }
+
+    /// <summary>
+    /// Reads several items, lets <paramref name="decide"/> choose each one's fate (an exception aborts everything), then writes
+    /// them, all in one SQLite transaction; returns the items as they were.
+    /// </summary>
+    public IReadOnlyList<JsonObject?> Transact(IReadOnlyList<ItemRef> items, Func<IReadOnlyList<JsonObject?>, IReadOnlyList<ItemWrite>> decide, Action<SqliteConnection, SqliteTransaction>? alsoInTransaction = null)
     {
         return _store.Write((c, tx) =>
         {
-            var text = c.Scalar("SELECT item FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s", tx, ("$t", table.Id), ("$h", hk), ("$s", sk)) as string;
-            var old = text is null ? null : JsonNode.Parse(text)!.AsObject();
-            var next = change(old);
-            if (next is null)
+            var olds = items.Select(r => c.Scalar("SELECT item FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s", tx, ("$t", r.Table.Id), ("$h", r.Hash), ("$s", r.Sort)) as string)
+                .Select(text => text is null ? null : JsonNode.Parse(text)!.AsObject()).ToList();
+            var writes = decide(olds);
+            for (var i = 0; i < items.Count; i++)
             {
-                if (old is not null)
+                var (table, hk, sk) = items[i];
+                var (write, next) = writes[i];
+                var old = olds[i];
+                if (!write)
                 {
-                    c.Execute("DELETE FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s", tx, ("$t", table.Id), ("$h", hk), ("$s", sk));
+                    continue;
                 }
-            }
-            else
-            {
-                var json = next.ToJsonString();
-                c.Execute("INSERT OR REPLACE INTO ddb_items (table_id, hk, sk, item, size) VALUES ($t, $h, $s, $i, $z)", tx,
-                    ("$t", table.Id), ("$h", hk), ("$s", sk), ("$i", json), ("$z", AttributeValues.ItemSize(next)));
+
+                if (next is null)
+                {
+                    if (old is not null)
+                    {
+                        c.Execute("DELETE FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s", tx, ("$t", table.Id), ("$h", hk), ("$s", sk));
+                    }
+                }
+                else
+                {
+                    var json = next.ToJsonString();
+                    c.Execute("INSERT OR REPLACE INTO ddb_items (table_id, hk, sk, item, size) VALUES ($t, $h, $s, $i, $z)", tx,
+                        ("$t", table.Id), ("$h", hk), ("$s", sk), ("$i", json), ("$z", AttributeValues.ItemSize(next)));
+                }
+
+                ItemChanged(c, tx, table, old, next);
             }
 
-            ItemChanged(c, tx, table, old, next);
-            return old;
+            alsoInTransaction?.Invoke(c, tx);
+            return (IReadOnlyList<JsonObject?>)olds;
         });
     }
 
@@ -190,29 +342,7 @@ internal sealed class DynamoStore
     {
         var sql = new StringBuilder("SELECT item FROM ddb_items WHERE table_id=$t AND hk=$h");
         var parameters = new List<(string, object?)> { ("$t", table.Id), ("$h", condition.Hash) };
-        switch (condition.SortOp)
-        {
-            case "=" or "<" or "<=" or ">" or ">=":
-                sql.Append(" AND sk ").Append(condition.SortOp).Append(" $lo");
-                parameters.Add(("$lo", condition.Low));
-                break;
-            case "BETWEEN":
-                sql.Append(" AND sk >= $lo AND sk <= $hi");
-                parameters.Add(("$lo", condition.Low));
-                parameters.Add(("$hi", condition.High));
-                break;
-            case "begins_with":
-                sql.Append(" AND sk >= $lo");
-                parameters.Add(("$lo", condition.Low));
-                if (PrefixEnd(condition.Low!) is { } end)
-                {
-                    sql.Append(" AND sk < $hi");
-                    parameters.Add(("$hi", end));
-                }
-
-                break;
-        }
-
+        AddSortCondition(sql, parameters, "sk", condition);
         if (after is not null)
         {
             sql.Append(forward ? " AND sk > $after" : " AND sk < $after");
@@ -225,14 +355,141 @@ internal sealed class DynamoStore
         return c.Query(sql.ToString(), r => JsonNode.Parse(r.GetString(0))!.AsObject(), null, parameters.ToArray());
     }
 
-    /// <summary>Items of the whole table in key order, after (hk, sk) exclusive.</summary>
-    public List<JsonObject> Scan(DynamoTable table, (byte[] Hash, byte[] Sort)? after, int limit)
+    /// <summary>Items of the whole table in key order, after (hk, sk) exclusive, optionally of one parallel-scan segment.</summary>
+    public List<JsonObject> Scan(DynamoTable table, (byte[] Hash, byte[] Sort)? after, int limit, (int Segment, int Total)? segment = null)
+    {
+        var sql = new StringBuilder("SELECT item FROM ddb_items WHERE table_id=$t");
+        var parameters = new List<(string, object?)> { ("$t", table.Id), ("$l", limit) };
+        if (after is not null)
+        {
+            sql.Append(" AND (hk > $h OR (hk = $h AND sk > $s))");
+            parameters.Add(("$h", after.Value.Hash));
+            parameters.Add(("$s", after.Value.Sort));
+        }
+
+        AddSegment(sql, parameters, "hk", segment);
+        sql.Append(" ORDER BY hk, sk LIMIT $l");
+        using var c = OpenReader();
+        return c.Query(sql.ToString(), r => JsonNode.Parse(r.GetString(0))!.AsObject(), null, parameters.ToArray());
+    }
+
+    /// <summary>Items of one index partition in (index sort key, table key) order, after <paramref name="after"/> (exclusive).</summary>
+    public List<JsonObject> QueryIndex(DynamoTable table, IndexSpec index, KeyCondition condition, bool forward, (byte[] Sort, byte[] TableHash, byte[] TableSort)? after, int limit)
+    {
+        var sql = new StringBuilder("SELECT item FROM ddb_index_items WHERE table_id=$t AND index_name=$n AND ihk=$h");
+        var parameters = new List<(string, object?)> { ("$t", table.Id), ("$n", index.Name), ("$h", condition.Hash), ("$limit", limit) };
+        AddSortCondition(sql, parameters, "isk", condition);
+        if (after is not null)
+        {
+            sql.Append(forward ? " AND (isk, thk, tsk) > ($a1, $a2, $a3)" : " AND (isk, thk, tsk) < ($a1, $a2, $a3)");
+            parameters.Add(("$a1", after.Value.Sort));
+            parameters.Add(("$a2", after.Value.TableHash));
+            parameters.Add(("$a3", after.Value.TableSort));
+        }
+
+        sql.Append(forward ? " ORDER BY isk ASC, thk ASC, tsk ASC" : " ORDER BY isk DESC, thk DESC, tsk DESC").Append(" LIMIT $limit");
+        using var c = _store.Open();
+        return c.Query(sql.ToString(), r => JsonNode.Parse(r.GetString(0))!.AsObject(), null, parameters.ToArray());
+    }
+
+    /// <summary>Items of a whole index in (index key, table key) order, after the given position (exclusive).</summary>
+    public List<JsonObject> ScanIndex(DynamoTable table, IndexSpec index, (byte[] Hash, byte[] Sort, byte[] TableHash, byte[] TableSort)? after, int limit, (int Segment, int Total)? segment = null)
+    {
+        var sql = new StringBuilder("SELECT item FROM ddb_index_items WHERE table_id=$t AND index_name=$n");
+        var parameters = new List<(string, object?)> { ("$t", table.Id), ("$n", index.Name), ("$l", limit) };
+        if (after is not null)
+        {
+            sql.Append(" AND (ihk, isk, thk, tsk) > ($a0, $a1, $a2, $a3)");
+            parameters.Add(("$a0", after.Value.Hash));
+            parameters.Add(("$a1", after.Value.Sort));
+            parameters.Add(("$a2", after.Value.TableHash));
+            parameters.Add(("$a3", after.Value.TableSort));
+        }
+
+        AddSegment(sql, parameters, "ihk", segment);
+        sql.Append(" ORDER BY ihk, isk, thk, tsk LIMIT $l");
+        using var c = OpenReader();
+        return c.Query(sql.ToString(), r => JsonNode.Parse(r.GetString(0))!.AsObject(), null, parameters.ToArray());
+    }
+
+    private static void AddSegment(StringBuilder sql, List<(string, object?)> parameters, string column, (int Segment, int Total)? segment)
+    {
+        if (segment is { Total: > 1 } s)
+        {
+            sql.Append(" AND ddb_segment(").Append(column).Append(", $total) = $segment");
+            parameters.Add(("$total", s.Total));
+            parameters.Add(("$segment", s.Segment));
+        }
+    }
+
+    /// <summary>The parallel-scan segment of a partition: a stable hash of its encoded key (every item of a partition in one segment).</summary>
+    public static int Segment(byte[] hash, int total)
+    {
+        var h = 2166136261u;
+        foreach (var b in hash)
+        {
+            h = (h ^ b) * 16777619u;
+        }
+
+        return (int)(h % (uint)total);
+    }
+
+    private SqliteConnection OpenReader()
+    {
+        var c = _store.Open();
+        c.CreateFunction("ddb_segment", (byte[] hash, long total) => (long)Segment(hash, (int)total), isDeterministic: true);
+        return c;
+    }
+
+    private static void AddSortCondition(StringBuilder sql, List<(string, object?)> parameters, string column, KeyCondition condition)
+    {
+        switch (condition.SortOp)
+        {
+            case "=" or "<" or "<=" or ">" or ">=":
+                sql.Append(" AND ").Append(column).Append(' ').Append(condition.SortOp).Append(" $lo");
+                parameters.Add(("$lo", condition.Low));
+                break;
+            case "BETWEEN":
+                sql.Append(" AND ").Append(column).Append(" >= $lo AND ").Append(column).Append(" <= $hi");
+                parameters.Add(("$lo", condition.Low));
+                parameters.Add(("$hi", condition.High));
+                break;
+            case "begins_with":
+                sql.Append(" AND ").Append(column).Append(" >= $lo");
+                parameters.Add(("$lo", condition.Low));
+                if (PrefixEnd(condition.Low!) is { } end)
+                {
+                    sql.Append(" AND ").Append(column).Append(" < $hi");
+                    parameters.Add(("$hi", end));
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The stored result of a TransactWriteItems call with this ClientRequestToken, if made in the last 10 minutes.</summary>
+    public (string RequestHash, string Response)? FindTransaction(string token, DateTimeOffset now)
     {
         using var c = _store.Open();
-        return after is null
-            ? c.Query("SELECT item FROM ddb_items WHERE table_id=$t ORDER BY hk, sk LIMIT $l", r => JsonNode.Parse(r.GetString(0))!.AsObject(), null, ("$t", table.Id), ("$l", limit))
-            : c.Query("SELECT item FROM ddb_items WHERE table_id=$t AND (hk > $h OR (hk = $h AND sk > $s)) ORDER BY hk, sk LIMIT $l", r => JsonNode.Parse(r.GetString(0))!.AsObject(), null,
-                ("$t", table.Id), ("$h", after.Value.Hash), ("$s", after.Value.Sort), ("$l", limit));
+        return c.Query("SELECT request_hash, response FROM ddb_tx_tokens WHERE token=$t AND created >= $since", r => ((string, string)?)(r.GetString(0), r.GetString(1)), null,
+            ("$t", token), ("$since", now.AddMinutes(-10).ToUnixTimeMilliseconds())).FirstOrDefault();
+    }
+
+    /// <summary>Remembers a TransactWriteItems result for its ClientRequestToken (inside the transaction that wrote it).</summary>
+    public static void RecordTransaction(SqliteConnection c, SqliteTransaction tx, string token, string requestHash, string response, DateTimeOffset now)
+    {
+        c.Execute("DELETE FROM ddb_tx_tokens WHERE created < $old", tx, ("$old", now.AddMinutes(-10).ToUnixTimeMilliseconds()));
+        c.Execute("INSERT OR REPLACE INTO ddb_tx_tokens (token, request_hash, created, response) VALUES ($t, $h, $c, $r)", tx,
+            ("$t", token), ("$h", requestHash), ("$c", now.ToUnixTimeMilliseconds()), ("$r", response));
+    }
+
+    /// <summary>Reads several items in one snapshot (TransactGetItems).</summary>
+    public List<JsonObject?> GetItems(IReadOnlyList<ItemRef> items)
+    {
+        using var c = _store.Open();
+        using var tx = c.BeginTransaction(deferred: true);
+        return items.Select(r => c.Scalar("SELECT item FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s", tx, ("$t", r.Table.Id), ("$h", r.Hash), ("$s", r.Sort)) as string)
+            .Select(text => text is null ? null : JsonNode.Parse(text)!.AsObject()).ToList();
     }
 
     /// <summary>Deletes items whose TTL attribute (a Number of epoch seconds) is at or before <paramref name="now"/>.</summary>
@@ -275,3 +532,9 @@ internal sealed class DynamoStore
 
     public static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
 }
+
+/// <summary>One item of a multi-item write: its table and encoded key.</summary>
+internal readonly record struct ItemRef(DynamoTable Table, byte[] Hash, byte[] Sort);
+
+/// <summary>What to do with one item of a multi-item write: leave it (<paramref name="Write"/> false), replace it, or delete it (null).</summary>
+internal readonly record struct ItemWrite(bool Write, JsonObject? Item);

@@ -1,183 +1,146 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
+using Nimbus.Data.DynamoDb.Expressions;
 
 namespace Nimbus.Data.DynamoDb;
 
 /// <summary>A parsed <c>KeyConditionExpression</c>: equality on the hash key and an optional sort-key condition.</summary>
-internal sealed partial record KeyCondition(byte[] Hash, string? SortOp, byte[]? Low, byte[]? High)
+internal sealed record KeyCondition(byte[] Hash, string? SortOp, byte[]? Low, byte[]? High)
 {
+    private const string Kind = "KeyConditionExpression";
+
+    /// <summary>Parses a key condition on the table's own key, checking that every name and value is used.</summary>
     public static KeyCondition Parse(DynamoTable table, string expression, JsonObject? names, JsonObject? values)
     {
-        var usedNames = new HashSet<string>(StringComparer.Ordinal);
-        var usedValues = new HashSet<string>(StringComparer.Ordinal);
-        var parts = Split(expression);
-        if (parts is null || parts.Count is 0 or > 2)
+        var context = new ExpressionContext(names, values);
+        var condition = Parse(table.Hash, table.Range, expression, context);
+        context.CheckUnused();
+        return condition;
+    }
+
+    /// <summary>Parses a key condition on the key (<paramref name="hashKey"/>, <paramref name="rangeKey"/>) of a table or index.</summary>
+    public static KeyCondition Parse(KeyAttribute hashKey, KeyAttribute? rangeKey, string expression, ExpressionContext context)
+    {
+        return FromCondition(hashKey, rangeKey, ExpressionParser.ParseCondition(expression, Kind, context));
+    }
+
+    /// <summary>The key condition a parsed condition (an expression or legacy KeyConditions) describes.</summary>
+    public static KeyCondition FromCondition(KeyAttribute hashKey, KeyAttribute? rangeKey, Condition parsed)
+    {
+        var parts = new List<Condition>();
+        Flatten(parsed, parts);
+        if (parts.Count > 2)
         {
-            throw AttributeValues.Validation($"Invalid KeyConditionExpression: Syntax error; token: \"{expression}\"");
-        }
-
-        var conditions = parts.Select(p => Condition(p)!.Value).ToList();
-        string Resolve(string n)
-        {
-            if (!n.StartsWith('#'))
-            {
-                if (ReservedWords.Contains(n))
-                {
-                    throw AttributeValues.Validation($"Invalid KeyConditionExpression: Attribute name is a reserved keyword; reserved keyword: {n}");
-                }
-
-                return n;
-            }
-
-            usedNames.Add(n);
-            return names?[n]?.GetValue<string>() ?? throw AttributeValues.Validation($"Invalid KeyConditionExpression: An expression attribute name used in the document path is not defined; attribute name: {n}");
-        }
-
-        JsonObject Value(string v)
-        {
-            usedValues.Add(v);
-            return values?[v] as JsonObject ?? throw AttributeValues.Validation($"Invalid KeyConditionExpression: An expression attribute value used in expression is not defined; attribute value: {v}");
+            throw AttributeValues.Validation("KeyConditionExpressions must only contain one condition per key");
         }
 
         byte[]? hash = null;
         string? op = null;
         byte[]? low = null, high = null;
-        foreach (var (attr, o, args) in conditions)
+        foreach (var part in parts)
         {
-            var name = Resolve(attr);
-            if (name == table.Hash.Name)
+            var (path, o, args) = part switch
+            {
+                CompareCondition c when c.Left is PathOperand p && c.Right is ValueOperand v => (p.Path, c.Op, new[] { v }),
+                CompareCondition c when c.Right is PathOperand p && c.Left is ValueOperand v => (p.Path, Flip(c.Op), new[] { v }),
+                BetweenCondition b when b.Value is PathOperand p && b.Low is ValueOperand lo && b.High is ValueOperand hi => (p.Path, "BETWEEN", new[] { lo, hi }),
+                FunctionCondition { Name: "begins_with" } f when f.Args[1] is ValueOperand v => (((PathOperand)f.Args[0]).Path, "begins_with", new[] { v }),
+                FunctionCondition f => throw AttributeValues.Validation($"Invalid {Kind}: Invalid function name; function: {f.Name}"),
+                InCondition => throw AttributeValues.Validation($"Invalid operator used in {Kind}: IN"),
+                CompareCondition { Op: "<>" } => throw AttributeValues.Validation($"Invalid operator used in {Kind}: <>"),
+                _ => throw AttributeValues.Validation("Query key condition not supported"),
+            };
+            if (path.Elements.Count != 1)
+            {
+                throw AttributeValues.Validation($"Invalid {Kind}: Key conditions must only refer to top-level key attributes; path: {path}");
+            }
+
+            var name = path.Top;
+            if (name == hashKey.Name)
             {
                 if (o != "=")
                 {
                     throw AttributeValues.Validation("Query key condition not supported");
                 }
 
-                hash = Encode(table.Hash, Value(args[0]));
+                if (hash is not null)
+                {
+                    throw AttributeValues.Validation("KeyConditionExpressions must only contain one condition per key");
+                }
+
+                hash = Encode(hashKey, args[0].Value);
             }
-            else if (table.Range is not null && name == table.Range.Name)
+            else if (rangeKey is not null && name == rangeKey.Name)
             {
+                if (op is not null)
+                {
+                    throw AttributeValues.Validation("KeyConditionExpressions must only contain one condition per key");
+                }
+
+                if (o == "<>")
+                {
+                    throw AttributeValues.Validation($"Invalid operator used in {Kind}: <>");
+                }
+
                 op = o;
-                low = Encode(table.Range, Value(args[0]));
+                if (o == "begins_with" && rangeKey.Type == "N")
+                {
+                    throw AttributeValues.Validation($"Invalid {Kind}: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
+                }
+
+                low = Encode(rangeKey, args[0].Value);
                 if (o == "BETWEEN")
                 {
-                    high = Encode(table.Range, Value(args[1]));
-                    if (low.AsSpan().SequenceCompareTo(high) > 0)
-                    {
-                        throw AttributeValues.Validation("Invalid KeyConditionExpression: The BETWEEN operator requires upper bound to be greater than or equal to lower bound");
-                    }
-                }
-                else if (o == "begins_with" && table.Range.Type == "N")
-                {
-                    throw AttributeValues.Validation($"Invalid KeyConditionExpression: Incorrect operand type for operator or function; operator or function: begins_with, operand type: N");
+                    high = Encode(rangeKey, args[1].Value);
                 }
             }
             else
             {
-                throw AttributeValues.Validation($"Query condition missed key schema element: {table.Hash.Name}");
+                throw AttributeValues.Validation($"Query condition missed key schema element: {hashKey.Name}");
             }
         }
 
         if (hash is null)
         {
-            throw AttributeValues.Validation($"Query condition missed key schema element: {table.Hash.Name}");
-        }
-
-        foreach (var n in names?.Select(p => p.Key).Where(k => !usedNames.Contains(k)) ?? [])
-        {
-            throw AttributeValues.Validation($"Value provided in ExpressionAttributeNames unused in expressions: keys: {{{n}}}");
-        }
-
-        foreach (var v in values?.Select(p => p.Key).Where(k => !usedValues.Contains(k)) ?? [])
-        {
-            throw AttributeValues.Validation($"Value provided in ExpressionAttributeValues unused in expressions: keys: {{{v}}}");
+            throw AttributeValues.Validation($"Query condition missed key schema element: {hashKey.Name}");
         }
 
         return new KeyCondition(hash, op, low, high);
     }
 
+    private static string Flip(string op) => op switch
+    {
+        "<" => ">",
+        "<=" => ">=",
+        ">" => "<",
+        ">=" => "<=",
+        _ => op,
+    };
+
+    private static void Flatten(Condition c, List<Condition> parts)
+    {
+        switch (c)
+        {
+            case AndCondition a:
+                Flatten(a.Left, parts);
+                Flatten(a.Right, parts);
+                break;
+            case OrCondition:
+                throw AttributeValues.Validation($"Invalid operator used in {Kind}: OR");
+            case NotCondition:
+                throw AttributeValues.Validation($"Invalid operator used in {Kind}: NOT");
+            default:
+                parts.Add(c);
+                break;
+        }
+    }
+
     private static byte[] Encode(KeyAttribute key, JsonObject value)
     {
-        var normal = AttributeValues.Normalise(value);
-        var type = normal.First().Key;
-        if (type != key.Type)
+        if (value.First().Key != key.Type)
         {
-            throw AttributeValues.Validation($"One or more parameter values were invalid: Condition parameter type does not match schema type");
+            throw AttributeValues.Validation("One or more parameter values were invalid: Condition parameter type does not match schema type");
         }
 
-        return AttributeValues.EncodeKey(key, normal, false);
+        return AttributeValues.EncodeKey(key, value, false);
     }
-
-    private static List<string>? Split(string expression)
-    {
-        var e = expression.Trim();
-        while (e.StartsWith('(') && e.EndsWith(')') && Condition(e) is null && Condition(e[1..^1]) is not null)
-        {
-            e = e[1..^1].Trim();
-        }
-
-        if (Condition(e) is not null)
-        {
-            return [e];
-        }
-
-        foreach (Match m in AndPattern().Matches(e))
-        {
-            var left = Strip(e[..m.Index]);
-            var right = Strip(e[(m.Index + m.Length)..]);
-            if (Condition(left) is not null && Condition(right) is not null)
-            {
-                return [left, right];
-            }
-        }
-
-        return null;
-    }
-
-    private static string Strip(string s)
-    {
-        s = s.Trim();
-        while (s.StartsWith('(') && s.EndsWith(')'))
-        {
-            s = s[1..^1].Trim();
-        }
-
-        return s;
-    }
-
-    private static (string Attr, string Op, string[] Args)? Condition(string s)
-    {
-        var m = ComparisonPattern().Match(s);
-        if (m.Success)
-        {
-            return (m.Groups[1].Value, m.Groups[2].Value, [m.Groups[3].Value]);
-        }
-
-        m = BetweenPattern().Match(s);
-        if (m.Success)
-        {
-            return (m.Groups[1].Value, "BETWEEN", [m.Groups[2].Value, m.Groups[3].Value]);
-        }
-
-        m = BeginsWithPattern().Match(s);
-        return m.Success ? (m.Groups[1].Value, "begins_with", [m.Groups[2].Value]) : null;
-    }
-
-    [GeneratedRegex(@"\s+AND\s+", RegexOptions.IgnoreCase)]
-    private static partial Regex AndPattern();
-
-    [GeneratedRegex(@"^\s*([#\w]+)\s*(=|<=|>=|<|>)\s*(:\w+)\s*$")]
-    private static partial Regex ComparisonPattern();
-
-    [GeneratedRegex(@"^\s*([#\w]+)\s+BETWEEN\s+(:\w+)\s+AND\s+(:\w+)\s*$", RegexOptions.IgnoreCase)]
-    private static partial Regex BetweenPattern();
-
-    [GeneratedRegex(@"^\s*begins_with\s*\(\s*([#\w]+)\s*,\s*(:\w+)\s*\)\s*$")]
-    private static partial Regex BeginsWithPattern();
-
-    /// <summary>A subset of DynamoDB's reserved words (the full list has 573); used unescaped they are a ValidationException.</summary>
-    private static readonly HashSet<string> ReservedWords = new(
-        ["ABORT", "ALL", "AND", "ANY", "AS", "ASC", "BETWEEN", "BY", "CASE", "COUNT", "DATA", "DATE", "DELETE", "DESC", "EXISTS",
-         "FROM", "GROUP", "IN", "INDEX", "KEY", "LIMIT", "NAME", "NOT", "NULL", "OR", "ORDER", "SELECT", "SET", "SIZE", "STATUS",
-         "TABLE", "TIMESTAMP", "TYPE", "UPDATE", "USER", "VALUE", "VALUES", "WHERE", "YEAR", "ID", "TIME", "HASH", "RANGE", "ITEMS"],
-        StringComparer.OrdinalIgnoreCase);
 }

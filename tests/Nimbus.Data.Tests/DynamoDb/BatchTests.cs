@@ -33,19 +33,3 @@ public sealed class BatchTests : IDisposable
             _s.Fail("BatchGetItem", """{"RequestItems":{"batch":{"Keys":[{"id":{"S":"a"}},{"id":{"S":"a"}}]}}}""").Message);
     }
 }
-
-public sealed class UnsupportedTests : IDisposable
-{
-    private readonly DynamoTestState _s = new();
-
-    public void Dispose() => _s.Dispose();
-
-    [Fact]
-    public void ExpressionsNotYetImplementedAreRejectedNotIgnored()
-    {
-        _s.Call("CreateTable", """{"TableName":"uns","KeySchema":[{"AttributeName":"id","KeyType":"HASH"}],"AttributeDefinitions":[{"AttributeName":"id","AttributeType":"S"}],"BillingMode":"PAY_PER_REQUEST"}""");
-        var e = _s.Fail("PutItem", """{"TableName":"uns","Item":{"id":{"S":"a"}},"ConditionExpression":"attribute_not_exists(id)"}""");
-        Assert.Equal("ValidationException", e.Code);
-        Assert.Empty(_s.Call("GetItem", """{"TableName":"uns","Key":{"id":{"S":"a"}}}"""));
-    }
-}
