@@ -70,7 +70,7 @@ internal static class StageSettingsPatch
                 'd' => double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d : throw GatewayErrors.BadRequest($"Invalid number value {value}"),
                 _ => value,
             };
-            if (settings["cacheTtlInSeconds"]?.GetValue<int>() is < 0 or > 3600)
+            if (Protection.ApiProtection.Number(settings["cacheTtlInSeconds"]) is < 0 or > 3600)
             {
                 throw GatewayErrors.BadRequest("Cache TTL must be between 0 and 3600 seconds");
             }

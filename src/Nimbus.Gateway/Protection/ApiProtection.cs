@@ -129,7 +129,7 @@ internal sealed class ApiProtection
     /// <summary>A number that may be stored as a JSON number or (after a patch) as a string.</summary>
     internal static double? Number(JsonNode? node) => node switch
     {
-        JsonValue v when v.TryGetValue<double>(out var d) => d,
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number => double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture),
         JsonValue v when v.TryGetValue<string>(out var s) && double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
         _ => null,
     };

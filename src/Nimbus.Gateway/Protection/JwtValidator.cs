@@ -108,7 +108,7 @@ internal sealed class JwtValidator(HttpClient http, TimeProvider time)
     };
 
     private static long? NumberClaim(JsonNode? node) =>
-        node is JsonValue v && v.TryGetValue<double>(out var d) ? (long)d : null;
+        ApiProtection.Number(node) is { } d ? (long)d : null;
 
     private async Task<JsonObject?> FindKeyAsync(string issuer, string? kid, CancellationToken cancellationToken)
     {
