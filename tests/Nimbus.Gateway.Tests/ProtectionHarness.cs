@@ -54,7 +54,7 @@ internal sealed class ProtectionHarness : IDisposable
     }
 
     /// <summary>A deployed REST API with one resource <c>/items/{id}</c> whose GET method has the given settings.</summary>
-    public static ApiEntry RestApi(JsonObject method, JsonObject? authorizers = null, JsonObject? stageExtra = null, string apiKeySource = "HEADER")
+    public static ApiEntry RestApi(JsonObject method, JsonObject? authorizers = null, JsonObject? stageExtra = null, string apiKeySource = "HEADER", string apiId = "restapi001")
     {
         method["httpMethod"] ??= "GET";
         method["methodIntegration"] ??= new JsonObject { ["type"] = "AWS_PROXY", ["httpMethod"] = "POST", ["uri"] = "backend", ["timeoutInMillis"] = 29000 };
@@ -76,13 +76,13 @@ internal sealed class ProtectionHarness : IDisposable
 
         var doc = new JsonObject
         {
-            ["api"] = new JsonObject { ["id"] = "restapi001", ["name"] = "t", ["apiKeySource"] = apiKeySource },
+            ["api"] = new JsonObject { ["id"] = apiId, ["name"] = "t", ["apiKeySource"] = apiKeySource },
             ["resources"] = resources,
             ["snapshots"] = new JsonObject { ["d1"] = new JsonObject { ["resources"] = resources.DeepClone() } },
             ["stages"] = new JsonObject { ["prod"] = stage },
             ["authorizers"] = authorizers ?? new JsonObject(),
         };
-        return StageCompiler.Publish(new ApiEntry("restapi001", ApiKind.Rest, Account, Region, doc));
+        return StageCompiler.Publish(new ApiEntry(apiId, ApiKind.Rest, Account, Region, doc));
     }
 
     /// <summary>A deployed HTTP API with route <c>GET /items/{id}</c> (payload <paramref name="version"/>) carrying the given route fields.</summary>

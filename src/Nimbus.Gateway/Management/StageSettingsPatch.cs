@@ -45,6 +45,29 @@ internal static class StageSettingsPatch
                 continue;
             }
 
+            if (path is "/accessLogSettings/destinationArn" or "/accessLogSettings/format" or "/accessLogSettings")
+            {
+                // Access logs: a CloudWatch Logs group ARN and a $context format.
+                if (verb == "remove")
+                {
+                    stage.Remove("accessLogSettings");
+                }
+                else if (path != "/accessLogSettings" && value is not null)
+                {
+                    if (path.EndsWith("destinationArn", StringComparison.Ordinal) && !value.StartsWith("arn:aws:logs:", StringComparison.Ordinal))
+                    {
+                        throw GatewayErrors.BadRequest($"Invalid ARN specified in the request: {value}");
+                    }
+
+                    var settingsNode = stage["accessLogSettings"] as JsonObject ?? [];
+                    stage["accessLogSettings"] = settingsNode;
+                    settingsNode[path["/accessLogSettings/".Length..]] = value;
+                }
+
+                ops.Remove(op);
+                continue;
+            }
+
             var parts = path.TrimStart('/').Split('/');
             if (parts.Length != 4 || !Settings.TryGetValue(parts[2] + "/" + parts[3], out var setting))
             {

@@ -21,6 +21,12 @@ internal sealed record MethodSettings(
     bool RequireAuthorizationForCacheControl,
     string UnauthorizedCacheControlHeaderStrategy);
 
+/// <summary>Everything the pipeline needs for one deployed method/route of one stage, computed once per published entry.</summary>
+internal sealed record MethodPlan(MethodAuth Auth, MethodSettings Settings, string AccountScope, string MethodScope, AccessLogTarget? AccessLog);
+
+/// <summary>A stage's access log: the CloudWatch Logs group (from <c>destinationArn</c>) and the <c>$context</c> format.</summary>
+internal sealed record AccessLogTarget(string GroupName, string Format);
+
 /// <summary>The protection view of one published <see cref="ApiEntry"/>: authorizers, method/route auth and stage
 /// settings, read from its document once and memoised. Entries are immutable, so the view lives as long as the entry.</summary>
 internal sealed class ApiProtection
@@ -30,10 +36,49 @@ internal sealed class ApiProtection
     private readonly ApiEntry _entry;
     private readonly ConcurrentDictionary<string, MethodAuth> _auth = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, MethodSettings> _settings = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Stage, string Resource, string Verb), MethodPlan> _plans = new();
 
     private ApiProtection(ApiEntry entry) => _entry = entry;
 
     public static ApiProtection Of(ApiEntry entry) => Views.GetValue(entry, e => new ApiProtection(e));
+
+    /// <summary>REST: the plan for a deployed method (<paramref name="verb"/> is the method's key, <c>ANY</c> included).</summary>
+    public MethodPlan RestPlan(string stageName, string deploymentId, string resourceId, string resourcePath, string verb) =>
+        _plans.GetOrAdd((stageName, resourceId, verb), k => new MethodPlan(
+            RestMethod(deploymentId, resourceId, verb),
+            RestSettings(stageName, resourcePath, verb),
+            $"account/{_entry.Account}/{_entry.Region}",
+            $"{_entry.ApiId}/{stageName}/{resourcePath}/{verb}",
+            AccessLog(stageName)));
+
+    /// <summary>HTTP API: the plan for a deployed route.</summary>
+    public MethodPlan HttpPlan(string stageName, string deploymentId, string routeId, string routeKey) =>
+        _plans.GetOrAdd((stageName, routeId, ""), k => new MethodPlan(
+            HttpRoute(deploymentId, routeId),
+            HttpSettings(stageName, routeKey),
+            $"account/{_entry.Account}/{_entry.Region}",
+            $"{_entry.ApiId}/{stageName}/{routeKey}",
+            AccessLog(stageName)));
+
+    private AccessLogTarget? AccessLog(string stageName)
+    {
+        if (Stage(stageName)?["accessLogSettings"] is not JsonObject settings
+            || settings["destinationArn"]?.GetValue<string>() is not { } arn || settings["format"]?.GetValue<string>() is not { Length: > 0 } format)
+        {
+            return null;
+        }
+
+        // arn:aws:logs:{region}:{account}:log-group:{name}[:*]
+        const string Marker = ":log-group:";
+        var at = arn.IndexOf(Marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var name = arn[(at + Marker.Length)..];
+        return new AccessLogTarget(name.EndsWith(":*", StringComparison.Ordinal) ? name[..^2] : name, format);
+    }
 
     public JsonObject? Authorizer(string? id) => id is null ? null : _entry.Doc["authorizers"]?[id] as JsonObject;
 

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Nimbus.Core.Logs;
 using Nimbus.Gateway.Management;
 using Nimbus.Gateway.Routing;
 using Nimbus.Gateway.Serving;
@@ -14,21 +16,65 @@ namespace Nimbus.Gateway.Protection;
 /// dictionary lookup and the account bucket.
 /// </remarks>
 internal sealed class ProtectionPipeline(
-    LambdaAuthorizers lambdas, JwtValidator jwt, Throttles throttles, UsagePlanStore plans, ResponseCache cache, TimeProvider time)
+    LambdaAuthorizers lambdas, JwtValidator jwt, Throttles throttles, UsagePlanStore plans, ResponseCache cache, TimeProvider time, ILogSink? logs = null)
 {
     public ResponseCache Cache => cache;
 
-    /// <summary>REST API: protects one call of <paramref name="integrate"/>.</summary>
+    /// <summary>REST API: protects one call of <paramref name="integrate"/>, then records metrics and the access log.</summary>
     public async Task<GatewayResponse> RestAsync(
         ApiEntry api, StageSnapshot stage, RestResource resource, RestMethod method, GatewayRequest request, EventContext ctx,
         Func<EventContext, Task<GatewayResponse>> integrate, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
+        var plan = ApiProtection.Of(api).RestPlan(stage.StageName, stage.DeploymentId, resource.Id, resource.Path, method.HttpMethod);
+        var probe = new RequestProbe();
+        var response = await RestCoreAsync(api, stage, resource, method, plan, request, ctx, Probed(integrate, probe), probe, cancellationToken);
+        Observe(api, plan, request, ctx, response, started, probe, resource.Path);
+        return response;
+    }
+
+    /// <summary>HTTP API: protects one call of <paramref name="integrate"/>, then records metrics and the access log.</summary>
+    public async Task<GatewayResponse> HttpAsync(
+        ApiEntry api, StageSnapshot stage, HttpRoute route, IntegrationTarget integration, GatewayRequest request, EventContext ctx,
+        Func<EventContext, Task<GatewayResponse>> integrate, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var plan = ApiProtection.Of(api).HttpPlan(stage.StageName, stage.DeploymentId, route.RouteId, route.RouteKey);
+        var probe = new RequestProbe();
+        var response = await HttpCoreAsync(api, stage, integration, plan, request, ctx, Probed(integrate, probe), cancellationToken);
+        Observe(api, plan, request, ctx, response, started, probe, route.RouteKey);
+        return response;
+    }
+
+    private static Func<EventContext, Task<GatewayResponse>> Probed(Func<EventContext, Task<GatewayResponse>> integrate, RequestProbe probe) => async c =>
+    {
+        probe.Final = c;
+        var t = Stopwatch.GetTimestamp();
+        var r = await integrate(c);
+        probe.IntegrationLatencyMs = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+        probe.IntegrationStatus = r.StatusCode;
+        return r;
+    };
+
+    private void Observe(ApiEntry api, MethodPlan plan, GatewayRequest request, EventContext ctx, GatewayResponse response, long started, RequestProbe probe, string resource)
+    {
+        var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        GatewayMetrics.Record(api.ApiId, ctx.Stage, request.Method, resource, response.StatusCode, latency, probe);
+        if (plan.AccessLog is { } target && logs is not null)
+        {
+            AccessLogWriter.Write(logs, target, api, request, ctx, response, latency, probe);
+        }
+    }
+
+    private async Task<GatewayResponse> RestCoreAsync(
+        ApiEntry api, StageSnapshot stage, RestResource resource, RestMethod method, MethodPlan plan, GatewayRequest request, EventContext ctx,
+        Func<EventContext, Task<GatewayResponse>> integrate, RequestProbe probe, CancellationToken cancellationToken)
+    {
         var view = ApiProtection.Of(api);
-        var auth = view.RestMethod(stage.DeploymentId, resource.Id, method.HttpMethod);
-        var settings = view.RestSettings(stage.StageName, resource.Path, method.HttpMethod);
-        if (!throttles.TryAcquire($"account/{api.Account}/{api.Region}", Throttles.AccountRate, Throttles.AccountBurst)
+        var (auth, settings) = (plan.Auth, plan.Settings);
+        if (!throttles.TryAcquire(plan.AccountScope, Throttles.AccountRate, Throttles.AccountBurst)
             || (settings.RateLimit is not null || settings.BurstLimit is not null)
-                && !throttles.TryAcquire($"{api.ApiId}/{stage.StageName}/{resource.Path}/{method.HttpMethod}", settings.RateLimit ?? Throttles.AccountRate, settings.BurstLimit ?? Throttles.AccountBurst))
+                && !throttles.TryAcquire(plan.MethodScope, settings.RateLimit ?? Throttles.AccountRate, settings.BurstLimit ?? Throttles.AccountBurst))
         {
             return Denials.Throttled(rest: true);
         }
@@ -61,26 +107,26 @@ internal sealed class ProtectionPipeline(
         {
             var source = api.Doc["api"]?["apiKeySource"]?.GetValue<string>() ?? "HEADER";
             var value = source == "AUTHORIZER" ? outcome.UsageIdentifierKey : request.Header("x-api-key");
-            if (string.IsNullOrEmpty(value) || plans.Resolve(api.Account, api.Region, api.ApiId, stage.StageName, value) is not var (key, plan) || plan is null)
+            if (string.IsNullOrEmpty(value) || plans.Resolve(api.Account, api.Region, api.ApiId, stage.StageName, value) is not var (key, usagePlan) || usagePlan is null)
             {
                 return Denials.Forbidden(rest: true);
             }
 
-            if (Throttle(plan.Doc["throttle"]) is { } planLimit
-                && !throttles.TryAcquire($"plan/{plan.Id}/{key.Id}", planLimit.Rate, planLimit.Burst))
+            if (Throttle(usagePlan.Doc["throttle"]) is { } planLimit
+                && !throttles.TryAcquire($"plan/{usagePlan.Id}/{key.Id}", planLimit.Rate, planLimit.Burst))
             {
                 return Denials.Throttled(rest: true);
             }
 
-            var apiStage = (plan.Doc["apiStages"] as JsonArray ?? []).OfType<JsonObject>()
+            var apiStage = (usagePlan.Doc["apiStages"] as JsonArray ?? []).OfType<JsonObject>()
                 .FirstOrDefault(s => s["apiId"]?.GetValue<string>() == api.ApiId && s["stage"]?.GetValue<string>() == stage.StageName);
             if (Throttle(apiStage?["throttle"]?[$"{resource.Path}/{method.HttpMethod}"]) is { } methodLimit
-                && !throttles.TryAcquire($"plan/{plan.Id}/{key.Id}/{resource.Path}/{method.HttpMethod}", methodLimit.Rate, methodLimit.Burst))
+                && !throttles.TryAcquire($"plan/{usagePlan.Id}/{key.Id}/{resource.Path}/{method.HttpMethod}", methodLimit.Rate, methodLimit.Burst))
             {
                 return Denials.Throttled(rest: true);
             }
 
-            if (!plans.TryConsume(plan, key))
+            if (!plans.TryConsume(usagePlan, key))
             {
                 return Denials.QuotaExceeded();
             }
@@ -99,12 +145,12 @@ internal sealed class ProtectionPipeline(
             return await integrate(ctx);
         }
 
-        return await CachedAsync(api, stage, resource, auth, settings, request, ctx, integrate);
+        return await CachedAsync(api, stage, resource, auth, settings, request, ctx, integrate, probe);
     }
 
     private async Task<GatewayResponse> CachedAsync(
         ApiEntry api, StageSnapshot stage, RestResource resource, MethodAuth auth, MethodSettings settings, GatewayRequest request, EventContext ctx,
-        Func<EventContext, Task<GatewayResponse>> integrate)
+        Func<EventContext, Task<GatewayResponse>> integrate, RequestProbe probe)
     {
         var stageKey = $"{api.ApiId}/{stage.StageName}";
         var key = $"{request.Method} {resource.Path}\n" + string.Join('\u0001', auth.CacheKeyParameters.Select(p => $"{p}={LambdaAuthorizers.RestSource(p, request, ctx)}"));
@@ -131,8 +177,12 @@ internal sealed class ProtectionPipeline(
         }
         else if (cache.Get(stageKey, key) is { } hit)
         {
+            probe.CacheHit = true;
+            probe.Final = ctx;
             return extra.Length == 0 ? hit : hit with { Headers = [.. hit.Headers, .. extra] };
         }
+
+        probe.CacheHit = false;
 
         var response = await integrate(ctx);
         if (response.StatusCode is >= 200 and < 300)
@@ -143,17 +193,15 @@ internal sealed class ProtectionPipeline(
         return extra.Length == 0 ? response : response with { Headers = [.. response.Headers, .. extra] };
     }
 
-    /// <summary>HTTP API: protects one call of <paramref name="integrate"/>.</summary>
-    public async Task<GatewayResponse> HttpAsync(
-        ApiEntry api, StageSnapshot stage, HttpRoute route, IntegrationTarget integration, GatewayRequest request, EventContext ctx,
+    private async Task<GatewayResponse> HttpCoreAsync(
+        ApiEntry api, StageSnapshot stage, IntegrationTarget integration, MethodPlan plan, GatewayRequest request, EventContext ctx,
         Func<EventContext, Task<GatewayResponse>> integrate, CancellationToken cancellationToken)
     {
         var view = ApiProtection.Of(api);
-        var auth = view.HttpRoute(stage.DeploymentId, route.RouteId);
-        var settings = view.HttpSettings(stage.StageName, route.RouteKey);
-        if (!throttles.TryAcquire($"account/{api.Account}/{api.Region}", Throttles.AccountRate, Throttles.AccountBurst)
+        var (auth, settings) = (plan.Auth, plan.Settings);
+        if (!throttles.TryAcquire(plan.AccountScope, Throttles.AccountRate, Throttles.AccountBurst)
             || (settings.RateLimit is not null || settings.BurstLimit is not null)
-                && !throttles.TryAcquire($"{api.ApiId}/{stage.StageName}/{route.RouteKey}", settings.RateLimit ?? Throttles.AccountRate, settings.BurstLimit ?? Throttles.AccountBurst))
+                && !throttles.TryAcquire(plan.MethodScope, settings.RateLimit ?? Throttles.AccountRate, settings.BurstLimit ?? Throttles.AccountBurst))
         {
             return Denials.Throttled(rest: false);
         }
