@@ -22,7 +22,8 @@ import {
   DeleteAuthorizerCommand as DeleteAuthorizerV2Command, UpdateStageCommand as UpdateStageV2Command,
 } from "@aws-sdk/client-apigatewayv2";
 import { CreateFunctionCommand, DeleteFunctionCommand } from "@aws-sdk/client-lambda";
-import { lambda, zip, unique, role, endpoint, rejectsWith } from "./helpers.mjs";
+import { CreateLogGroupCommand, DeleteLogGroupCommand, FilterLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { lambda, logs, zip, unique, role, endpoint, rejectsWith, waitFor } from "./helpers.mjs";
 
 const config = { endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 };
 const apigw1 = new APIGatewayClient(config);
@@ -266,6 +267,29 @@ describe("REST API keys, usage plans, throttling and caching", () => {
     for (let i = 0; i < 3; i++) statuses.push(await call(url));
     assert.deepEqual(statuses.map((s) => s.status), [200, 200, 429]);
     assert.deepEqual(statuses[2].json, { message: "Too Many Requests" });
+    await apigw1.send(new DeleteRestApiCommand({ restApiId: id }));
+  });
+});
+
+describe("access logs", () => {
+  test("a REST stage's accessLogSettings write $context lines to CloudWatch Logs", async () => {
+    const { id } = await restApi(() => ({ authorizationType: "NONE" }));
+    const group = unique("/apigw/access");
+    await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+    const format = '{"requestId":"$context.requestId","status":"$context.status","method":"$context.httpMethod","resource":"$context.resourcePath","stage":"$context.stage","missing":"$context.identity.apiKey"}';
+    const stage = await apigw1.send(new UpdateStageCommand({
+      restApiId: id, stageName: "prod", patchOperations: [
+        { op: "replace", path: "/accessLogSettings/destinationArn", value: `arn:aws:logs:us-east-1:000000000000:log-group:${group}` },
+        { op: "replace", path: "/accessLogSettings/format", value: format },
+      ],
+    }));
+    assert.equal(stage.accessLogSettings.format, format);
+    const res = await fetch(invokeUrl(id, "/prod/items"));
+    assert.equal(res.status, 200);
+    const requestId = res.headers.get("x-amzn-requestid");
+    const events = await waitFor(async () => (await logs.send(new FilterLogEventsCommand({ logGroupName: group }))).events?.length ? (await logs.send(new FilterLogEventsCommand({ logGroupName: group }))).events : null, 10000, "access log line");
+    assert.deepEqual(JSON.parse(events[0].message), { requestId, status: "200", method: "GET", resource: "/items", stage: "prod", missing: "-" });
+    await logs.send(new DeleteLogGroupCommand({ logGroupName: group }));
     await apigw1.send(new DeleteRestApiCommand({ restApiId: id }));
   });
 });
