@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Nimbus.Gateway.Management;
+using Nimbus.Gateway.Protection;
 using Nimbus.Gateway.Serving;
 using Nimbus.Storage.Sqlite;
 
@@ -16,6 +17,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ApiStore>();
         services.AddSingleton(_ => new HttpProxyForwarder(new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })));
         services.AddSingleton<InvokeDispatcher>();
+        services.AddGatewayProtection();
         return services;
     }
 
@@ -28,6 +30,7 @@ public static class GatewayServiceCollectionExtensions
         HttpApisApi.Map(endpoints);
         RestApisApi.Map(endpoints);
         TagsApi.Map(endpoints);
+        endpoints.MapGatewayProtection();
         return endpoints;
     }
 }

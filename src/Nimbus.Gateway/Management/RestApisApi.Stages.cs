@@ -131,6 +131,7 @@ internal static partial class RestApisApi
         var stage = call.Store.Update(ApiId(call), ApiKind.Rest, call.Caller, doc =>
         {
             var stage = FindStage(doc, call.Route("stageName"));
+            StageSettingsPatch.Apply(stage, body);
             PatchOperations.Apply(stage, body, "deploymentId", "description", "variables", "tracingEnabled", "cacheClusterEnabled", "cacheClusterSize", "methodSettings");
             FindDeployment(doc, stage["deploymentId"]!.GetValue<string>());
             stage["lastUpdatedDate"] = call.Store.Time.GetUtcNow().ToUnixTimeSeconds();

@@ -24,4 +24,7 @@ internal sealed record EventContext(
     public long Epoch => Time.ToUnixTimeMilliseconds();
 
     public string DomainPrefix(string domainName) => domainName.Split('.')[0];
+
+    /// <summary>What the authorizer, IAM or the API key check established (see Protection/); null when nothing ran.</summary>
+    public Protection.RequestAuthorization? Authorization { get; init; }
 }

@@ -2,12 +2,13 @@ using System.Text.Json.Nodes;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Identity;
 using Nimbus.Gateway.Management;
+using Nimbus.Gateway.Protection;
 using Nimbus.Gateway.Routing;
 
 namespace Nimbus.Gateway.Serving;
 
 /// <summary>Serves one invoke-URL request: stage, route, event, integration call, response mapping.</summary>
-internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwarder forwarder, TimeProvider time)
+internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwarder forwarder, TimeProvider time, ProtectionPipeline? protection = null)
 {
     public Task<GatewayResponse> DispatchAsync(ApiEntry api, GatewayRequest request, CancellationToken cancellationToken)
     {
@@ -53,12 +54,13 @@ internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwar
         else
         {
             var ctx = Context(api, stage.StageName, prefix, route.RouteKey, route.RouteKey, parameters, stage);
-            response = integration.Type switch
+            async Task<GatewayResponse> Integrate(EventContext ctx) => integration.Type switch
             {
                 "AWS_PROXY" => await InvokeLambdaAsync(api, integration, stage, request, ctx, ApiFlavor(integration), cancellationToken),
                 "HTTP_PROXY" => await forwarder.ForwardAsync(integration, request, parameters, stage.Variables, cancellationToken),
                 _ => GatewayResponse.HttpInternalError(),
             };
+            response = protection is null ? await Integrate(ctx) : await protection.HttpAsync(api, stage, route, integration, request, ctx, Integrate, cancellationToken);
             response = response with { Headers = [.. response.Headers, new("Apigw-Requestid", ctx.RequestId)] };
         }
 
@@ -75,7 +77,7 @@ internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwar
         }
 
         var ctx = Context(api, stage.StageName, "/" + stage.StageName, resource.Path, resource.Id, parameters, stage);
-        var response = integration.Type switch
+        async Task<GatewayResponse> Integrate(EventContext ctx) => integration.Type switch
         {
             "AWS_PROXY" => await InvokeLambdaAsync(api, integration, stage, request, ctx, Flavor.Rest, cancellationToken),
             "HTTP_PROXY" => await forwarder.ForwardAsync(integration, request, parameters, stage.Variables, cancellationToken),
@@ -85,6 +87,7 @@ internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwar
                 System.Text.Encoding.UTF8.GetBytes(mock.Body)),
             _ => new GatewayResponse(500, [new("Content-Type", "application/json")], "{\"message\": \"Internal server error\"}"u8.ToArray()),
         };
+        var response = protection is null ? await Integrate(ctx) : await protection.RestAsync(api, stage, resource, method, request, ctx, Integrate, cancellationToken);
         return response with
         {
             Headers = [.. response.Headers, new("x-amzn-RequestId", ctx.RequestId), new("x-amz-apigw-id", ctx.ExtendedRequestId), new("X-Amzn-Trace-Id", ctx.TraceId)],

@@ -73,6 +73,7 @@ internal static class ProxyEvents
             w.WriteStartObject("requestContext");
             w.WriteString("accountId", ctx.AccountId);
             w.WriteString("apiId", ctx.ApiId);
+            WriteAuthorizer(w, ctx);
             w.WriteString("domainName", request.DomainName);
             w.WriteString("domainPrefix", ctx.DomainPrefix(request.DomainName));
             w.WriteStartObject("http");
@@ -195,18 +196,27 @@ internal static class ProxyEvents
             w.WriteStartObject("requestContext");
             w.WriteString("accountId", ctx.AccountId);
             w.WriteString("apiId", ctx.ApiId);
+            WriteAuthorizer(w, ctx);
             w.WriteString("domainName", request.DomainName);
             w.WriteString("domainPrefix", ctx.DomainPrefix(request.DomainName));
             w.WriteString("extendedRequestId", ctx.ExtendedRequestId);
             w.WriteString("httpMethod", request.Method);
             w.WriteStartObject("identity");
-            foreach (var name in (string[])["accessKey", "accountId", "caller", "cognitoAmr", "cognitoAuthenticationProvider", "cognitoAuthenticationType", "cognitoIdentityId", "cognitoIdentityPoolId", "principalOrgId"])
+            var identity = ctx.Authorization?.Identity;
+            foreach (var name in (string[])["accessKey", "accountId", "apiKey", "apiKeyId", "caller", "cognitoAmr", "cognitoAuthenticationProvider", "cognitoAuthenticationType", "cognitoIdentityId", "cognitoIdentityPoolId", "principalOrgId"])
             {
-                w.WriteNull(name);
+                if (identity?.GetValueOrDefault(name) is { } value)
+                {
+                    w.WriteString(name, value);
+                }
+                else if (name is not ("apiKey" or "apiKeyId"))
+                {
+                    w.WriteNull(name);
+                }
             }
 
             w.WriteString("sourceIp", request.SourceIp);
-            w.WriteNull("user");
+            WriteIdentity(w, identity, "user");
             var agent = request.Header("User-Agent");
             if (agent is null && rest)
             {
@@ -217,7 +227,7 @@ internal static class ProxyEvents
                 w.WriteString("userAgent", agent ?? "");
             }
 
-            w.WriteNull("userArn");
+            WriteIdentity(w, identity, "userArn");
             w.WriteEndObject();
             w.WriteString("path", rest ? "/" + ctx.Stage + request.RawPath : ctx.StagePrefix + Uri.UnescapeDataString(request.RawPath));
             w.WriteString("protocol", request.Protocol);
@@ -289,6 +299,28 @@ internal static class ProxyEvents
 
         w.WriteString("body", Encoding.UTF8.GetString(request.Body.Span));
         return false;
+    }
+
+    /// <summary><c>requestContext.authorizer</c> when an authorizer ran (Protection/RequestAuthorization).</summary>
+    private static void WriteAuthorizer(Utf8JsonWriter w, EventContext ctx)
+    {
+        if (ctx.Authorization?.Authorizer is { } authorizer)
+        {
+            w.WritePropertyName("authorizer");
+            authorizer.WriteTo(w);
+        }
+    }
+
+    private static void WriteIdentity(Utf8JsonWriter w, IReadOnlyDictionary<string, string>? identity, string name)
+    {
+        if (identity?.GetValueOrDefault(name) is { } value)
+        {
+            w.WriteString(name, value);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
     }
 
     private static void WriteMap(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, string> map)
