@@ -139,7 +139,7 @@ internal sealed partial class ExecutionCoordinator
                 StateMachineVersionArn = record.VersionArn,
                 StateMachineAliasArn = record.AliasArn,
                 HistorySink = runner,
-                Checkpoints = runner,
+                Checkpoints = record.IsExpress ? null : runner,
                 StartTime = DateTimeOffset.FromUnixTimeMilliseconds(record.StartDate),
                 ResumeFrom = resume,
                 ReenterResumedState = reenter && resume is not null,
@@ -147,7 +147,7 @@ internal sealed partial class ExecutionCoordinator
                 MapRuns = runner,
             };
             var result = await interpreter.ExecuteAsync(runner.Definition, request, runner.Token).ConfigureAwait(false);
-            runner.Finish(result, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            await runner.FinishAsync(result, _time.GetUtcNow().ToUnixTimeMilliseconds()).ConfigureAwait(false);
         }
         catch (Exception e)
         {
