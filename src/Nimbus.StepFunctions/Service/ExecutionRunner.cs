@@ -39,9 +39,13 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
     private readonly Dictionary<string, int> _mockAttempts = new(StringComparer.Ordinal);
 
     private readonly MapRuns? _mapRuns;
+    private readonly ExecutionLogging? _logging;
 
-    public ExecutionRunner(ExecutionRecord record, StateMachineDefinition definition, SfnStore? store, ServiceTaskInvoker tasks, TimeProvider time, MockConfig? mocks = null, MapRuns? mapRuns = null)
+    public ExecutionRunner(
+        ExecutionRecord record, StateMachineDefinition definition, SfnStore? store, ServiceTaskInvoker tasks, TimeProvider time,
+        MockConfig? mocks = null, MapRuns? mapRuns = null, ExecutionLogging? logging = null)
     {
+        _logging = logging;
         _mapRuns = mapRuns;
         _mocks = record.TestCase is null ? null : mocks;
         Record = record;
@@ -81,6 +85,11 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
         if (historyEvent.Type == HistoryEventType.ExecutionAborted && _stop is { } stop)
         {
             historyEvent = historyEvent with { Details = new FailureEventDetails(stop.Error, stop.Cause) };
+        }
+
+        if (!_shuttingDown)
+        {
+            _logging?.OnEvent(historyEvent);
         }
 
         lock (_pendingLock)
