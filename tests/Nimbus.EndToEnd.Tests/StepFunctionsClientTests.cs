@@ -13,6 +13,10 @@ public sealed class StepFunctionsClientTests(NimbusFixture fixture)
         NodeClients.RunAsync(fixture.Nimbus, ["--test", "--test-reporter=spec", Path.Combine("e2e", "sfn-more.test.mjs")]);
 
     [Fact]
+    public Task ExecutionLogging_ToCloudWatchLogs_Works() =>
+        NodeClients.RunAsync(fixture.Nimbus, ["--test", "--test-reporter=spec", Path.Combine("e2e", "sfn-logging.test.mjs")]);
+
+    [Fact]
     public Task ServiceIntegrations_SqsSnsEventBridgeAndAwsSdk_Work() =>
         NodeClients.RunAsync(fixture.Nimbus, ["--test", "--test-reporter=spec", Path.Combine("e2e", "sfn-integrations.test.mjs")]);
 }

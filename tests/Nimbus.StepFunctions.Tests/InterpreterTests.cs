@@ -32,6 +32,36 @@ public class InterpreterTests
     public async Task Execute_InputOutputProcessing_MatchesAws(string state, string input, string expected) =>
         Assert.True(TestMachine.JsonEquals(expected, TestMachine.Output(await TestMachine.RunAsync(TestMachine.Single(state), input))));
 
+    /// <summary>
+    /// A pass-through Pass hands its input on without copying it: the same document then feeds a ResultPath, a Map whose
+    /// results array adopts the items, Parallel branches and variables — none of which may see another's changes.
+    /// </summary>
+    [Fact]
+    public async Task Execute_PassThroughStates_ShareNoMutableState()
+    {
+        var r = await TestMachine.RunAsync("""
+            {"StartAt":"P1","States":{
+              "P1":{"Type":"Pass","Assign":{"saved.$":"$"},"Next":"P2"},
+              "P2":{"Type":"Pass","ResultPath":"$.copy","Next":"M"},
+              "M":{"Type":"Map","ItemsPath":"$.items","ResultPath":"$.mapped","Next":"Par",
+                   "ItemProcessor":{"StartAt":"I1","States":{"I1":{"Type":"Pass","Next":"I2"},"I2":{"Type":"Pass","ResultPath":"$.again","End":true}}}},
+              "Par":{"Type":"Parallel","ResultPath":"$.branches","Next":"End",
+                     "Branches":[{"StartAt":"B","States":{"B":{"Type":"Pass","End":true}}},{"StartAt":"C","States":{"C":{"Type":"Pass","ResultPath":"$.c","Result":1,"End":true}}}]},
+              "End":{"Type":"Pass","Parameters":{"saved.$":"$saved","mapped.$":"$.mapped","b0.$":"$.branches[0].items","c.$":"$.branches[1].c"},"End":true}}}
+            """, """{"items":[{"v":1},{"v":2}]}""");
+        Assert.True(r.Status == ExecutionStatus.Succeeded, r.Error + " " + r.Cause);
+        Assert.True(TestMachine.JsonEquals(
+            """{"saved":{"items":[{"v":1},{"v":2}]},"mapped":[{"v":1,"again":{"v":1}},{"v":2,"again":{"v":2}}],"b0":[{"v":1},{"v":2}],"c":1}""",
+            TestMachine.Output(r)));
+
+        // Each exited event records the state's own output, and a pass-through's output text equals its input text.
+        var p1 = r.History.Single(e => e.Details is StateExitedEventDetails { Name: "P1" }).Details as StateExitedEventDetails;
+        var p1In = r.History.Single(e => e.Details is StateEnteredEventDetails { Name: "P1" }).Details as StateEnteredEventDetails;
+        Assert.Equal(p1In!.Input, p1!.Output);
+        var p2 = r.History.Single(e => e.Details is StateExitedEventDetails { Name: "P2" }).Details as StateExitedEventDetails;
+        Assert.True(TestMachine.JsonEquals("""{"items":[{"v":1},{"v":2}],"copy":{"items":[{"v":1},{"v":2}]}}""", JsonNode.Parse(p2!.Output)));
+    }
+
     [Fact]
     public async Task Execute_ParametersPathMissing_FailsWithRuntimeAndStatePrefix()
     {

@@ -109,41 +109,77 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
     }
 
     /// <summary>Runs one state: entered event, its work, exited event; returns the output and the next state (null = end).</summary>
-    private async ValueTask<(JsonNode? Output, string? Next)> RunStateAsync(
+    /// <remarks>States that never wait (Pass, Choice, Succeed, Fail) run synchronously: no async state machine per transition.</remarks>
+    private ValueTask<(JsonNode? Output, string? Next)> RunStateAsync(
         StateDefinition state, JsonNode? input, Frame frame, CancellationToken ct, ExecutionCheckpoint? resumed = null, IExecutionCheckpointSink? checkpoints = null)
     {
         if (resumed is not null)
         {
             frame.ResumeState(state.Name, resumed.EnteredTime, resumed.EnteredEventId);
+            frame.EnteredInput = default;
         }
         else
         {
             frame.EnterState(state.Name);
             var inputText = input is not null && ReferenceEquals(input, frame.LastExit.Node) ? frame.LastExit.Text! : JsonText.Serialize(input);
             frame.LastExit = default;
+            frame.EnteredInput = (input, inputText);
             frame.EnteredPreviousEventId = frame.Events.SourceEventId;
-            frame.EnteredEventId = frame.Append(EnteredType(state), new StateEnteredEventDetails(state.Name, inputText));
+            frame.EnteredEventId = frame.Append(EnteredType(state), new StateEnteredEventDetails(state.Name, inputText), timestamp: frame.EnteredTime);
             if (checkpoints is not null)
             {
-                var vars = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var (k, v) in frame.Variables.Snapshot())
+                var checkpoint = new ExecutionCheckpoint(state.Name, inputText, frame.Variables.SnapshotText(), frame.EnteredEventId, frame.EnteredTime);
+                var committed = checkpoints.OnStateEnteredAsync(checkpoint, ct);
+                if (!committed.IsCompletedSuccessfully)
                 {
-                    vars[k] = JsonText.Serialize(v);
+                    return RunStateAfterCheckpointAsync(committed, state, input, frame, ct);
                 }
-
-                checkpoints.OnStateEntered(new ExecutionCheckpoint(state.Name, inputText, vars, frame.EnteredEventId, frame.EnteredTime));
             }
         }
 
+        return RunStateBody(state, input, frame, ct);
+    }
+
+    /// <summary>The entered event's commit is in flight: the state's work starts only once it is durable.</summary>
+    private async ValueTask<(JsonNode? Output, string? Next)> RunStateAfterCheckpointAsync(
+        ValueTask committed, StateDefinition state, JsonNode? input, Frame frame, CancellationToken ct)
+    {
+        await committed.ConfigureAwait(false);
+        ct.ThrowIfCancellationRequested();
+        return await RunStateBody(state, input, frame, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>The state's work after its entered event.</summary>
+    private ValueTask<(JsonNode? Output, string? Next)> RunStateBody(StateDefinition state, JsonNode? input, Frame frame, CancellationToken ct)
+    {
+        if (state is PassState or ChoiceState or SucceedState or FailState)
+        {
+            try
+            {
+                return new(state switch
+                {
+                    PassState p => RunPass(p, input, frame),
+                    ChoiceState c => RunChoice(c, input, frame),
+                    SucceedState s => RunSucceed(s, input, frame),
+                    _ => throw RunFail((FailState)state, input, frame),
+                });
+            }
+            catch (StatesException ex) when (ex.Error == StatesErrors.Runtime && !ex.IsFromFailState && !ex.HasStatePrefix)
+            {
+                throw ex.WithStatePrefix(state.Name, frame.EnteredEventId);
+            }
+        }
+
+        return RunStateWorkAsync(state, input, frame, ct);
+    }
+
+    private async ValueTask<(JsonNode? Output, string? Next)> RunStateWorkAsync(StateDefinition state, JsonNode? input, Frame frame, CancellationToken ct)
+    {
         try
         {
             return state switch
             {
-                PassState p => RunPass(p, input, frame),
-                ChoiceState c => RunChoice(c, input, frame),
                 WaitState w => await RunWaitAsync(w, input, frame, ct).ConfigureAwait(false),
-                SucceedState s => RunSucceed(s, input, frame),
-                FailState f => throw RunFail(f, input, frame),
                 ExecutableState e => await RunWithErrorHandlingAsync(e, input, frame, ct).ConfigureAwait(false),
                 _ => throw new StatesException(StatesErrors.Runtime, $"Unsupported state type {state.Type}"),
             };
@@ -180,7 +216,9 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
     /// <summary>Emits the exited event (with assigned variables), applying the assignments, and returns the transition.</summary>
     private (JsonNode? Output, string? Next) Exit(StateDefinition state, JsonNode? output, Frame frame, JsonObject? assigned, string? next, bool forceNext = false)
     {
-        var text = JsonText.Serialize(output);
+        // States never modify their input in place (ResultPath works on a copy), so an output that is the input node
+        // itself (a pass-through) has the entered event's text.
+        var text = output is not null && ReferenceEquals(output, frame.EnteredInput.Node) ? frame.EnteredInput.Text! : JsonText.Serialize(output);
         CheckPayload(text, state.Name);
         Dictionary<string, string>? vars = null;
         if (assigned is { Count: > 0 })
@@ -240,9 +278,12 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
 
         var effective = ApplyInputPath(state.InputPath, input, frame);
         Inspect(frame, "afterInputPath", effective);
+        // The effective input is only copied when the result is placed inside another document (ResultPath with a
+        // path): as the whole output, or discarded, it is passed on as is — states never modify their input.
         JsonNode? result = state.Parameters is not null
             ? state.Parameters.Evaluate(frame.Scope(effective))
-            : state.HasResult ? state.Result?.DeepClone() : effective?.DeepClone();
+            : state.HasResult ? state.Result?.DeepClone()
+            : state.ResultPath is null || state.ResultPath.IsNull || state.ResultPath.Path!.Segments.Count == 0 ? effective : effective?.DeepClone();
         Inspect(frame, "afterParameters", state.Parameters is not null ? result : effective);
         Inspect(frame, "result", result);
         var assigned = EvaluateAssign(state.Assign, result, frame);

@@ -27,6 +27,31 @@ internal sealed class VariableScope(VariableScope? parent)
 
     public void Set(string name, JsonNode? value) => (_values ??= new(StringComparer.Ordinal))[name] = value;
 
+    private static readonly IReadOnlyDictionary<string, string> NoVariables = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The visible variables as JSON text (for checkpoints); a shared empty map when there are none.</summary>
+    public IReadOnlyDictionary<string, string> SnapshotText()
+    {
+        var anyValues = false;
+        for (var s = this; s is not null && !anyValues; s = s.Parent)
+        {
+            anyValues = s._values is { Count: > 0 };
+        }
+
+        if (!anyValues)
+        {
+            return NoVariables;
+        }
+
+        var text = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (k, v) in Snapshot())
+        {
+            text[k] = Json.JsonText.Serialize(v);
+        }
+
+        return text;
+    }
+
     public Dictionary<string, JsonNode?> Snapshot()
     {
         var all = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
@@ -106,6 +131,9 @@ internal sealed class Frame(ExecutionRun run, EventScope events, VariableScope v
     /// <summary>The last state's output and its JSON text: the next state's input, so it is not serialized twice.</summary>
     public (JsonNode? Node, string? Text) LastExit { get; set; }
 
+    /// <summary>The current state's input and its JSON text (from the entered event): an output that is the same node reuses the text.</summary>
+    public (JsonNode? Node, string? Text) EnteredInput { get; set; }
+
     public string? TaskToken { get; private set; }
 
     /// <summary>Map item (only while evaluating ItemSelector).</summary>
@@ -150,8 +178,8 @@ internal sealed class Frame(ExecutionRun run, EventScope events, VariableScope v
     public Frame CreateChild(EventScope childEvents, bool newVariableScope = true, ExecutionHistory? history = null) =>
         new(run, childEvents, newVariableScope ? new VariableScope(variables) : variables, history ?? historyOverride);
 
-    public long Append(HistoryEventType type, HistoryEventDetails? details = null, bool updateSource = true) =>
-        History.Append(events, type, details, updateSource);
+    public long Append(HistoryEventType type, HistoryEventDetails? details = null, bool updateSource = true, DateTimeOffset? timestamp = null) =>
+        History.Append(events, type, details, updateSource, timestamp: timestamp);
 
     public PathScope Scope(JsonNode? input) => new(input, this);
 

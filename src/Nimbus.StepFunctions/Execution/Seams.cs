@@ -183,10 +183,15 @@ public interface IMapRunObserver
     void Finished(string mapRunArn, string status);
 }
 
-/// <summary>Receives execution checkpoints (called synchronously, right after the state-entered event was appended).</summary>
+/// <summary>Receives execution checkpoints, right after a top-level state-entered event was appended.</summary>
 public interface IExecutionCheckpointSink
 {
-    void OnStateEntered(ExecutionCheckpoint checkpoint);
+    /// <summary>
+    /// Makes the checkpoint (and the events before it) durable. The interpreter starts the state's work only when the
+    /// returned task has completed: a transition is committed before it is acted on. A sink may complete later (e.g. once a
+    /// group commit shared with other executions is done) — many executions then share one commit.
+    /// </summary>
+    ValueTask OnStateEnteredAsync(ExecutionCheckpoint checkpoint, CancellationToken cancellationToken);
 }
 
 public enum ExecutionStatus

@@ -50,7 +50,8 @@ internal sealed class ExecutionHistory(TimeProvider time, IHistoryEventSink? sin
 
     /// <summary>Appends an event chained to <paramref name="scope"/>; returns its id.</summary>
     /// <exception cref="Execution.StatesException">When the quota is reached (the last slot is kept for the terminal event).</exception>
-    public long Append(EventScope scope, HistoryEventType type, HistoryEventDetails? details = null, bool updateSource = true, bool terminal = false)
+    /// <remarks><paramref name="timestamp"/>: when the event happened if already read from the clock (a state's entered time), else now.</remarks>
+    public long Append(EventScope scope, HistoryEventType type, HistoryEventDetails? details = null, bool updateSource = true, bool terminal = false, DateTimeOffset? timestamp = null)
     {
         HistoryEvent e;
         lock (_lock)
@@ -62,7 +63,7 @@ internal sealed class ExecutionHistory(TimeProvider time, IHistoryEventSink? sin
                     $"The execution history reached the limit of {maxEvents} events.");
             }
 
-            e = new HistoryEvent(priorEvents + _events.Count + 1, scope.SourceEventId, time.GetUtcNow(), type, details);
+            e = new HistoryEvent(priorEvents + _events.Count + 1, scope.SourceEventId, timestamp ?? time.GetUtcNow(), type, details);
             _events.Add(e);
             sink?.OnEventAppended(e);
         }

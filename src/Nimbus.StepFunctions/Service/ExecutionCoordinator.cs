@@ -28,10 +28,12 @@ internal sealed partial class ExecutionCoordinator
     private volatile bool _stopping;
 
     private readonly MockConfig? _mocks;
+    private readonly Nimbus.Core.Logs.ILogSink? _logSink;
 
     public ExecutionCoordinator(SfnStore store, TimeProvider time, TaskTokens tokens, ActivityQueues activities, IServiceProvider services)
     {
         _mocks = services.GetService<MockConfig>();
+        _logSink = services.GetService<Nimbus.Core.Logs.ILogSink>();
         MapRuns = services.GetService<MapRuns>();
         Activities = activities;
         _store = store;
@@ -81,7 +83,13 @@ internal sealed partial class ExecutionCoordinator
     /// <summary>Starts (or resumes, with <paramref name="resume"/>) a STANDARD execution in the background.</summary>
     public ExecutionRunner StartStandard(ExecutionRecord record, ExecutionCheckpoint? resume, bool reenter = false)
     {
-        var runner = new ExecutionRunner(record, Parse(record.Definition), _store, _tasks, _time, _mocks, MapRuns);
+        if (resume is not null && record.Logging is null)
+        {
+            // Resumed or redriven: the logging configuration is not stored with the execution; take the machine's (or version's).
+            record.Logging = record.VersionArn is { } v ? _store.Version(v)?.Logging : _store.Machine(record.StateMachineArn)?.Logging;
+        }
+
+        var runner = new ExecutionRunner(record, Parse(record.Definition), _store, _tasks, _time, _mocks, MapRuns, ExecutionLogging.For(record.Logging, record, _logSink));
         _running[record.Arn] = runner;
         if (_stopping)
         {
@@ -95,7 +103,7 @@ internal sealed partial class ExecutionCoordinator
     /// <summary>Starts an EXPRESS execution in memory; await <see cref="ExecutionRunner.Completion"/> for a synchronous one.</summary>
     public ExecutionRunner StartExpress(ExecutionRecord record)
     {
-        var runner = new ExecutionRunner(record, Parse(record.Definition), null, _tasks, _time, _mocks, MapRuns);
+        var runner = new ExecutionRunner(record, Parse(record.Definition), null, _tasks, _time, _mocks, MapRuns, ExecutionLogging.For(record.Logging, record, _logSink));
         _express[record.Arn] = runner;
         _expressOrder.Enqueue(record.Arn);
         while (_expressOrder.Count > MaxExpressKept && _expressOrder.TryDequeue(out var old))
@@ -139,7 +147,7 @@ internal sealed partial class ExecutionCoordinator
                 StateMachineVersionArn = record.VersionArn,
                 StateMachineAliasArn = record.AliasArn,
                 HistorySink = runner,
-                Checkpoints = runner,
+                Checkpoints = record.IsExpress ? null : runner,
                 StartTime = DateTimeOffset.FromUnixTimeMilliseconds(record.StartDate),
                 ResumeFrom = resume,
                 ReenterResumedState = reenter && resume is not null,
@@ -147,7 +155,7 @@ internal sealed partial class ExecutionCoordinator
                 MapRuns = runner,
             };
             var result = await interpreter.ExecuteAsync(runner.Definition, request, runner.Token).ConfigureAwait(false);
-            runner.Finish(result, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            await runner.FinishAsync(result, _time.GetUtcNow().ToUnixTimeMilliseconds()).ConfigureAwait(false);
         }
         catch (Exception e)
         {

@@ -8,7 +8,8 @@ namespace Nimbus.StepFunctions.Service;
 /// One running execution: receives its history events and checkpoints and decides when they become durable.
 /// </summary>
 /// <remarks>
-/// Durable (STANDARD) executions commit buffered events to SQLite (one transaction per batch):
+/// Durable (STANDARD) executions commit buffered events to SQLite through the store's group commit (concurrent executions
+/// share one transaction; each commit is awaited before the execution acts on what it records):
 /// <list type="bullet">
 /// <item>at every top-level state entry, together with the checkpoint (state, input, variables, entered event id/time) —
 /// so the previous state's result events (e.g. <c>TaskSucceeded</c>) and the move past it commit atomically;</item>
@@ -17,6 +18,7 @@ namespace Nimbus.StepFunctions.Service;
 /// <item>at the end, together with the final status.</item>
 /// </list>
 /// On shutdown nothing more is written: the execution stays RUNNING and resumes from its last checkpoint.
+/// Commits of one execution never overlap: the engine awaits each one before it goes on.
 /// </remarks>
 internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointSink, IWaitScheduler, ITaskInvoker, IMapRunObserver
 {
@@ -25,7 +27,6 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
     private readonly ServiceTaskInvoker _tasks;
     private readonly TimeProviderWaitScheduler _timers;
     private readonly Lock _pendingLock = new();
-    private readonly Lock _writeLock = new();
     private readonly List<HistoryEvent> _pending = [];
     private readonly List<HistoryEvent> _all = [];
     private readonly CancellationTokenSource _cts = new();
@@ -38,9 +39,13 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
     private readonly Dictionary<string, int> _mockAttempts = new(StringComparer.Ordinal);
 
     private readonly MapRuns? _mapRuns;
+    private readonly ExecutionLogging? _logging;
 
-    public ExecutionRunner(ExecutionRecord record, StateMachineDefinition definition, SfnStore? store, ServiceTaskInvoker tasks, TimeProvider time, MockConfig? mocks = null, MapRuns? mapRuns = null)
+    public ExecutionRunner(
+        ExecutionRecord record, StateMachineDefinition definition, SfnStore? store, ServiceTaskInvoker tasks, TimeProvider time,
+        MockConfig? mocks = null, MapRuns? mapRuns = null, ExecutionLogging? logging = null)
     {
+        _logging = logging;
         _mapRuns = mapRuns;
         _mocks = record.TestCase is null ? null : mocks;
         Record = record;
@@ -82,6 +87,11 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
             historyEvent = historyEvent with { Details = new FailureEventDetails(stop.Error, stop.Cause) };
         }
 
+        if (!_shuttingDown)
+        {
+            _logging?.OnEvent(historyEvent);
+        }
+
         lock (_pendingLock)
         {
             _pending.Add(historyEvent);
@@ -92,23 +102,23 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
         }
     }
 
-    public void OnStateEntered(ExecutionCheckpoint checkpoint)
+    public ValueTask OnStateEnteredAsync(ExecutionCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         _insideComposite = _definition.States.TryGetValue(checkpoint.StateName, out var s) && s is ParallelState or MapState;
-        Flush(SfnJson.Checkpoint(checkpoint), null);
+        return Durable ? FlushAsync(SfnJson.Checkpoint(checkpoint), null) : ValueTask.CompletedTask;
     }
 
     public async ValueTask WaitUntilAsync(DateTimeOffset dueTime, CancellationToken cancellationToken)
     {
         if (!_insideComposite)
         {
-            Flush(null, null);
+            await FlushAsync(null, null).ConfigureAwait(false);
         }
 
         await _timers.WaitUntilAsync(dueTime, cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask<TaskInvocationResult> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken)
+    public async ValueTask<TaskInvocationResult> InvokeAsync(TaskInvocation invocation, CancellationToken cancellationToken)
     {
         if (_mocks is not null)
         {
@@ -123,20 +133,20 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
             {
                 if (!_insideComposite)
                 {
-                    Flush(null, null);
+                    await FlushAsync(null, null).ConfigureAwait(false);
                 }
 
-                return ValueTask.FromResult(mocked);
+                return mocked;
             }
         }
 
         var waiter = _tasks.Register(invocation);
         if (!_insideComposite)
         {
-            Flush(null, null);
+            await FlushAsync(null, null).ConfigureAwait(false);
         }
 
-        return _tasks.InvokeAsync(invocation, waiter, cancellationToken);
+        return await _tasks.InvokeAsync(invocation, waiter, cancellationToken).ConfigureAwait(false);
     }
 
     public void Started(string mapRunArn, int total, int maxConcurrency, double? toleratedFailurePercentage, int? toleratedFailureCount)
@@ -158,7 +168,7 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
     }
 
     /// <summary>Records the outcome: final events and status in one transaction (not when suspended).</summary>
-    public void Finish(ExecutionResult result, long stopDate)
+    public async Task FinishAsync(ExecutionResult result, long stopDate)
     {
         if (!_shuttingDown)
         {
@@ -183,7 +193,7 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
                 StopDate = stopDate,
             };
             (final.Error, final.Cause) = result.Status == ExecutionStatus.Aborted && _stop is { } stop ? stop : (result.Error, result.Cause);
-            Flush(null, final);
+            await FlushAsync(null, final).ConfigureAwait(false);
 
             // Readers of the live record see the outcome complete: the status changes last.
             Record.Output = final.Output;
@@ -210,39 +220,42 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
     }
 
     /// <summary>Runs <paramref name="read"/> so it sees committed and pending events consistently.</summary>
-    public T ReadConsistent<T>(Func<List<HistoryEvent>, T> read)
-    {
-        lock (_writeLock)
-        {
-            return read(UncommittedEvents(out _));
-        }
-    }
+    /// <remarks>
+    /// The pending events are taken first, then <paramref name="read"/> reads the store: events leave the pending list only
+    /// after their commit, so every event is in one or the other (or both — readers skip ids already read from the store).
+    /// </remarks>
+    public T ReadConsistent<T>(Func<List<HistoryEvent>, T> read) => read(UncommittedEvents(out _));
 
-    private void Flush(string? checkpoint, ExecutionRecord? final)
+    /// <summary>Commits the buffered events, with a checkpoint or the final record, and completes after the commit.</summary>
+    private async ValueTask FlushAsync(string? checkpoint, ExecutionRecord? final)
     {
         if (!Durable || _shuttingDown)
         {
             return;
         }
 
-        lock (_writeLock)
+        List<HistoryEvent> batch;
+        lock (_pendingLock)
         {
-            List<HistoryEvent> batch;
-            lock (_pendingLock)
-            {
-                batch = [.. _pending];
-            }
+            batch = [.. _pending];
+        }
 
-            if (batch.Count == 0 && checkpoint is null && final is null)
-            {
-                return;
-            }
+        if (batch.Count == 0 && checkpoint is null && final is null)
+        {
+            return;
+        }
 
-            _store!.Commit(Record.Arn, batch.Select(e => (e.Id, SfnJson.EventBody(e))).ToList(), checkpoint, final);
-            lock (_pendingLock)
-            {
-                _pending.RemoveRange(0, batch.Count);
-            }
+        // Rendered here, on the execution's own thread, so the shared writer only runs SQL.
+        var rows = new (long Id, string Body)[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+        {
+            rows[i] = (batch[i].Id, SfnJson.EventBody(batch[i]));
+        }
+
+        await _store!.CommitAsync(Record.Arn, rows, checkpoint, final).ConfigureAwait(false);
+        lock (_pendingLock)
+        {
+            _pending.RemoveRange(0, batch.Count);
         }
     }
 }

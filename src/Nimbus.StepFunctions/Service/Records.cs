@@ -95,5 +95,8 @@ internal sealed class ExecutionRecord
 
     public int RedriveCount { get; set; }
 
+    /// <summary>The <c>loggingConfiguration</c> (JSON) of the machine or version the execution runs; not stored (looked up again on resume).</summary>
+    public string? Logging { get; set; }
+
     public long? RedriveDate { get; set; }
 }

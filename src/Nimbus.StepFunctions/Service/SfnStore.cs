@@ -11,6 +11,10 @@ internal sealed class SfnStore(StateStore db)
     private const string ExecutionColumns =
         "arn, state_machine_arn, state_machine_name, name, status, input, output, error, cause, start_date, stop_date, definition, role_arn, definition_updated, revision_id, trace_header, checkpoint, version_arn, alias_arn, redrive_count, redrive_date, test_case";
 
+    /// <summary>The execution columns as read: the resume checkpoint lives in its own table (see <see cref="CommitAsync"/>).</summary>
+    private static readonly string ExecutionSelect = ExecutionColumns.Replace(
+        " checkpoint,", " (SELECT body FROM sfn_checkpoints WHERE sfn_checkpoints.execution_arn = sfn_executions.arn) AS checkpoint,", StringComparison.Ordinal);
+
     private const string VersionColumns = "arn, machine_arn, version, type, definition, role_arn, created, revision_id, logging, tracing, description";
 
     private const string AliasColumns = "arn, machine_arn, name, description, routing, created, updated";
@@ -263,13 +267,13 @@ internal sealed class SfnStore(StateStore db)
     public ExecutionRecord? Execution(string arn)
     {
         using var c = db.Open();
-        return c.Query($"SELECT {ExecutionColumns} FROM sfn_executions WHERE arn = $a", ReadExecution, null, ("$a", arn)).FirstOrDefault();
+        return c.Query($"SELECT {ExecutionSelect} FROM sfn_executions WHERE arn = $a", ReadExecution, null, ("$a", arn)).FirstOrDefault();
     }
 
     /// <summary>Inserts a new execution; returns the existing one instead when the ARN is taken.</summary>
     public ExecutionRecord? InsertExecution(ExecutionRecord e) => db.Write((c, tx) =>
     {
-        var existing = c.Query($"SELECT {ExecutionColumns} FROM sfn_executions WHERE arn = $a", ReadExecution, tx, ("$a", e.Arn)).FirstOrDefault();
+        var existing = c.Query($"SELECT {ExecutionSelect} FROM sfn_executions WHERE arn = $a", ReadExecution, tx, ("$a", e.Arn)).FirstOrDefault();
         if (existing is not null)
         {
             return existing;
@@ -290,20 +294,26 @@ internal sealed class SfnStore(StateStore db)
     {
         using var c = db.Open();
         return c.Query(
-            $"SELECT {ExecutionColumns} FROM sfn_executions WHERE state_machine_arn = $sm AND ($st IS NULL OR status = $st) AND ($q IS NULL OR version_arn = $q OR alias_arn = $q) ORDER BY start_date DESC, rowid DESC",
+            $"SELECT {ExecutionSelect} FROM sfn_executions WHERE state_machine_arn = $sm AND ($st IS NULL OR status = $st) AND ($q IS NULL OR version_arn = $q OR alias_arn = $q) ORDER BY start_date DESC, rowid DESC",
             ReadExecution, null, ("$sm", stateMachineArn), ("$st", status), ("$q", qualifier));
     }
 
     public List<ExecutionRecord> RunningExecutions()
     {
         using var c = db.Open();
-        return c.Query($"SELECT {ExecutionColumns} FROM sfn_executions WHERE status = 'RUNNING' ORDER BY start_date", ReadExecution);
+        return c.Query($"SELECT {ExecutionSelect} FROM sfn_executions WHERE status = 'RUNNING' ORDER BY start_date", ReadExecution);
     }
 
-    /// <summary>Commits history events (and optionally a new checkpoint, or the final status) in one transaction.</summary>
-    public void Commit(string executionArn, IReadOnlyList<(long Id, string Body)> events, string? checkpoint, ExecutionRecord? final)
-    {
-        db.Write((c, tx) =>
+    /// <summary>
+    /// Commits history events (and optionally a new checkpoint, or the final status) atomically, through the store's group
+    /// commit: the work shares a transaction with other executions' and the task completes once that has committed.
+    /// </summary>
+    /// <remarks>
+    /// The checkpoint is a row of its own (<c>sfn_checkpoints</c>), not a column of <c>sfn_executions</c>: updating the
+    /// execution row would rewrite its definition snapshot (tens of KiB for a large machine) at every state entry.
+    /// </remarks>
+    public Task CommitAsync(string executionArn, IReadOnlyList<(long Id, string Body)> events, string? checkpoint, ExecutionRecord? final) =>
+        db.WriteGroupedAsync((c, tx) =>
         {
             if (events.Count > 0)
             {
@@ -322,18 +332,21 @@ internal sealed class SfnStore(StateStore db)
             if (final is not null)
             {
                 c.Execute(
-                    "UPDATE sfn_executions SET status = $s, output = $o, error = $e, cause = $c, stop_date = $d, checkpoint = CASE WHEN $s = 'SUCCEEDED' THEN NULL ELSE checkpoint END WHERE arn = $a",
+                    "UPDATE sfn_executions SET status = $s, output = $o, error = $e, cause = $c, stop_date = $d WHERE arn = $a",
                     tx,
                     ("$a", executionArn), ("$s", final.Status), ("$o", final.Output), ("$e", final.Error), ("$c", final.Cause), ("$d", final.StopDate));
+                if (final.Status == "SUCCEEDED")
+                {
+                    c.Execute("DELETE FROM sfn_checkpoints WHERE execution_arn = $a", tx, ("$a", executionArn));
+                }
             }
             else if (checkpoint is not null)
             {
-                c.Execute("UPDATE sfn_executions SET checkpoint = $cp WHERE arn = $a", tx, ("$a", executionArn), ("$cp", checkpoint));
+                c.Execute("INSERT OR REPLACE INTO sfn_checkpoints (execution_arn, body) VALUES ($a, $cp)", tx, ("$a", executionArn), ("$cp", checkpoint));
             }
 
             return 0;
         });
-    }
 
     /// <summary>
     /// Redrive: appends the <c>ExecutionRedriven</c> event and reopens the execution (RUNNING, one more redrive, outcome
@@ -342,7 +355,7 @@ internal sealed class SfnStore(StateStore db)
     /// </summary>
     public ExecutionRecord? Redrive(ExecutionRecord closed, long now, Func<long, long, string> redrivenEvent, Func<long, string> checkpoint) => db.Write((c, tx) =>
     {
-        var current = c.Query($"SELECT {ExecutionColumns} FROM sfn_executions WHERE arn = $a", ReadExecution, tx, ("$a", closed.Arn)).FirstOrDefault();
+        var current = c.Query($"SELECT {ExecutionSelect} FROM sfn_executions WHERE arn = $a", ReadExecution, tx, ("$a", closed.Arn)).FirstOrDefault();
         if (current is null || current.Status != closed.Status || current.RedriveCount != closed.RedriveCount)
         {
             return null;
@@ -351,9 +364,10 @@ internal sealed class SfnStore(StateStore db)
         var last = (long)(c.Scalar("SELECT COALESCE(MAX(id), 0) FROM sfn_events WHERE execution_arn = $a", tx, ("$a", closed.Arn)) ?? 0L);
         c.Execute("INSERT INTO sfn_events (execution_arn, id, body) VALUES ($a, $i, $b)", tx, ("$a", closed.Arn), ("$i", last + 1), ("$b", redrivenEvent(last + 1, last)));
         c.Execute(
-            "UPDATE sfn_executions SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stop_date = NULL, redrive_count = redrive_count + 1, redrive_date = $d, checkpoint = $cp WHERE arn = $a",
-            tx, ("$a", closed.Arn), ("$d", now), ("$cp", checkpoint(last + 1)));
-        return c.Query($"SELECT {ExecutionColumns} FROM sfn_executions WHERE arn = $a", ReadExecution, tx, ("$a", closed.Arn)).FirstOrDefault();
+            "UPDATE sfn_executions SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stop_date = NULL, redrive_count = redrive_count + 1, redrive_date = $d WHERE arn = $a",
+            tx, ("$a", closed.Arn), ("$d", now));
+        c.Execute("INSERT OR REPLACE INTO sfn_checkpoints (execution_arn, body) VALUES ($a, $cp)", tx, ("$a", closed.Arn), ("$cp", checkpoint(last + 1)));
+        return c.Query($"SELECT {ExecutionSelect} FROM sfn_executions WHERE arn = $a", ReadExecution, tx, ("$a", closed.Arn)).FirstOrDefault();
     });
 
     /// <summary>The id of the last recorded event.</summary>

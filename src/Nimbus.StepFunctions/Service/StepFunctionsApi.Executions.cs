@@ -69,6 +69,7 @@ internal sealed partial class StepFunctionsApi
             VersionArn = target.VersionArn,
             AliasArn = target.AliasArn,
             TestCase = testCase,
+            Logging = target.Logging,
         };
     }
 

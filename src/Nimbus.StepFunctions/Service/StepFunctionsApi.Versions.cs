@@ -6,7 +6,7 @@ namespace Nimbus.StepFunctions.Service;
 internal sealed partial class StepFunctionsApi
 {
     /// <summary>What StartExecution runs: the machine, and the version/alias it was addressed through.</summary>
-    private sealed record ExecutionTarget(StateMachineRecord Machine, string Definition, string RoleArn, long Updated, string RevisionId, string? VersionArn, string? AliasArn);
+    private sealed record ExecutionTarget(StateMachineRecord Machine, string Definition, string RoleArn, long Updated, string RevisionId, string? VersionArn, string? AliasArn, string? Logging);
 
     /// <summary>Splits <c>…:stateMachine:name[:qualifier]</c>; returns the unqualified ARN and the qualifier.</summary>
     private static (string MachineArn, string? Qualifier) SplitQualified(string arn)
@@ -28,7 +28,7 @@ internal sealed partial class StepFunctionsApi
         var machine = _store.Machine(machineArn) ?? throw SfnErrors.StateMachineDoesNotExist(arn);
         if (qualifier is null)
         {
-            return new ExecutionTarget(machine, machine.Definition, machine.RoleArn, machine.Updated, machine.RevisionId, null, null);
+            return new ExecutionTarget(machine, machine.Definition, machine.RoleArn, machine.Updated, machine.RevisionId, null, null, machine.Logging);
         }
 
         string? aliasArn = null;
@@ -41,7 +41,7 @@ internal sealed partial class StepFunctionsApi
         }
 
         var version = _store.Version(versionArn) ?? throw SfnErrors.StateMachineDoesNotExist(versionArn);
-        return new ExecutionTarget(machine, version.Definition, version.RoleArn, version.Created, version.RevisionId, version.Arn, aliasArn);
+        return new ExecutionTarget(machine, version.Definition, version.RoleArn, version.Created, version.RevisionId, version.Arn, aliasArn, version.Logging);
     }
 
     /// <summary>Weighted random choice between the alias's versions.</summary>

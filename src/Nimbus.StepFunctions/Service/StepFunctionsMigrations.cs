@@ -57,5 +57,12 @@ internal sealed class StepFunctionsMigrations : IMigrationSource
                 timed_out INTEGER NOT NULL, aborted INTEGER NOT NULL);
             CREATE INDEX sfn_map_runs_by_execution ON sfn_map_runs (execution_arn, start_date);
             """),
+        // The resume checkpoint moves out of sfn_executions: rewriting that row (with its definition snapshot) at every
+        // state entry dominated the cost of a durable transition. sfn_executions.checkpoint is no longer used.
+        new("states", 6, """
+            CREATE TABLE sfn_checkpoints (execution_arn TEXT NOT NULL PRIMARY KEY, body TEXT NOT NULL) WITHOUT ROWID;
+            INSERT INTO sfn_checkpoints (execution_arn, body) SELECT arn, checkpoint FROM sfn_executions WHERE checkpoint IS NOT NULL;
+            UPDATE sfn_executions SET checkpoint = NULL WHERE checkpoint IS NOT NULL;
+            """),
     ];
 }
