@@ -1,0 +1,11 @@
+namespace Nimbus.EndToEnd.Tests;
+
+/// <summary>API Gateway WebSocket APIs and a powertools event-handler function behind REST and HTTP APIs
+/// (tests/clients/e2e/apigw-ws.test.mjs, apigw-powertools.test.mjs).</summary>
+[Collection("nimbus")]
+public sealed class GatewayWebSocketClientTests(NimbusFixture fixture)
+{
+    [Fact]
+    public Task WebSocketApi_ConnectMessagesDisconnectAndConnectionsApi_Work() =>
+        NodeClients.RunAsync(fixture.Nimbus, ["--test", "--test-reporter=spec", Path.Combine("e2e", "apigw-ws.test.mjs")]);
+}
