@@ -8,4 +8,8 @@ public sealed class GatewayWebSocketClientTests(NimbusFixture fixture)
     [Fact]
     public Task WebSocketApi_ConnectMessagesDisconnectAndConnectionsApi_Work() =>
         NodeClients.RunAsync(fixture.Nimbus, ["--test", "--test-reporter=spec", Path.Combine("e2e", "apigw-ws.test.mjs")]);
+
+    [Fact]
+    public Task PowertoolsEventHandler_BehindRestAndHttpApis_ParsesEventsAndAnswers() =>
+        NodeClients.RunAsync(fixture.Nimbus, ["--test", "--test-reporter=spec", Path.Combine("e2e", "apigw-powertools.test.mjs")]);
 }
