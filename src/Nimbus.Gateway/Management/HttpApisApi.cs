@@ -49,6 +49,7 @@ internal static partial class HttpApisApi
         app.MapGet(A + "/{apiId}/deployments/{deploymentId}", Handle(GetDeployment));
         app.MapDelete(A + "/{apiId}/deployments/{deploymentId}", Handle(DeleteDeployment));
         MapWebSockets(app);
+        MapExport(app);
     }
 
     private static async Task CreateApi(ManagementCall call)
