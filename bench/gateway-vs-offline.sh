@@ -71,7 +71,7 @@ hello_id=$(call POST "/restapis/$rest_api/resources/$root_id" '{"pathPart":"hell
 mock_id=$(call POST "/restapis/$rest_api/resources/$root_id" '{"pathPart":"mock"}' | json '["id"]')
 for r in "$hello_id" "$mock_id"; do call PUT "/restapis/$rest_api/resources/$r/methods/GET" '{"authorizationType":"NONE"}' > /dev/null; done
 call PUT "/restapis/$rest_api/resources/$hello_id/methods/GET/integration" \
-    "{\"type\":\"AWS_PROXY\",\"integrationHttpMethod\":\"POST\",\"uri\":\"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/$fn_arn/invocations\"}" > /dev/null
+    "{\"type\":\"AWS_PROXY\",\"httpMethod\":\"POST\",\"uri\":\"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/$fn_arn/invocations\"}" > /dev/null
 call PUT "/restapis/$rest_api/resources/$mock_id/methods/GET/integration" '{"type":"MOCK","requestTemplates":{"application/json":"{\"statusCode\": 200}"}}' > /dev/null
 call PUT "/restapis/$rest_api/resources/$mock_id/methods/GET/responses/200" '{}' > /dev/null
 call PUT "/restapis/$rest_api/resources/$mock_id/methods/GET/integration/responses/200" '{"responseTemplates":{"application/json":"{\"message\":\"hello\"}"}}' > /dev/null

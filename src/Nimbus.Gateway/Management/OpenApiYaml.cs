@@ -134,6 +134,7 @@ internal static class OpenApiYaml
             JsonValueKind.Null => null,
             JsonValueKind.True => JsonValue.Create(true),
             JsonValueKind.False => JsonValue.Create(false),
+            JsonValueKind.Number when int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var i) => JsonValue.Create(i),
             JsonValueKind.Number when long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) => JsonValue.Create(l),
             JsonValueKind.Number => JsonValue.Create(double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture)),
             _ => JsonValue.Create(value),
