@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Nimbus.Gateway.Management;
 using Nimbus.Gateway.Protection;
 using Nimbus.Gateway.Serving;
+using Nimbus.Gateway.WebSockets;
 using Nimbus.Storage.Sqlite;
 
 namespace Nimbus.Gateway;
@@ -18,11 +19,14 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton(_ => new HttpProxyForwarder(new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })));
         services.AddSingleton<InvokeDispatcher>();
         services.AddGatewayProtection();
+        services.AddSingleton(WebSocketLimits.Aws);
+        services.AddSingleton<WebSocketGateway>();
         return services;
     }
 
-    /// <summary>Runs before the edge: serves invoke URLs (<c>{apiId}.execute-api.localhost</c>, <c>/_api/{apiId}/…</c>).</summary>
-    public static IApplicationBuilder UseNimbusGateway(this IApplicationBuilder app) => app.UseMiddleware<GatewayMiddleware>();
+    /// <summary>Runs before the edge (with ASP.NET Core's WebSocket upgrade support, for WebSocket APIs): serves invoke URLs (<c>{apiId}.execute-api.localhost</c>, <c>/_api/{apiId}/…</c>).</summary>
+    public static IApplicationBuilder UseNimbusGateway(this IApplicationBuilder app) =>
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero }).UseMiddleware<GatewayMiddleware>();
 
     /// <summary>Maps the management routes (<c>/restapis/…</c>, <c>/v2/apis/…</c>, <c>/apikeys</c>, <c>/usageplans</c>…).</summary>
     public static IEndpointRouteBuilder MapNimbusGateway(this IEndpointRouteBuilder endpoints)

@@ -11,4 +11,7 @@ internal sealed record ApiEntry(string ApiId, ApiKind Kind, string Account, stri
 {
     /// <summary>Compiled per-stage serving state, by stage name (only stages with a deployment).</summary>
     public FrozenDictionary<string, StageSnapshot> Stages { get; init; } = FrozenDictionary<string, StageSnapshot>.Empty;
+
+    /// <summary>A v2 API with <c>protocolType: WEBSOCKET</c> (fixed at creation).</summary>
+    public bool IsWebSocket { get; } = Kind == ApiKind.Http && Doc["api"]?["protocolType"]?.GetValue<string>() == "WEBSOCKET";
 }

@@ -9,7 +9,7 @@ internal static partial class HttpApisApi
 {
     private static readonly string[] OpenApiMethods = ["get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method"];
 
-    /// <summary>ImportApi: an HTTP API from an OpenAPI 3 definition (JSON) with <c>x-amazon-apigateway-integration</c> operations.</summary>
+    /// <summary>ImportApi: an HTTP API from an OpenAPI 3 definition (JSON or YAML) with <c>x-amazon-apigateway-integration</c> operations.</summary>
     private static async Task ImportApi(ManagementCall call)
     {
         var (definition, warnings) = await ReadDefinitionAsync(call);
@@ -63,11 +63,13 @@ internal static partial class HttpApisApi
         JsonObject definition;
         try
         {
-            definition = JsonNode.Parse(body) as JsonObject ?? throw GatewayErrors.BadRequest("The OpenAPI definition must be a JSON object");
+            // JSON or YAML (OpenApiYaml), as API Gateway accepts both.
+            definition = (OpenApiYaml.IsJson(body) ? JsonNode.Parse(body) : OpenApiYaml.Read(body)) as JsonObject
+                ?? throw GatewayErrors.BadRequest("The OpenAPI definition must be an object");
         }
-        catch (JsonException)
+        catch (JsonException e)
         {
-            throw GatewayErrors.BadRequest("Nimbus imports OpenAPI definitions in JSON only (YAML is not supported)");
+            throw GatewayErrors.BadRequest($"The OpenAPI definition is not valid JSON: {e.Message}");
         }
 
         if (definition["openapi"]?.GetValue<string>() is not { } v || !v.StartsWith('3'))

@@ -23,10 +23,10 @@ internal static partial class HttpApisApi
             {
                 ["connectionType"] = "INTERNET",
                 ["integrationId"] = id,
-                ["timeoutInMillis"] = 30000,
+                ["timeoutInMillis"] = IsWebSocket(doc) ? 29000 : 30000,
             };
             Copy(body, integration, IntegrationFields);
-            Normalise(integration);
+            Normalise(integration, IsWebSocket(doc));
             Section(doc, "integrations")[id] = integration;
             AutoDeploy(call, doc);
             return integration.DeepClone();
@@ -42,7 +42,7 @@ internal static partial class HttpApisApi
         {
             var integration = FindIntegration(doc, integrationId);
             Copy(body, integration, IntegrationFields);
-            Normalise(integration);
+            Normalise(integration, IsWebSocket(doc));
             AutoDeploy(call, doc);
             return integration.DeepClone();
         });
@@ -84,8 +84,14 @@ internal static partial class HttpApisApi
         doc["integrations"]?[integrationId] as JsonObject ?? throw GatewayErrors.NotFound($"Invalid Integration identifier specified {integrationId}", "Integration");
 
     /// <summary>Validates an HTTP API integration and fills AWS's defaults.</summary>
-    private static void Normalise(JsonObject integration)
+    private static void Normalise(JsonObject integration, bool webSocket = false)
     {
+        if (webSocket)
+        {
+            NormaliseWebSocket(integration);
+            return;
+        }
+
         var type = Required(integration, "integrationType");
         var uri = String(integration, "integrationUri");
         switch (type)

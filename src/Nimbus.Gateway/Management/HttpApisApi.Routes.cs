@@ -82,7 +82,11 @@ internal static partial class HttpApisApi
 
     private static void ValidateRoute(JsonObject doc, JsonObject route, string routeKey, string? selfId)
     {
-        if (routeKey != HttpRoute.DefaultKey && HttpRoute.ParseKey(routeKey, out var error) is null)
+        if (IsWebSocket(doc))
+        {
+            ValidateWebSocketRouteKey(route, routeKey);
+        }
+        else if (routeKey != HttpRoute.DefaultKey && HttpRoute.ParseKey(routeKey, out var error) is null)
         {
             throw GatewayErrors.BadRequest(error!);
         }

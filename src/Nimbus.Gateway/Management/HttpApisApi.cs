@@ -8,7 +8,8 @@ namespace Nimbus.Gateway.Management;
 
 /// <summary>API Gateway v2 management for HTTP APIs (REST-JSON, <c>/v2/apis…</c>), as @aws-sdk/client-apigatewayv2 calls it.</summary>
 /// <remarks>Documents are stored with the model's <c>jsonName</c> member names (lower camel case), so an output is the
-/// stored object itself. WebSocket APIs are not supported and are refused with BadRequestException.</remarks>
+/// stored object itself. WebSocket APIs (<c>protocolType: WEBSOCKET</c>) share the routes, integrations, stages and
+/// deployments handlers; their specifics are in HttpApisApi.WebSockets.cs.</remarks>
 internal static partial class HttpApisApi
 {
     private static readonly string[] ApiFields =
@@ -47,6 +48,8 @@ internal static partial class HttpApisApi
         app.MapGet(A + "/{apiId}/deployments", Handle(GetDeployments));
         app.MapGet(A + "/{apiId}/deployments/{deploymentId}", Handle(GetDeployment));
         app.MapDelete(A + "/{apiId}/deployments/{deploymentId}", Handle(DeleteDeployment));
+        MapWebSockets(app);
+        MapExport(app);
     }
 
     private static async Task CreateApi(ManagementCall call)
@@ -59,11 +62,14 @@ internal static partial class HttpApisApi
         }
 
         var protocol = Required(body, "protocolType");
-        if (protocol != "HTTP")
+        if (protocol is not ("HTTP" or "WEBSOCKET"))
         {
-            throw GatewayErrors.BadRequest(protocol == "WEBSOCKET"
-                ? "WebSocket APIs are not supported by Nimbus"
-                : $"Invalid protocolType {protocol}. Valid values are HTTP, WEBSOCKET");
+            throw GatewayErrors.BadRequest($"Invalid protocolType {protocol}. Valid values are HTTP, WEBSOCKET");
+        }
+
+        if (protocol == "WEBSOCKET")
+        {
+            ValidateWebSocketApi(body);
         }
 
         ValidateCors(body["corsConfiguration"] as JsonObject);
@@ -86,7 +92,7 @@ internal static partial class HttpApisApi
                 ["disableExecuteApiEndpoint"] = false,
                 ["ipAddressType"] = "ipv4",
                 ["name"] = name,
-                ["protocolType"] = "HTTP",
+                ["protocolType"] = protocol,
                 ["routeSelectionExpression"] = "$request.method $request.path",
                 ["tags"] = body["tags"]?.DeepClone() ?? new JsonObject(),
             };
@@ -105,6 +111,12 @@ internal static partial class HttpApisApi
     {
         var copy = api.DeepClone();
         copy["apiEndpoint"] = call.Endpoint(api["apiId"]!.GetValue<string>());
+        if (api["protocolType"]?.GetValue<string>() == "WEBSOCKET")
+        {
+            copy["apiEndpoint"] = "ws" + copy["apiEndpoint"]!.GetValue<string>()["http".Length..];
+            copy.AsObject().Remove("ipAddressType");
+        }
+
         return copy;
     }
 

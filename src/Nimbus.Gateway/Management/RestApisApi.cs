@@ -49,6 +49,7 @@ internal static partial class RestApisApi
         app.MapGet(R + "/{restApiId}/stages/{stageName}", Handle(GetStage));
         app.MapPatch(R + "/{restApiId}/stages/{stageName}", Handle(UpdateStage));
         app.MapDelete(R + "/{restApiId}/stages/{stageName}", Handle(DeleteStage));
+        MapExport(app);
     }
 
     private static string ApiId(ManagementCall call) => call.Route("restApiId");

@@ -23,7 +23,12 @@ internal static class StageCompiler
 
             var variables = ((node!["stageVariables"] ?? node["variables"]) as JsonObject ?? [])
                 .ToFrozenDictionary(kv => kv.Key, kv => kv.Value?.GetValue<string>() ?? "", StringComparer.Ordinal);
-            stages[name] = entry.Kind == ApiKind.Http
+            stages[name] = entry.IsWebSocket
+                ? new StageSnapshot(name, deploymentId, variables, null, null, null)
+                {
+                    WebSocket = WebSockets.WebSocketRouteTable.Compile(entry.Doc["api"]?["routeSelectionExpression"]?.GetValue<string>() ?? "", snapshot),
+                }
+                : entry.Kind == ApiKind.Http
                 ? new StageSnapshot(name, deploymentId, variables, HttpRoutes(snapshot), null, Cors(entry.Doc["api"]?["corsConfiguration"] as JsonObject))
                 : new StageSnapshot(name, deploymentId, variables, null, RestResources(snapshot), null);
         }
@@ -36,6 +41,7 @@ internal static class StageCompiler
     {
         ["routes"] = doc["routes"]?.DeepClone() ?? new JsonObject(),
         ["integrations"] = doc["integrations"]?.DeepClone() ?? new JsonObject(),
+        ["routeResponses"] = doc["routeResponses"]?.DeepClone() ?? new JsonObject(),
     };
 
     private static HttpRouteTable HttpRoutes(JsonObject snapshot)

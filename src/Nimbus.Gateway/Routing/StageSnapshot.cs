@@ -9,4 +9,8 @@ internal sealed record StageSnapshot(
     FrozenDictionary<string, string> Variables,
     HttpRouteTable? Routes,
     RestResourceTree? Resources,
-    CorsPolicy? Cors);
+    CorsPolicy? Cors)
+{
+    /// <summary>WebSocket APIs: the deployment's routes by route key.</summary>
+    public WebSockets.WebSocketRouteTable? WebSocket { get; init; }
+}

@@ -8,7 +8,7 @@ namespace Nimbus.Gateway.Serving;
 /// <summary>The invoke-URL front door: <c>{apiId}.execute-api.localhost[:port]/…</c> and <c>/_api/{apiId}/…</c>.</summary>
 /// <remarks>Runs before the edge middleware on every request, so the test for "is this ours" is one Host
 /// substring check and one path prefix check; anything else goes straight to the next middleware.</remarks>
-internal sealed partial class GatewayMiddleware(RequestDelegate next, ApiStore store, InvokeDispatcher dispatcher, ILogger<GatewayMiddleware> logger)
+internal sealed partial class GatewayMiddleware(RequestDelegate next, ApiStore store, InvokeDispatcher dispatcher, WebSockets.WebSocketGateway webSockets, ILogger<GatewayMiddleware> logger)
 {
     private const string HostMarker = ".execute-api.";
     private const string PathPrefix = "/_api/";
@@ -57,6 +57,11 @@ internal sealed partial class GatewayMiddleware(RequestDelegate next, ApiStore s
         if (entry is null)
         {
             response = GatewayResponse.HttpNotFound();
+        }
+        else if (entry.IsWebSocket)
+        {
+            await webSockets.HandleAsync(http, entry, await ReadAsync(http, rawPath, rawQuery, domain));
+            return;
         }
         else if (http.Request.ContentLength > MaxPayloadBytes)
         {
