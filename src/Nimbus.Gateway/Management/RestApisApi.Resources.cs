@@ -249,11 +249,6 @@ internal static partial class RestApisApi
                     throw GatewayErrors.BadRequest("Invalid integration URI specified");
                 }
 
-                if (type is "AWS" or "HTTP")
-                {
-                    throw GatewayErrors.BadRequest($"Integration type {type} (non-proxy, with mapping templates) is not supported by Nimbus; use {type}_PROXY or MOCK");
-                }
-
                 break;
             default:
                 throw GatewayErrors.BadRequest($"Invalid integration type {type}");

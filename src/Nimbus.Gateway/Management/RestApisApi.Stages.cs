@@ -28,6 +28,7 @@ internal static partial class RestApisApi
             Copy(body, deployment, "description");
             Section(doc, "deployments")[id] = deployment;
             Section(doc, "snapshots")[id] = new JsonObject { ["resources"] = resources.DeepClone() };
+            Mapping.RestApiSettings.Capture(doc, Section(doc, "snapshots")[id]!.AsObject());
             if (stageName is not null)
             {
                 ValidateStageName(stageName);

@@ -9,4 +9,8 @@ internal sealed record StageSnapshot(
     FrozenDictionary<string, string> Variables,
     HttpRouteTable? Routes,
     RestResourceTree? Resources,
-    CorsPolicy? Cors);
+    CorsPolicy? Cors)
+{
+    /// <summary>REST APIs: the deployment's models, request validators and gateway responses.</summary>
+    public Mapping.RestApiSettings Settings { get; init; } = Mapping.RestApiSettings.Empty;
+}

@@ -2,13 +2,17 @@ using System.Text.Json.Nodes;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Identity;
 using Nimbus.Gateway.Management;
+using Nimbus.Gateway.Mapping;
 using Nimbus.Gateway.Routing;
+using Nimbus.Gateway.Validation;
 
 namespace Nimbus.Gateway.Serving;
 
 /// <summary>Serves one invoke-URL request: stage, route, event, integration call, response mapping.</summary>
-internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwarder forwarder, TimeProvider time)
+internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwarder forwarder, TimeProvider time, MappedIntegration? mapped = null)
 {
+    private readonly MappedIntegration _mapped = mapped ?? new MappedIntegration(invoker, null, new HttpClient());
+
     public Task<GatewayResponse> DispatchAsync(ApiEntry api, GatewayRequest request, CancellationToken cancellationToken)
     {
         // A named stage is the first path segment; otherwise the $default stage serves the whole path.
@@ -71,20 +75,30 @@ internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwar
         var match = stage.Resources!.Match(request.Method, request.Segments(decode: false), parameters);
         if (match is not var (resource, method) || method.Integration is not { } integration)
         {
-            return GatewayResponse.RestMissingToken();
+            var missCtx = Context(api, stage.StageName, "/" + stage.StageName, request.RawPath, "", parameters, stage);
+            return GatewayErrors.Customize(stage, request, missCtx, GatewayResponse.RestMissingToken());
         }
 
         var ctx = Context(api, stage.StageName, "/" + stage.StageName, resource.Path, resource.Id, parameters, stage);
-        var response = integration.Type switch
+        GatewayResponse response;
+        string? validationErrors = null;
+        if (RequestValidation.Validate(stage.Settings, method, request, parameters) is { } failure)
         {
-            "AWS_PROXY" => await InvokeLambdaAsync(api, integration, stage, request, ctx, Flavor.Rest, cancellationToken),
-            "HTTP_PROXY" => await forwarder.ForwardAsync(integration, request, parameters, stage.Variables, cancellationToken),
-            "MOCK" when integration.Mock is { } mock => new GatewayResponse(
-                mock.StatusCode,
-                [new("Content-Type", mock.ContentType), .. mock.Headers],
-                System.Text.Encoding.UTF8.GetBytes(mock.Body)),
-            _ => new GatewayResponse(500, [new("Content-Type", "application/json")], "{\"message\": \"Internal server error\"}"u8.ToArray()),
-        };
+            response = failure.Response;
+            validationErrors = failure.ValidationErrors;
+        }
+        else
+        {
+            response = integration.Type switch
+            {
+                "AWS_PROXY" => await InvokeLambdaAsync(api, integration, stage, request, ctx, Flavor.Rest, cancellationToken),
+                "HTTP_PROXY" => await forwarder.ForwardAsync(integration, request, parameters, stage.Variables, cancellationToken),
+                "MOCK" or "AWS" or "HTTP" => await _mapped.ServeAsync(api, stage, integration, request, ctx, cancellationToken),
+                _ => GatewayErrors.Respond("API_CONFIGURATION_ERROR"),
+            };
+        }
+
+        response = GatewayErrors.Customize(stage, request, ctx, response, validationErrors);
         return response with
         {
             Headers = [.. response.Headers, new("x-amzn-RequestId", ctx.RequestId), new("x-amz-apigw-id", ctx.ExtendedRequestId), new("X-Amzn-Trace-Id", ctx.TraceId)],
@@ -128,7 +142,7 @@ internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwar
         {
             // Integration timeout: HTTP APIs answer 503, REST APIs 504.
             return flavor == Flavor.Rest
-                ? GatewayResponse.Json(504, "{\"message\": \"Endpoint request timed out\"}")
+                ? GatewayErrors.Respond("INTEGRATION_TIMEOUT")
                 : GatewayResponse.Json(503, "{\"message\":\"Service Unavailable\"}");
         }
 
