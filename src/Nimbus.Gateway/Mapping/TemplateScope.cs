@@ -110,7 +110,8 @@ internal sealed class TemplateScope
             ["message"] = message,
             ["messageString"] = VtlJson.Write(System.Text.Json.Nodes.JsonValue.Create(message)),
             ["responseType"] = responseType,
-            ["validationErrorString"] = validationErrors ?? "",
+            // Ready to sit inside a JSON string, as AWS's examples show it ([\"name\"]).
+            ["validationErrorString"] = (validationErrors ?? "").Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal),
         };
     }
 
