@@ -57,12 +57,14 @@ internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwar
         else
         {
             var ctx = Context(api, stage.StageName, prefix, route.RouteKey, route.RouteKey, parameters, stage);
+            var (mappedRequest, mappedIntegration) = HttpParameterMapping.MapRequest(integration, request, ctx);
             response = integration.Type switch
             {
                 "AWS_PROXY" => await InvokeLambdaAsync(api, integration, stage, request, ctx, ApiFlavor(integration), cancellationToken),
-                "HTTP_PROXY" => await forwarder.ForwardAsync(integration, request, parameters, stage.Variables, cancellationToken),
+                "HTTP_PROXY" => await forwarder.ForwardAsync(mappedIntegration, mappedRequest, parameters, stage.Variables, cancellationToken),
                 _ => GatewayResponse.HttpInternalError(),
             };
+            response = HttpParameterMapping.MapResponse(integration, response, request, ctx);
             response = response with { Headers = [.. response.Headers, new("Apigw-Requestid", ctx.RequestId)] };
         }
 
