@@ -331,3 +331,82 @@ public sealed class MappedIntegrationTests
         Assert.Equal("{\"message\":\"Missing Authentication Token\"}", Text(response));
     }
 }
+
+/// <summary>REST stage canaries: a share of requests served by the canary deployment with overridden stage variables.</summary>
+public sealed class StageCanaryTests
+{
+    private static JsonObject Resources(string answer) => new()
+    {
+        ["root"] = new JsonObject
+        {
+            ["id"] = "root", ["path"] = "/",
+            ["resourceMethods"] = new JsonObject
+            {
+                ["GET"] = new JsonObject
+                {
+                    ["httpMethod"] = "GET",
+                    ["methodIntegration"] = new JsonObject
+                    {
+                        ["type"] = "MOCK",
+                        ["requestTemplates"] = new JsonObject { ["application/json"] = "{\"statusCode\": 200}" },
+                        ["integrationResponses"] = new JsonObject
+                        {
+                            ["200"] = new JsonObject { ["statusCode"] = "200", ["responseTemplates"] = new JsonObject { ["application/json"] = answer + ":$stageVariables.color" } },
+                        },
+                    },
+                },
+            },
+        },
+    };
+
+    private static ApiEntry Api(double percent)
+    {
+        var doc = new JsonObject
+        {
+            ["api"] = new JsonObject { ["name"] = "t" },
+            ["snapshots"] = new JsonObject { ["d1"] = new JsonObject { ["resources"] = Resources("stable") }, ["d2"] = new JsonObject { ["resources"] = Resources("canary") } },
+            ["stages"] = new JsonObject
+            {
+                ["prod"] = new JsonObject
+                {
+                    ["stageName"] = "prod", ["deploymentId"] = "d1", ["variables"] = new JsonObject { ["color"] = "blue" },
+                    ["canarySettings"] = new JsonObject { ["deploymentId"] = "d2", ["percentTraffic"] = percent, ["stageVariableOverrides"] = new JsonObject { ["color"] = "green" } },
+                },
+            },
+        };
+        return StageCompiler.Publish(new ApiEntry("abc123defg", ApiKind.Rest, "123456789012", "us-east-1", doc));
+    }
+
+    private static async Task<string> Call(ApiEntry api)
+    {
+        var dispatcher = new InvokeDispatcher(new NoInvoker(), new HttpProxyForwarder(new HttpClient()), TimeProvider.System);
+        var r = await dispatcher.DispatchAsync(api, new GatewayRequest("GET", "/prod/", "", [], ReadOnlyMemory<byte>.Empty, "1.1.1.1", "HTTP/1.1", "abc123defg.execute-api.localhost", 4566), default);
+        return Encoding.UTF8.GetString(r.Body);
+    }
+
+    private sealed class NoInvoker : IFunctionInvoker
+    {
+        public ValueTask<FunctionInvocationResult> InvokeAsync(FunctionInvocation invocation, CancellationToken cancellationToken = default) => throw new InvalidOperationException();
+    }
+
+    [Fact]
+    public async Task Canary_AllOrNothing()
+    {
+        Assert.Equal("canary:green", await Call(Api(100)));
+        Assert.Equal("stable:blue", await Call(Api(0)));
+    }
+
+    [Fact]
+    public async Task Canary_SplitsTraffic()
+    {
+        var api = Api(50);
+        var answers = new List<string>();
+        for (var i = 0; i < 200; i++)
+        {
+            answers.Add(await Call(api));
+        }
+
+        Assert.InRange(answers.Count(a => a == "canary:green"), 50, 150);
+        Assert.Equal(200, answers.Count(a => a is "canary:green" or "stable:blue"));
+    }
+}

@@ -333,6 +333,18 @@ internal static partial class RestApisApi
 
     // ---- PATCH of method and integration responses ----
 
+    /// <summary>Patch values arrive as strings; maps of booleans (method request/response parameters) keep booleans.</summary>
+    internal static void BooleanValues(JsonObject? map)
+    {
+        foreach (var key in (map ?? []).Select(kv => kv.Key).ToList())
+        {
+            if (map![key] is JsonValue v && v.GetValueKind() == JsonValueKind.String && bool.TryParse(v.GetValue<string>(), out var b))
+            {
+                map[key] = b;
+            }
+        }
+    }
+
     private static async Task UpdateMethodResponse(ManagementCall call)
     {
         var body = await call.BodyAsync();
@@ -343,6 +355,7 @@ internal static partial class RestApisApi
             response["responseParameters"] ??= new JsonObject();
             response["responseModels"] ??= new JsonObject();
             PatchOperations.Apply(response, body, "responseParameters", "responseModels");
+            BooleanValues(response["responseParameters"] as JsonObject);
             return response;
         });
         await call.JsonAsync(200, response);

@@ -155,6 +155,7 @@ internal static partial class RestApisApi
         {
             var method = FindMethod(resource, Verb(call));
             PatchOperations.Apply(method, body, "authorizationType", "authorizerId", "apiKeyRequired", "operationName", "requestParameters", "requestModels", "requestValidatorId");
+            BooleanValues(method["requestParameters"] as JsonObject);
             return method;
         });
         await call.JsonAsync(200, method);

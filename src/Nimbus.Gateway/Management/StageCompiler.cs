@@ -25,7 +25,12 @@ internal static class StageCompiler
                 .ToFrozenDictionary(kv => kv.Key, kv => kv.Value?.GetValue<string>() ?? "", StringComparer.Ordinal);
             stages[name] = entry.Kind == ApiKind.Http
                 ? new StageSnapshot(name, deploymentId, variables, HttpRoutes(snapshot), null, Cors(entry.Doc["api"]?["corsConfiguration"] as JsonObject))
-                : new StageSnapshot(name, deploymentId, variables, null, RestResources(snapshot), null) { Settings = Mapping.RestApiSettings.From(snapshot) };
+                : new StageSnapshot(name, deploymentId, variables, null, RestResources(snapshot), null)
+                {
+                    Settings = Mapping.RestApiSettings.From(snapshot),
+                    Canary = Mapping.StageCanary.From(node.AsObject(), snapshots, variables, (id, s, v) =>
+                        new StageSnapshot(name, id, v, null, RestResources(s), null) { Settings = Mapping.RestApiSettings.From(s) }),
+                };
         }
 
         return entry with { Stages = stages.ToFrozenDictionary(StringComparer.Ordinal) };

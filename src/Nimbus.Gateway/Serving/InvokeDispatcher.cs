@@ -34,7 +34,7 @@ internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwar
 
         if (api.Kind == ApiKind.Rest)
         {
-            return stage is null ? Task.FromResult(GatewayResponse.RestMissingToken()) : ServeRestAsync(api, stage, request, cancellationToken);
+            return stage is null ? Task.FromResult(GatewayResponse.RestMissingToken()) : ServeRestAsync(api, StageCanary.Pick(stage), request, cancellationToken);
         }
 
         return stage is null ? Task.FromResult(GatewayResponse.HttpNotFound()) : ServeHttpAsync(api, stage, prefix, request, cancellationToken);
