@@ -7,7 +7,7 @@ import http from "node:http";
 import {
   APIGatewayClient, CreateRestApiCommand, DeleteRestApiCommand, CreateResourceCommand, PutMethodCommand, PutMethodResponseCommand,
   PutIntegrationCommand, PutIntegrationResponseCommand, GetIntegrationResponseCommand, UpdateIntegrationResponseCommand,
-  UpdateMethodResponseCommand, GetMethodResponseCommand, CreateDeploymentCommand,
+  UpdateMethodResponseCommand, GetMethodResponseCommand, CreateDeploymentCommand, GetStageCommand, UpdateStageCommand,
   CreateModelCommand, GetModelsCommand, GetModelCommand, UpdateModelCommand, DeleteModelCommand,
   CreateRequestValidatorCommand, GetRequestValidatorsCommand, GetRequestValidatorCommand, UpdateRequestValidatorCommand, DeleteRequestValidatorCommand,
   PutGatewayResponseCommand, GetGatewayResponseCommand, GetGatewayResponsesCommand, UpdateGatewayResponseCommand, DeleteGatewayResponseCommand,
@@ -397,5 +397,45 @@ describe("HTTP API parameter mapping", () => {
     const seen = await res.json();
     assert.equal(seen.url, "/v2/users/5?page=2");
     assert.equal(seen.headers["x-user"], "user-5");
+  });
+});
+
+describe("Stage canaries", () => {
+  test("a canary deployment takes percentTraffic of the stage with its variable overrides, and is promoted by UpdateStage", async () => {
+    const { id, resourceId } = await restApi("version");
+    await apigw.send(new PutMethodCommand({ restApiId: id, resourceId, httpMethod: "GET", authorizationType: "NONE" }));
+    const mock = (answer) => [
+      apigw.send(new PutIntegrationCommand({ restApiId: id, resourceId, httpMethod: "GET", type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 200}' } })),
+      apigw.send(new PutIntegrationResponseCommand({ restApiId: id, resourceId, httpMethod: "GET", statusCode: "200", responseTemplates: { "application/json": `{"v": "${answer}", "color": "$stageVariables.color"}` } })),
+    ];
+    await Promise.all(mock("v1"));
+    const stable = await apigw.send(new CreateDeploymentCommand({ restApiId: id, stageName: "live", variables: { color: "blue" } }));
+    await Promise.all(mock("v2"));
+    const canary = await apigw.send(new CreateDeploymentCommand({
+      restApiId: id, stageName: "live", canarySettings: { percentTraffic: 100, stageVariableOverrides: { color: "green" } },
+    }));
+    const stage = await apigw.send(new GetStageCommand({ restApiId: id, stageName: "live" }));
+    assert.equal(stage.deploymentId, stable.id);
+    assert.equal(stage.canarySettings.deploymentId, canary.id);
+    assert.equal(stage.canarySettings.percentTraffic, 100);
+    const url = invokeUrl(id, "/live/version");
+    assert.deepEqual(await (await fetch(url)).json(), { v: "v2", color: "green" });
+
+    await apigw.send(new UpdateStageCommand({ restApiId: id, stageName: "live", patchOperations: [{ op: "replace", path: "/canarySettings/percentTraffic", value: "0.0" }] }));
+    assert.deepEqual(await (await fetch(url)).json(), { v: "v1", color: "blue" });
+
+    await apigw.send(new UpdateStageCommand({ restApiId: id, stageName: "live", patchOperations: [{ op: "replace", path: "/canarySettings/percentTraffic", value: "50" }] }));
+    const seen = new Set();
+    for (let i = 0; i < 40; i++) seen.add((await (await fetch(url)).json()).v);
+    assert.deepEqual([...seen].sort(), ["v1", "v2"]);
+
+    // Promotion: the stage takes the canary's deployment and the canary is removed.
+    const promoted = await apigw.send(new UpdateStageCommand({
+      restApiId: id, stageName: "live",
+      patchOperations: [{ op: "replace", path: "/deploymentId", value: canary.id }, { op: "remove", path: "/canarySettings" }],
+    }));
+    assert.equal(promoted.deploymentId, canary.id);
+    assert.equal(promoted.canarySettings, undefined);
+    assert.deepEqual(await (await fetch(url)).json(), { v: "v2", color: "blue" });
   });
 });
