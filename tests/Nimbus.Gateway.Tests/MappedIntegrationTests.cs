@@ -312,6 +312,26 @@ public sealed class MappedIntegrationTests
     }
 
     [Fact]
+    public async Task ContentHandling_ConvertToBinary_DecodesTheResponse()
+    {
+        var method = Mock(
+            new JsonObject { ["application/json"] = "{\"statusCode\": 200}" },
+            new JsonObject
+            {
+                ["200"] = new JsonObject
+                {
+                    ["statusCode"] = "200",
+                    ["contentHandling"] = "CONVERT_TO_BINARY",
+                    ["responseTemplates"] = new JsonObject { ["image/png"] = "$util.base64Encode('PNG!')" },
+                },
+            });
+        var response = await Dispatcher().DispatchAsync(RestApi(method), Post("/prod/items/1", "{}", headers: ("Accept", "image/png")), default);
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal("image/png", response.Header("Content-Type"));
+        Assert.Equal("PNG!", Text(response));
+    }
+
+    [Fact]
     public void Respond_DefaultBodiesAndStatuses()
     {
         var throttled = GatewayErrors.Respond("THROTTLED");

@@ -114,6 +114,36 @@ internal static partial class HttpParameterMapping
         return response with { StatusCode = status, Headers = headers };
     }
 
+    /// <summary>Refuses an integration whose mapping keys are not API Gateway's (BadRequestException).</summary>
+    public static void Validate(JsonObject integration)
+    {
+        // AWS service integrations (integrationSubtype) map named operation parameters instead.
+        var requestKeys = integration["integrationSubtype"] is null ? integration["requestParameters"] as JsonObject ?? [] : [];
+        foreach (var (key, _) in requestKeys)
+        {
+            if (ValidateKey(key, response: false) is { } error)
+            {
+                throw Management.GatewayErrors.BadRequest(error);
+            }
+        }
+
+        foreach (var (status, mappings) in integration["responseParameters"] as JsonObject ?? [])
+        {
+            if (!(status.Length == 3 && status.All(char.IsAsciiDigit)))
+            {
+                throw Management.GatewayErrors.BadRequest($"Invalid status code in responseParameters: {status}");
+            }
+
+            foreach (var (key, _) in mappings as JsonObject ?? [])
+            {
+                if (ValidateKey(key, response: true) is { } error)
+                {
+                    throw Management.GatewayErrors.BadRequest(error);
+                }
+            }
+        }
+    }
+
     /// <summary>Checks a mapping key when an integration is created or updated; returns an error message or null.</summary>
     public static string? ValidateKey(string key, bool response)
     {

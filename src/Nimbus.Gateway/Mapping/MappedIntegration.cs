@@ -40,8 +40,17 @@ internal sealed partial class MappedIntegration(IFunctionInvoker invoker, IAwsSe
     {
         var def = integration.Definition ?? [];
         var scope = TemplateScope.For(request, ctx, request.Method, ctx.RouteKey);
-        var body = Encoding.UTF8.GetString(request.Body.Span);
         var media = RequestMapping.MediaType(request.Header("Content-Type"));
+
+        // contentHandling: a binary payload (one of the API's binaryMediaTypes) reaches templates base64-encoded with
+        // CONVERT_TO_TEXT; CONVERT_TO_BINARY decodes a base64 text payload.
+        var binaryTypes = api.Doc["api"]?["binaryMediaTypes"] is JsonArray bt ? bt.Select(x => x!.GetValue<string>()).ToList() : [];
+        var body = def["contentHandling"]?.GetValue<string>() switch
+        {
+            "CONVERT_TO_TEXT" when BodyEncoding.IsBinaryFor(request.Header("Content-Type"), binaryTypes) => Convert.ToBase64String(request.Body.Span),
+            "CONVERT_TO_BINARY" when !BodyEncoding.IsBinaryFor(request.Header("Content-Type"), binaryTypes) => DecodeBase64Text(request.Body.Span),
+            _ => Encoding.UTF8.GetString(request.Body.Span),
+        };
 
         // Integration request.
         string integrationBody;
@@ -178,6 +187,24 @@ internal sealed partial class MappedIntegration(IFunctionInvoker invoker, IAwsSe
             }
         }
 
+        switch (chosen["contentHandling"]?.GetValue<string>())
+        {
+            case "CONVERT_TO_BINARY":
+                try
+                {
+                    body = Convert.FromBase64String(Encoding.UTF8.GetString(body));
+                }
+                catch (FormatException)
+                {
+                    return GatewayErrors.Respond("API_CONFIGURATION_ERROR");
+                }
+
+                break;
+            case "CONVERT_TO_TEXT" when !BodyEncoding.IsText(contentType):
+                body = Encoding.UTF8.GetBytes(Convert.ToBase64String(body));
+                break;
+        }
+
         if (scope.Context["responseOverride"] is VtlMap overrides)
         {
             if (overrides.TryGetValue("status", out var o) && o is not null
@@ -199,6 +226,19 @@ internal sealed partial class MappedIntegration(IFunctionInvoker invoker, IAwsSe
         }
 
         return new GatewayResponse(status, headers, body);
+    }
+
+    private static string DecodeBase64Text(ReadOnlySpan<byte> body)
+    {
+        var text = Encoding.UTF8.GetString(body);
+        try
+        {
+            return Encoding.UTF8.GetString(Convert.FromBase64String(text));
+        }
+        catch (FormatException)
+        {
+            return text;
+        }
     }
 
     private static bool Matches(string pattern, string text)
