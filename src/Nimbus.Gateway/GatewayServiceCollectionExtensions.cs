@@ -17,6 +17,10 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<IMigrationSource, GatewayMigrations>();
         services.AddSingleton<ApiStore>();
         services.AddSingleton(_ => new HttpProxyForwarder(new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })));
+        services.AddSingleton(sp => new Mapping.MappedIntegration(
+            sp.GetRequiredService<Nimbus.Core.Functions.IFunctionInvoker>(),
+            sp.GetService<Nimbus.Core.Services.IAwsServiceCaller>(),
+            new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })));
         services.AddSingleton<InvokeDispatcher>();
         services.AddGatewayProtection();
         services.AddSingleton(WebSocketLimits.Aws);
@@ -33,6 +37,7 @@ public static class GatewayServiceCollectionExtensions
     {
         HttpApisApi.Map(endpoints);
         RestApisApi.Map(endpoints);
+        RestApisApi.MapModelsAndResponses(endpoints);
         TagsApi.Map(endpoints);
         endpoints.MapGatewayProtection();
         return endpoints;

@@ -3,7 +3,7 @@ using Nimbus.Core.Errors;
 namespace Nimbus.Gateway.Management;
 
 /// <summary>API Gateway's management errors (same names and statuses in v1 and v2).</summary>
-internal static class GatewayErrors
+internal static partial class GatewayErrors
 {
     public static AwsServiceException NotFound(string message, string? resourceType = null) =>
         new AwsError("NotFoundException", message, 404)

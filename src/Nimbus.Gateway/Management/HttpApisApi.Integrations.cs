@@ -94,6 +94,7 @@ internal static partial class HttpApisApi
 
         var type = Required(integration, "integrationType");
         var uri = String(integration, "integrationUri");
+        Mapping.HttpParameterMapping.Validate(integration);
         switch (type)
         {
             case "AWS_PROXY":

@@ -155,6 +155,7 @@ internal static partial class RestApisApi
         {
             var method = FindMethod(resource, Verb(call));
             PatchOperations.Apply(method, body, "authorizationType", "authorizerId", "apiKeyRequired", "operationName", "requestParameters", "requestModels", "requestValidatorId");
+            BooleanValues(method["requestParameters"] as JsonObject);
             return method;
         });
         await call.JsonAsync(200, method);
@@ -247,11 +248,6 @@ internal static partial class RestApisApi
                 if (String(integration, "uri") is null)
                 {
                     throw GatewayErrors.BadRequest("Invalid integration URI specified");
-                }
-
-                if (type is "AWS" or "HTTP")
-                {
-                    throw GatewayErrors.BadRequest($"Integration type {type} (non-proxy, with mapping templates) is not supported by Nimbus; use {type}_PROXY or MOCK");
                 }
 
                 break;

@@ -28,10 +28,20 @@ internal static partial class RestApisApi
             Copy(body, deployment, "description");
             Section(doc, "deployments")[id] = deployment;
             Section(doc, "snapshots")[id] = new JsonObject { ["resources"] = resources.DeepClone() };
+            Mapping.RestApiSettings.Capture(doc, Section(doc, "snapshots")[id]!.AsObject());
             if (stageName is not null)
             {
                 ValidateStageName(stageName);
                 var stages = Section(doc, "stages");
+                if (body["canarySettings"] is JsonObject canary)
+                {
+                    // A canary deployment: the stage keeps its deployment and sends percentTraffic to the new one.
+                    var target = stages[stageName] as JsonObject ?? throw GatewayErrors.BadRequest("Invalid stage identifier specified");
+                    target["canarySettings"] = Mapping.CanarySettings.Create(canary, id);
+                    target["lastUpdatedDate"] = now;
+                    return deployment.DeepClone();
+                }
+
                 if (stages[stageName] is JsonObject existing)
                 {
                     existing["deploymentId"] = id;
@@ -103,6 +113,12 @@ internal static partial class RestApisApi
 
             var stage = NewStage(name, deploymentId, String(body, "description"), body["variables"] as JsonObject, body["tags"] as JsonObject, call.Store.Time.GetUtcNow().ToUnixTimeSeconds());
             Copy(body, stage, "tracingEnabled", "cacheClusterEnabled", "cacheClusterSize");
+            if (body["canarySettings"] is JsonObject canary)
+            {
+                var canaryDeployment = String(canary, "deploymentId") ?? deploymentId;
+                FindDeployment(doc, canaryDeployment);
+                stage["canarySettings"] = Mapping.CanarySettings.Create(canary, canaryDeployment);
+            }
             stages[name] = stage;
             return stage.DeepClone();
         });
@@ -131,9 +147,11 @@ internal static partial class RestApisApi
         var stage = call.Store.Update(ApiId(call), ApiKind.Rest, call.Caller, doc =>
         {
             var stage = FindStage(doc, call.Route("stageName"));
+            Mapping.CanarySettings.BeforePatch(stage);
             StageSettingsPatch.Apply(stage, body);
-            PatchOperations.Apply(stage, body, "deploymentId", "description", "variables", "tracingEnabled", "cacheClusterEnabled", "cacheClusterSize", "methodSettings");
+            PatchOperations.Apply(stage, body, "deploymentId", "description", "variables", "tracingEnabled", "cacheClusterEnabled", "cacheClusterSize", "methodSettings", "canarySettings");
             FindDeployment(doc, stage["deploymentId"]!.GetValue<string>());
+            Mapping.CanarySettings.Normalize(stage, id => FindDeployment(doc, id));
             stage["lastUpdatedDate"] = call.Store.Time.GetUtcNow().ToUnixTimeSeconds();
             return stage.DeepClone();
         });

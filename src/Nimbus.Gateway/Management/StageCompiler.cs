@@ -30,7 +30,12 @@ internal static class StageCompiler
                 }
                 : entry.Kind == ApiKind.Http
                 ? new StageSnapshot(name, deploymentId, variables, HttpRoutes(snapshot), null, Cors(entry.Doc["api"]?["corsConfiguration"] as JsonObject))
-                : new StageSnapshot(name, deploymentId, variables, null, RestResources(snapshot), null);
+                : new StageSnapshot(name, deploymentId, variables, null, RestResources(snapshot), null)
+                {
+                    Settings = Mapping.RestApiSettings.From(snapshot),
+                    Canary = Mapping.StageCanary.From(node.AsObject(), snapshots, variables, (id, s, v) =>
+                        new StageSnapshot(name, id, v, null, RestResources(s), null) { Settings = Mapping.RestApiSettings.From(s) }),
+                };
         }
 
         return entry with { Stages = stages.ToFrozenDictionary(StringComparer.Ordinal) };
@@ -81,7 +86,10 @@ internal static class StageCompiler
         i["integrationUri"]?.GetValue<string>(),
         i["payloadFormatVersion"]?.GetValue<string>() ?? "1.0",
         i["integrationMethod"]?.GetValue<string>(),
-        i["timeoutInMillis"]?.GetValue<int>() ?? 30000);
+        i["timeoutInMillis"]?.GetValue<int>() ?? 30000)
+    {
+        Definition = i,
+    };
 
     private static CorsPolicy? Cors(JsonObject? cors)
     {
@@ -111,7 +119,7 @@ internal static class StageCompiler
             var methods = new Dictionary<string, RestMethod>(StringComparer.Ordinal);
             foreach (var (verb, m) in node["resourceMethods"] as JsonObject ?? [])
             {
-                methods[verb] = new RestMethod(verb, m?["methodIntegration"] is JsonObject mi ? RestIntegration(mi) : null);
+                methods[verb] = new RestMethod(verb, m?["methodIntegration"] is JsonObject mi ? RestIntegration(mi) : null) { Definition = m as JsonObject };
             }
 
             resources.Add(new RestResource(id, path, template, methods));
@@ -132,6 +140,7 @@ internal static class StageCompiler
         return new IntegrationTarget("", type, mi["uri"]?.GetValue<string>(), "1.0", mi["httpMethod"]?.GetValue<string>(), mi["timeoutInMillis"]?.GetValue<int>() ?? 29000)
         {
             Mock = mock,
+            Definition = mi,
         };
     }
 }

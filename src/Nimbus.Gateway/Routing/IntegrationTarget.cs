@@ -14,6 +14,9 @@ internal sealed record IntegrationTarget(
 {
     /// <summary>For MOCK integrations of REST APIs: the status and body to answer with.</summary>
     public MockResponse? Mock { get; init; }
+
+    /// <summary>The deployed integration as stored (templates, parameter mappings, integration responses); never mutated.</summary>
+    public System.Text.Json.Nodes.JsonObject? Definition { get; init; }
 }
 
 /// <summary>A MOCK integration's static answer.</summary>

@@ -40,4 +40,8 @@ internal sealed class RestResourceTree
 internal sealed record RestResource(string Id, string Path, PathTemplate Template, IReadOnlyDictionary<string, RestMethod> Methods);
 
 /// <summary>One deployed method and its integration.</summary>
-internal sealed record RestMethod(string HttpMethod, IntegrationTarget? Integration);
+internal sealed record RestMethod(string HttpMethod, IntegrationTarget? Integration)
+{
+    /// <summary>The deployed method as stored (requestParameters, requestModels, requestValidatorId…); never mutated.</summary>
+    public System.Text.Json.Nodes.JsonObject? Definition { get; init; }
+}

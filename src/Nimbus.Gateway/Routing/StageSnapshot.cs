@@ -13,4 +13,10 @@ internal sealed record StageSnapshot(
 {
     /// <summary>WebSocket APIs: the deployment's routes by route key.</summary>
     public WebSockets.WebSocketRouteTable? WebSocket { get; init; }
+
+    /// <summary>REST APIs: the deployment's models, request validators and gateway responses.</summary>
+    public Mapping.RestApiSettings Settings { get; init; } = Mapping.RestApiSettings.Empty;
+
+    /// <summary>REST APIs: the stage's canary deployment, when it has <c>canarySettings</c>.</summary>
+    public Mapping.StageCanary? Canary { get; init; }
 }

@@ -72,7 +72,10 @@ internal sealed partial class GatewayMiddleware(RequestDelegate next, ApiStore s
             var request = await ReadAsync(http, rawPath, rawQuery, domain);
             try
             {
-                response = await dispatcher.DispatchAsync(entry, request, http.RequestAborted);
+                // A chunked body has no Content-Length to refuse up front.
+                response = request.Body.Length > MaxPayloadBytes
+                    ? GatewayResponse.Json(413, "{\"message\":\"Request Entity Too Large\"}")
+                    : await dispatcher.DispatchAsync(entry, request, http.RequestAborted);
             }
             catch (Exception e) when (e is not OperationCanceledException || !http.RequestAborted.IsCancellationRequested)
             {

@@ -2,14 +2,18 @@ using System.Text.Json.Nodes;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Identity;
 using Nimbus.Gateway.Management;
+using Nimbus.Gateway.Mapping;
 using Nimbus.Gateway.Protection;
 using Nimbus.Gateway.Routing;
+using Nimbus.Gateway.Validation;
 
 namespace Nimbus.Gateway.Serving;
 
 /// <summary>Serves one invoke-URL request: stage, route, event, integration call, response mapping.</summary>
-internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwarder forwarder, TimeProvider time, ProtectionPipeline? protection = null)
+internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwarder forwarder, TimeProvider time, ProtectionPipeline? protection = null, MappedIntegration? mapped = null)
 {
+    private readonly MappedIntegration _mapped = mapped ?? new MappedIntegration(invoker, null, new HttpClient());
+
     public Task<GatewayResponse> DispatchAsync(ApiEntry api, GatewayRequest request, CancellationToken cancellationToken)
     {
         // A named stage is the first path segment; otherwise the $default stage serves the whole path.
@@ -31,7 +35,7 @@ internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwar
 
         if (api.Kind == ApiKind.Rest)
         {
-            return stage is null ? Task.FromResult(GatewayResponse.RestMissingToken()) : ServeRestAsync(api, stage, request, cancellationToken);
+            return stage is null ? Task.FromResult(GatewayResponse.RestMissingToken()) : ServeRestAsync(api, StageCanary.Pick(stage), request, cancellationToken);
         }
 
         return stage is null ? Task.FromResult(GatewayResponse.HttpNotFound()) : ServeHttpAsync(api, stage, prefix, request, cancellationToken);
@@ -54,13 +58,15 @@ internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwar
         else
         {
             var ctx = Context(api, stage.StageName, prefix, route.RouteKey, route.RouteKey, parameters, stage);
+            var (mappedRequest, mappedIntegration) = HttpParameterMapping.MapRequest(integration, request, ctx);
             async Task<GatewayResponse> Integrate(EventContext ctx) => integration.Type switch
             {
                 "AWS_PROXY" => await InvokeLambdaAsync(api, integration, stage, request, ctx, ApiFlavor(integration), cancellationToken),
-                "HTTP_PROXY" => await forwarder.ForwardAsync(integration, request, parameters, stage.Variables, cancellationToken),
+                "HTTP_PROXY" => await forwarder.ForwardAsync(mappedIntegration, mappedRequest, parameters, stage.Variables, cancellationToken),
                 _ => GatewayResponse.HttpInternalError(),
             };
             response = protection is null ? await Integrate(ctx) : await protection.HttpAsync(api, stage, route, integration, request, ctx, Integrate, cancellationToken);
+            response = HttpParameterMapping.MapResponse(integration, response, request, ctx);
             response = response with { Headers = [.. response.Headers, new("Apigw-Requestid", ctx.RequestId)] };
         }
 
@@ -73,21 +79,33 @@ internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwar
         var match = stage.Resources!.Match(request.Method, request.Segments(decode: false), parameters);
         if (match is not var (resource, method) || method.Integration is not { } integration)
         {
-            return GatewayResponse.RestMissingToken();
+            var missCtx = Context(api, stage.StageName, "/" + stage.StageName, request.RawPath, "", parameters, stage);
+            return GatewayErrors.Customize(stage, request, missCtx, GatewayResponse.RestMissingToken());
         }
 
         var ctx = Context(api, stage.StageName, "/" + stage.StageName, resource.Path, resource.Id, parameters, stage);
-        async Task<GatewayResponse> Integrate(EventContext ctx) => integration.Type switch
+        string? validationErrors = null;
+
+        // Authorizers, keys, throttling and the cache (the protection pipeline) come first; then request validation, then the integration.
+        async Task<GatewayResponse> Integrate(EventContext ctx)
         {
-            "AWS_PROXY" => await InvokeLambdaAsync(api, integration, stage, request, ctx, Flavor.Rest, cancellationToken),
-            "HTTP_PROXY" => await forwarder.ForwardAsync(integration, request, parameters, stage.Variables, cancellationToken),
-            "MOCK" when integration.Mock is { } mock => new GatewayResponse(
-                mock.StatusCode,
-                [new("Content-Type", mock.ContentType), .. mock.Headers],
-                System.Text.Encoding.UTF8.GetBytes(mock.Body)),
-            _ => new GatewayResponse(500, [new("Content-Type", "application/json")], "{\"message\": \"Internal server error\"}"u8.ToArray()),
-        };
+            if (RequestValidation.Validate(stage.Settings, method, request, parameters) is { } failure)
+            {
+                validationErrors = failure.ValidationErrors;
+                return failure.Response;
+            }
+
+            return integration.Type switch
+            {
+                "AWS_PROXY" => await InvokeLambdaAsync(api, integration, stage, request, ctx, Flavor.Rest, cancellationToken),
+                "HTTP_PROXY" => await forwarder.ForwardAsync(integration, request, parameters, stage.Variables, cancellationToken),
+                "MOCK" or "AWS" or "HTTP" => await _mapped.ServeAsync(api, stage, integration, request, ctx, cancellationToken),
+                _ => GatewayErrors.Respond("API_CONFIGURATION_ERROR"),
+            };
+        }
+
         var response = protection is null ? await Integrate(ctx) : await protection.RestAsync(api, stage, resource, method, request, ctx, Integrate, cancellationToken);
+        response = GatewayErrors.Customize(stage, request, ctx, response, validationErrors);
         return response with
         {
             Headers = [.. response.Headers, new("x-amzn-RequestId", ctx.RequestId), new("x-amz-apigw-id", ctx.ExtendedRequestId), new("X-Amzn-Trace-Id", ctx.TraceId)],
@@ -131,7 +149,7 @@ internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwar
         {
             // Integration timeout: HTTP APIs answer 503, REST APIs 504.
             return flavor == Flavor.Rest
-                ? GatewayResponse.Json(504, "{\"message\": \"Endpoint request timed out\"}")
+                ? GatewayErrors.Respond("INTEGRATION_TIMEOUT")
                 : GatewayResponse.Json(503, "{\"message\":\"Service Unavailable\"}");
         }
 
