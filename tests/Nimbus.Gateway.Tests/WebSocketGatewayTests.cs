@@ -41,7 +41,7 @@ public sealed class WebSocketGatewayTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var state = new StateStore(_dir);
-        state.Migrate([new GatewayMigrations()]);
+        state.Migrate([new GatewayMigrations(), new Nimbus.Gateway.Protection.ProtectionMigrations()]);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
