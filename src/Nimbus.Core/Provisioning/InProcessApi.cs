@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Template;
@@ -45,6 +47,27 @@ public static class InProcessApi
         return node;
     }
 
+    /// <summary>Calls a JSON-protocol operation (SQS, EventBridge, DynamoDB, Step Functions) by its <c>X-Amz-Target</c> prefix.</summary>
+    public static async Task<JsonNode?> JsonAsync(IServiceProvider services, string targetPrefix, string operation, JsonObject input, AwsRequestContext caller, CancellationToken cancellationToken = default)
+    {
+        var service = services.GetServices<IJsonProtocolService>().FirstOrDefault(s => s.TargetPrefix == targetPrefix)
+            ?? throw new AwsServiceException("UnknownServiceException", $"Nimbus does not run the service {targetPrefix}.", 400);
+        var contentType = service.Protocol == AwsProtocol.AwsJson10 ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1";
+        var response = await SendAsync(services, http => service.HandleAsync(http, operation, CallerResolver.Resolve(http)), "POST", "/", null,
+            Encoding.UTF8.GetBytes(input.ToJsonString()), contentType, caller, targetPrefix, cancellationToken,
+            new Dictionary<string, string> { ["X-Amz-Target"] = $"{targetPrefix}.{operation}" });
+        var text = Encoding.UTF8.GetString(response.Body);
+        var node = text.Length == 0 ? null : JsonNode.Parse(text);
+        if (response.Status >= 400)
+        {
+            var type = node?["__type"]?.GetValue<string>() ?? (response.Headers.TryGetValue("x-amzn-ErrorType", out var t) ? t : "ServiceException");
+            var message = node?["message"]?.GetValue<string>() ?? node?["Message"]?.GetValue<string>() ?? text;
+            throw new AwsServiceException(type[(type.IndexOf('#', StringComparison.Ordinal) + 1)..].Split(':')[0], message, response.Status);
+        }
+
+        return node;
+    }
+
     /// <summary>Calls a query-protocol action (SNS…); returns the <c>{Action}Result</c> element or throws the service's error.</summary>
     public static async Task<XElement?> QueryAsync(IServiceProvider services, string signingName, string action, IReadOnlyDictionary<string, string> parameters, AwsRequestContext caller, CancellationToken cancellationToken = default)
     {
@@ -74,7 +97,7 @@ public static class InProcessApi
         var http = new DefaultHttpContext { RequestServices = services, RequestAborted = cancellationToken };
         http.Request.Method = method;
         http.Request.Scheme = "http";
-        http.Request.Host = new HostString("localhost");
+        http.Request.Host = ServerHost(services);
         http.Request.Path = path;
         if (!string.IsNullOrEmpty(query))
         {
@@ -105,6 +128,18 @@ public static class InProcessApi
         http.Response.Body = output;
         await handler(http);
         return new InProcessResponse(http.Response.StatusCode, http.Response.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase), output.ToArray());
+    }
+
+    /// <summary>The host and port clients use to reach this server (so URLs a service builds, like queue URLs, work for them).</summary>
+    private static HostString ServerHost(IServiceProvider services)
+    {
+        var address = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        if (address is not null && Uri.TryCreate(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal), UriKind.Absolute, out var uri) && uri.Port > 0)
+        {
+            return new HostString(uri.Host, uri.Port);
+        }
+
+        return new HostString("localhost", 4566);
     }
 
     private static (string Path, string? Query) SplitQuery(string path)
