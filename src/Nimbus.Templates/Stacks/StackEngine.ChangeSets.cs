@@ -137,13 +137,8 @@ internal sealed partial class StackEngine
         Start(stack with { DisableRollback = disableRollback }, caller, async op =>
         {
             await op.DeployAsync(prepared, isCreate, cs.Capabilities, cs.Tags, cs.ChangeSetId);
-            var ok = op.Stack.Status is StackStatus.CreateComplete or StackStatus.UpdateComplete;
-            foreach (var other in store.ChangeSets(stack.StackId).Where(c => c.ChangeSetId != cs.ChangeSetId))
-            {
-                store.DeleteChangeSet(other.ChangeSetId);
-            }
-
-            store.SaveChangeSet(cs with { ExecutionStatus = ok ? "EXECUTE_COMPLETE" : "EXECUTE_FAILED" });
+            // Once a change set ran, CloudFormation removes every change set of the stack (they describe a state that is gone).
+            store.DeleteChangeSetsOf(stack.StackId);
         });
     }
 

@@ -55,7 +55,7 @@ internal sealed partial class StackOperation
 
         if (failure is not null)
         {
-            var reason = failed.IsEmpty ? Reason(failure) : $"The following resource(s) failed to {(isCreate ? "create" : "update")}: [{string.Join(", ", failed.Order(StringComparer.Ordinal))}]. ";
+            var reason = failed.IsEmpty ? Reason(failure) : FailureSummary(failed);
             if (isCreate)
             {
                 await RollbackCreateAsync(template, included, reason);
@@ -148,8 +148,8 @@ internal sealed partial class StackOperation
         }
         catch (Exception e)
         {
-            failed.Add(id);
             var failedStatus = status == StackStatus.CreateInProgress ? StackStatus.CreateFailed : StackStatus.UpdateFailed;
+            failed.Add((failedStatus == StackStatus.CreateFailed ? "create:" : "update:") + id);
             if (!started)
             {
                 Record(new ResourceState { LogicalId = id, Type = type, Status = status, Timestamp = Now, DeletionPolicy = policy, PhysicalId = previous?.PhysicalId });
@@ -181,6 +181,22 @@ internal sealed partial class StackOperation
         Metadata = definition["Metadata"]?.DeepClone(),
         Description = definition["Description"]?.ToString(),
     };
+
+    /// <summary>CloudFormation's reason for a failed operation: "The following resource(s) failed to create: [A, B]. " (and/or update).</summary>
+    private static string FailureSummary(IEnumerable<string> failed)
+    {
+        var text = "";
+        foreach (var verb in new[] { "create", "update" })
+        {
+            var ids = failed.Where(f => f.StartsWith(verb + ":", StringComparison.Ordinal)).Select(f => f[(verb.Length + 1)..]).Order(StringComparer.Ordinal).ToList();
+            if (ids.Count > 0)
+            {
+                text += $"The following resource(s) failed to {verb}: [{string.Join(", ", ids)}]. ";
+            }
+        }
+
+        return text;
+    }
 
     public static List<string> ChangedProperties(JsonObject? before, JsonObject after)
     {

@@ -90,6 +90,7 @@ internal sealed class TemplatePreparer(ArtifactResolver artifacts)
         CheckStructure(template);
         var (values, parameters) = ResolveParameters(template, inputs, previous);
         CheckReferences(template);
+        ResourceGraph.Build((JsonObject)template["Resources"]!, ((JsonObject)template["Resources"]!).Select(r => r.Key).ToList());
         return new PreparedTemplate(body, template, values, parameters, template["Description"]?.ToString(), Capabilities(template), transforms);
     }
 
