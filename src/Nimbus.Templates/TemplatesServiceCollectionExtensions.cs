@@ -14,8 +14,16 @@ namespace Nimbus.Templates;
 /// (IAM, log groups, alarms, CodeDeploy…) are recorded here.</remarks>
 public static class TemplatesServiceCollectionExtensions
 {
-    public static IServiceCollection AddNimbusTemplates(this IServiceCollection services)
+    public static IServiceCollection AddNimbusTemplates(this IServiceCollection services, Action<TemplatesOptions>? configure = null)
     {
+        var options = new TemplatesOptions();
+        configure?.Invoke(options);
+        services.AddSingleton(options);
+        services.AddSingleton<CodeDeploy.DeploymentTracker>();
+        services.AddSingleton<IJsonProtocolService, CodeDeploy.CodeDeployApi>();
+        services.AddSingleton(sp => sp.GetService<Nimbus.Core.Functions.IFunctionInvoker>() is { } invoker
+            ? new CodeDeploy.GradualDeployments(sp.GetRequiredService<CodeDeploy.DeploymentTracker>(), invoker, options, sp.GetRequiredService<TimeProvider>())
+            : null!);
         services.AddSingleton<IMigrationSource, StacksMigrations>();
         services.AddSingleton<StackStore>();
         services.AddSingleton<ArtifactResolver>();
@@ -23,7 +31,8 @@ public static class TemplatesServiceCollectionExtensions
         services.AddSingleton<ProvisionerRegistry>();
         services.AddSingleton(sp => new StackEngine(
             sp.GetRequiredService<StackStore>(), sp.GetRequiredService<ProvisionerRegistry>(), sp.GetRequiredService<TemplatePreparer>(),
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<StackEngine>>(), sp.GetService<IObjectReader>()));
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<StackEngine>>(), sp.GetService<IObjectReader>(),
+            sp.GetService<CodeDeploy.GradualDeployments>()));
         services.AddSingleton<IQueryProtocolService, CloudFormationApi>();
         services.AddSingleton<IHostedService, StackRecovery>();
         foreach (var recorded in RecordedProvisioner.All())

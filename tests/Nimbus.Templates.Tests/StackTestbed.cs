@@ -13,14 +13,15 @@ namespace Nimbus.Templates.Tests;
 /// <summary>A stack engine over a temporary SQLite store, with <see cref="FakeProvisioner"/> for <c>Test::Thing</c>.</summary>
 internal sealed class StackTestbed : IDisposable
 {
-    public StackTestbed(string? directory = null)
+    public StackTestbed(string? directory = null, Func<ProvisionerRegistry, Nimbus.Templates.CodeDeploy.GradualDeployments>? gradual = null, params IResourceProvisioner[] extra)
     {
         Directory = directory ?? Path.Combine(Path.GetTempPath(), "nimbus-stacks-" + Guid.NewGuid().ToString("N"));
         State = new StateStore(Directory);
         State.Migrate([new StacksMigrations()]);
         Store = new StackStore(State);
-        var registry = new ProvisionerRegistry(RecordedProvisioner.All().Append(Things));
-        Engine = new StackEngine(Store, registry, new TemplatePreparer(new ArtifactResolver(new BlobStore(Directory))), TimeProvider.System, NullLogger<StackEngine>.Instance);
+        var registry = new ProvisionerRegistry(RecordedProvisioner.All().Append(Things).Concat(extra));
+        Engine = new StackEngine(Store, registry, new TemplatePreparer(new ArtifactResolver(new BlobStore(Directory))), TimeProvider.System, NullLogger<StackEngine>.Instance,
+            null, gradual?.Invoke(registry));
     }
 
     public string Directory { get; }

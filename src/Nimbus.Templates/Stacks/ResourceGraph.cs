@@ -17,7 +17,7 @@ internal sealed class ResourceGraph
         foreach (var id in included)
         {
             var r = (JsonObject)resources[id]!;
-            deps[id] = TemplateReferences.Names(r["Properties"]).Concat(TemplatePreparer.DependsOn(r))
+            deps[id] = TemplateReferences.Names(r["Properties"]).Concat(TemplateReferences.Names(r["UpdatePolicy"])).Concat(TemplatePreparer.DependsOn(r))
                 .Where(n => set.Contains(n) && n != id).ToHashSet(StringComparer.Ordinal);
         }
 

@@ -11,7 +11,8 @@ namespace Nimbus.Templates.Stacks;
 /// <remarks>One operation per stack at a time (a second one is a ValidationError, as in AWS). Operations run on background tasks;
 /// <see cref="WhenIdleAsync"/> waits for one (tests, shutdown).</remarks>
 internal sealed partial class StackEngine(
-    StackStore store, ProvisionerRegistry provisioners, TemplatePreparer preparer, TimeProvider time, ILogger<StackEngine> logger, IObjectReader? objects = null)
+    StackStore store, ProvisionerRegistry provisioners, TemplatePreparer preparer, TimeProvider time, ILogger<StackEngine> logger,
+    IObjectReader? objects = null, CodeDeploy.GradualDeployments? gradual = null)
 {
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
 
@@ -154,7 +155,7 @@ internal sealed partial class StackEngine(
         var task = Task.Run(async () =>
         {
             await gate.Task;
-            var op = new StackOperation(store, provisioners, time, stack, caller);
+            var op = new StackOperation(store, provisioners, time, stack, caller, gradual);
             try
             {
                 await run(op);

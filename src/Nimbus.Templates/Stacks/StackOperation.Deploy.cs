@@ -134,6 +134,18 @@ internal sealed partial class StackOperation
                 var done = Record(Done(id, type, created, properties, policy, definition, StackStatus.UpdateComplete));
                 changes.Push(new Change(id, Applied.Replaced, previous, done));
             }
+            else if (type == "AWS::Lambda::Alias" && gradual is not null && definition["UpdatePolicy"]?["CodeDeployLambdaAliasUpdate"] is JsonObject
+                && !JsonNode.DeepEquals(properties["FunctionVersion"], previous.Properties?["FunctionVersion"]))
+            {
+                var updated = await GradualAsync(template, definition, provisioner, request with
+                {
+                    PhysicalId = previous.PhysicalId,
+                    PreviousProperties = previous.Properties,
+                    PreviousAttributes = previous.Attributes,
+                }, previous);
+                var done = Record(Done(id, type, updated, properties, policy, definition, StackStatus.UpdateComplete));
+                changes.Push(new Change(id, Applied.Updated, previous, done));
+            }
             else
             {
                 var updated = await provisioner.UpdateAsync(request with

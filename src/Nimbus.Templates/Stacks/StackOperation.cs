@@ -12,7 +12,7 @@ namespace Nimbus.Templates.Stacks;
 /// DescribeStacks/DescribeStackEvents show progress and a restart finds the resources that exist. Resources whose
 /// dependencies are done run concurrently; the stack record is only written by the orchestrating flow.
 /// </remarks>
-internal sealed partial class StackOperation(StackStore store, ProvisionerRegistry provisioners, TimeProvider time, StackState stack, AwsRequestContext caller)
+internal sealed partial class StackOperation(StackStore store, ProvisionerRegistry provisioners, TimeProvider time, StackState stack, AwsRequestContext caller, CodeDeploy.GradualDeployments? gradual = null)
 {
     private readonly ConcurrentDictionary<string, ResourceState> _live = new(StringComparer.Ordinal);
 

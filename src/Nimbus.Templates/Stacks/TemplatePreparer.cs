@@ -147,7 +147,7 @@ internal sealed class TemplatePreparer(ArtifactResolver artifacts)
         foreach (var (id, node) in resources)
         {
             var r = (JsonObject)node!;
-            foreach (var name in TemplateReferences.Names(r["Properties"]).Concat(DependsOn(r)))
+            foreach (var name in TemplateReferences.Names(r["Properties"]).Concat(TemplateReferences.Names(r["UpdatePolicy"])).Concat(DependsOn(r)))
             {
                 if (!resources.ContainsKey(name) && parameters?.ContainsKey(name) != true)
                 {
