@@ -25,6 +25,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddGatewayProtection();
         services.AddSingleton(WebSocketLimits.Aws);
         services.AddSingleton<WebSocketGateway>();
+        Provisioning.GatewayProvisioning.AddGatewayProvisioners(services);
         return services;
     }
 

@@ -50,7 +50,7 @@ public static class NimbusServer
         builder.Services.AddNimbusMessaging();
         builder.Services.AddNimbusGateway();
         builder.Services.AddNimbusData();
-        builder.Services.AddNimbusTemplates();
+        builder.Services.AddNimbusTemplates(o => o.TimeScale = options.TimeScale);
         builder.Services.AddNimbusStepFunctions(o => o.MockConfigPath = options.SfnMockConfig);
         builder.Services.AddNimbusFunctions(new FunctionsOptions
         {
