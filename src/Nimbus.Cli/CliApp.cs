@@ -61,6 +61,10 @@ internal static class CliApp
         {
             return Fail(e.Message);
         }
+        catch (Commands.Sam.AwsCallException e)
+        {
+            return Fail(e.Message);
+        }
         catch (HttpRequestException e)
         {
             return Fail($"Cannot reach Nimbus at {Endpoint.Url(parsed)}: {e.Message}. Start it with 'nimbus up'.");

@@ -39,27 +39,27 @@ internal static class LocalApis
     private static async Task<List<LocalRoute>> HttpApiAsync(LocalNimbus nimbus, string name, List<(LocalFunction Function, ApiEvent Event)> events)
     {
         var c = nimbus.Client;
-        var api = await c.RestAsync("apigateway", HttpMethod.Post, "/v2/apis", new JsonObject { ["Name"] = name, ["ProtocolType"] = "HTTP" });
-        var apiId = api["ApiId"]!.ToString();
+        var api = await c.RestAsync("apigateway", HttpMethod.Post, "/v2/apis", new JsonObject { ["name"] = name, ["protocolType"] = "HTTP" });
+        var apiId = api["apiId"]!.ToString();
         var routes = new List<LocalRoute>();
         foreach (var (function, ev) in events)
         {
             var integration = await c.RestAsync("apigateway", HttpMethod.Post, $"/v2/apis/{apiId}/integrations", new JsonObject
             {
-                ["IntegrationType"] = "AWS_PROXY",
-                ["IntegrationUri"] = nimbus.FunctionArn(function.LogicalId),
-                ["PayloadFormatVersion"] = ev.PayloadFormatVersion,
+                ["integrationType"] = "AWS_PROXY",
+                ["integrationUri"] = nimbus.FunctionArn(function.LogicalId),
+                ["payloadFormatVersion"] = ev.PayloadFormatVersion,
             });
             var key = ev.Path == "$default" ? "$default" : $"{ev.Method} {ev.Path}";
             await c.RestAsync("apigateway", HttpMethod.Post, $"/v2/apis/{apiId}/routes", new JsonObject
             {
-                ["RouteKey"] = key,
-                ["Target"] = "integrations/" + integration["IntegrationId"],
+                ["routeKey"] = key,
+                ["target"] = "integrations/" + integration["integrationId"],
             });
             routes.Add(new LocalRoute(ev.Method, ev.Path, function.LogicalId, apiId, "$default", IsHttpApi: true));
         }
 
-        await c.RestAsync("apigateway", HttpMethod.Post, $"/v2/apis/{apiId}/stages", new JsonObject { ["StageName"] = "$default", ["AutoDeploy"] = true });
+        await c.RestAsync("apigateway", HttpMethod.Post, $"/v2/apis/{apiId}/stages", new JsonObject { ["stageName"] = "$default", ["autoDeploy"] = true });
         return routes;
     }
 
