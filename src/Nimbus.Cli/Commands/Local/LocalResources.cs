@@ -35,7 +35,7 @@ internal sealed class LocalResources(LocalNimbus nimbus, LocalTemplate template)
     public async Task<IReadOnlyList<string>> CreateAsync()
     {
         var pending = (template.Transformed["Resources"] as JsonObject ?? [])
-            .Where(r => r.Value?["Type"]?.ToString() is "AWS::DynamoDB::Table" or "AWS::SQS::Queue" or "AWS::S3::Bucket" or "AWS::SNS::Topic")
+            .Where(r => r.Value?["Type"]?.ToString() is "AWS::DynamoDB::Table" or "AWS::SQS::Queue" or "AWS::S3::Bucket" or "AWS::SNS::Topic" or "AWS::StepFunctions::StateMachine")
             .ToDictionary(r => r.Key, r => r.Value!.AsObject(), StringComparer.Ordinal);
         while (pending.Count > 0)
         {
@@ -63,6 +63,7 @@ internal sealed class LocalResources(LocalNimbus nimbus, LocalTemplate template)
                     "AWS::DynamoDB::Table" => await TableAsync(id, props),
                     "AWS::SQS::Queue" => await QueueAsync(id, props),
                     "AWS::S3::Bucket" => await BucketAsync(id, props),
+                    "AWS::StepFunctions::StateMachine" => await StateMachineAsync(id, props),
                     _ => await TopicAsync(id, props),
                 };
             }
@@ -137,6 +138,32 @@ internal sealed class LocalResources(LocalNimbus nimbus, LocalTemplate template)
             ["DomainName"] = $"{name}.s3.amazonaws.com",
             ["RegionalDomainName"] = $"{name}.s3.{Region}.amazonaws.com",
         });
+    }
+
+    private async Task<(string, Dictionary<string, string>)> StateMachineAsync(string id, JsonObject props)
+    {
+        var name = props["StateMachineName"]?.ToString() ?? id;
+        var definition = props["DefinitionString"]?.ToString()
+            ?? (props["Definition"] is JsonObject inline ? inline.ToJsonString() : null)
+            ?? (LocalTransform.LocalPath(props["DefinitionS3Location"], "Bucket", "Key") is { } path ? await File.ReadAllTextAsync(template.File.Resolve(path)) : null)
+            ?? throw new CliException($"State machine {id} has no definition Nimbus can read locally.");
+        if (props["DefinitionSubstitutions"] is JsonObject substitutions)
+        {
+            foreach (var (key, value) in substitutions)
+            {
+                definition = definition.Replace("${" + key + "}", value?.ToString() ?? "", StringComparison.Ordinal);
+            }
+        }
+
+        var created = await nimbus.Client.JsonAsync("states", "AWSStepFunctions.CreateStateMachine", new JsonObject
+        {
+            ["name"] = name,
+            ["definition"] = definition,
+            ["roleArn"] = $"arn:aws:iam::{Account}:role/nimbus-local",
+            ["type"] = props["StateMachineType"]?.ToString() ?? "STANDARD",
+        });
+        var arn = created["stateMachineArn"]!.ToString();
+        return (arn, new Dictionary<string, string> { ["Arn"] = arn, ["Name"] = name });
     }
 
     private async Task<(string, Dictionary<string, string>)> TopicAsync(string id, JsonObject props)

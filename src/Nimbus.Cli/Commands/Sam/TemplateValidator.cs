@@ -299,7 +299,11 @@ internal static class TemplateValidator
         if (Between(cause, "Resource with id [", "]") is { } id)
         {
             path.AddRange(["Resources", id]);
-            if (Between(cause, "Event with id [", "]") is { } ev)
+            if (cause.Contains("Policy template", StringComparison.Ordinal))
+            {
+                path.AddRange(["Properties", "Policies"]);
+            }
+            else if (Between(cause, "Event with id [", "]") is { } ev)
             {
                 path.AddRange(["Properties", "Events", ev]);
             }
