@@ -10,6 +10,7 @@ public static partial class DataServiceCollectionExtensions
     {
         AddS3(services);
         AddDynamoDb(services);
+        Provisioning.DataProvisioning.AddDataProvisioners(services);
         return services;
     }
 

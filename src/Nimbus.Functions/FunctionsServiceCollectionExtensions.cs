@@ -35,6 +35,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<EventSources.EventSourceMappingWorker>());
         services.TryAddSingleton<IArnTargets, ArnTargets>();
         services.AddHostedService<AsyncInvocationWorker>();
+        Provisioning.FunctionsProvisioning.AddFunctionsProvisioners(services);
         return services;
     }
 

@@ -16,6 +16,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ApiStore>();
         services.AddSingleton(_ => new HttpProxyForwarder(new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false })));
         services.AddSingleton<InvokeDispatcher>();
+        Provisioning.GatewayProvisioning.AddGatewayProvisioners(services);
         return services;
     }
 

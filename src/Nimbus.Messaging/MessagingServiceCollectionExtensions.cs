@@ -10,6 +10,7 @@ public static partial class MessagingServiceCollectionExtensions
         AddSqs(services);
         AddSns(services);
         AddEvents(services);
+        Provisioning.MessagingProvisioning.AddMessagingProvisioners(services);
         return services;
     }
 

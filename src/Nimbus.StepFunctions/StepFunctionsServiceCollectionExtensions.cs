@@ -28,6 +28,7 @@ public static class StepFunctionsServiceCollectionExtensions
         services.AddSingleton<IJsonProtocolService>(sp => sp.GetRequiredService<StepFunctionsApi>());
         services.AddSingleton<IArnTarget, StateMachineArnTarget>();
         services.AddHostedService<StepFunctionsResumer>();
+        Provisioning.StepFunctionsProvisioning.AddStepFunctionsProvisioners(services);
         return services;
     }
 }
