@@ -9,13 +9,15 @@ internal static class LogFollower
     public static async Task FollowAsync(AwsClient client, string group, Action<string> print, CancellationToken stop)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        long since = 0;
         while (true)
         {
             var stopping = stop.IsCancellationRequested;
             string? token = null;
             do
             {
-                var body = new JsonObject { ["logGroupName"] = group };
+                // Events at or after the newest one seen (ids de-duplicate the boundary).
+                var body = new JsonObject { ["logGroupName"] = group, ["startTime"] = since };
                 if (token is not null)
                 {
                     body["nextToken"] = token;
@@ -35,6 +37,7 @@ internal static class LogFollower
                 {
                     if (e?["eventId"]?.ToString() is { } id && seen.Add(id))
                     {
+                        since = Math.Max(since, e["timestamp"]?.GetValue<long>() ?? 0);
                         print(e["message"]?.ToString().TrimEnd('\n') ?? "");
                     }
                 }

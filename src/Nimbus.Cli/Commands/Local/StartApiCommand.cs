@@ -64,6 +64,10 @@ internal static class StartApiCommand
             Console.WriteLine($"Mounting {route.FunctionId} at http://{host}:{port}{path} [{route.Method}]");
         }
 
+        using var stopLogs = new CancellationTokenSource();
+        var followers = template.Functions
+            .Select(f => LogFollower.FollowAsync(nimbus.Client, $"/aws/lambda/{f.LogicalId}", line => Console.Error.WriteLine(line), stopLogs.Token))
+            .ToList();
         using var watcher = new CodeWatcher(template.Functions, async f =>
         {
             await nimbus.ReloadAsync(f);
@@ -87,6 +91,8 @@ internal static class StartApiCommand
             // Ctrl+C or SIGTERM.
         }
 
+        await stopLogs.CancelAsync();
+        await Task.WhenAll(followers);
         await app.StopAsync();
         await app.DisposeAsync();
         return 0;

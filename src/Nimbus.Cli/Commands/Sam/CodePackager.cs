@@ -103,7 +103,7 @@ internal sealed class CodePackager(AwsClient s3, string bucket, string? prefix)
         }
 
         var hash = Convert.ToHexStringLower(MD5.HashData(bytes));
-        var key = (prefix is null ? "" : prefix.TrimEnd('/') + "/") + hash + (zip && Directory.Exists(path) ? "" : Path.GetExtension(path));
+        var key = (string.IsNullOrEmpty(prefix) ? "" : prefix.TrimEnd('/') + "/") + hash + (zip && Directory.Exists(path) ? "" : Path.GetExtension(path));
         if (!forceUpload && await ExistsAsync(key))
         {
             Console.WriteLine(Output.Dim($"File with same data already exists at {key}, skipping upload"));
