@@ -71,7 +71,7 @@ public sealed class SamCliTests : IDisposable
         Assert.Contains("template.yaml:16: [Resources/Fn/Properties/Events/Get/Properties/Path] error:", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("Path 'items' must start with '/'", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("template.yaml:23: [Resources/Other/DependsOn] error: Template format error: Unresolved resource dependencies [Nowhere]", result.Stderr, StringComparison.Ordinal);
-        Assert.Contains("[Resources/Fn/Properties/Events/Bad] error: Resource with id [Fn] is invalid. Event with id [Bad] is invalid.", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("template.yaml:18: [Resources/Fn/Properties/Events/Bad] error: Resource with id [FnBad] is invalid. Missing required property 'Stream'.", result.Stderr, StringComparison.Ordinal);
         Assert.Contains("not a valid SAM Template: 4 error(s)", result.Stderr, StringComparison.Ordinal);
     }
 

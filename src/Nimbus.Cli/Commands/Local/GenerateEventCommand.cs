@@ -81,6 +81,11 @@ internal static partial class GenerateEventCommand
         var text = Placeholder().Replace(sample.Template, m =>
         {
             var name = m.Groups[1].Value;
+            if (dicts.ContainsKey(name))
+            {
+                return m.Value;
+            }
+
             return raw.TryGetValue(name, out var value) ? JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString() : "";
         });
         var node = JsonNode.Parse(text)!;

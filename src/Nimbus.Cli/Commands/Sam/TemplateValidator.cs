@@ -119,7 +119,7 @@ internal static class TemplateValidator
         {
             foreach (var cause in e.Causes)
             {
-                problems.Add(new(CausePath(cause), cause, cause.Contains("is not supported by this transform yet", StringComparison.Ordinal)));
+                problems.Add(new(CausePath(cause, resources), cause, cause.Contains("is not supported by this transform yet", StringComparison.Ordinal)));
             }
         }
 
@@ -293,11 +293,19 @@ internal static class TemplateValidator
     }
 
     /// <summary>Where a transform error points: the resource, the event and the property it quotes, as far as they are named.</summary>
-    private static string[] CausePath(string cause)
+    private static string[] CausePath(string cause, JsonObject resources)
     {
         var path = new List<string>();
         if (Between(cause, "Resource with id [", "]") is { } id)
         {
+            // A generated resource (FnEventName) is reported under the function's event that made it.
+            var owner = resources.ContainsKey(id) ? null : resources.Select(r => r.Key).Where(k => id.StartsWith(k, StringComparison.Ordinal)).MaxBy(k => k.Length);
+            if (owner is not null && resources[owner]?["Properties"]?["Events"] is JsonObject events && events.ContainsKey(id[owner.Length..]))
+            {
+                path.AddRange(["Resources", owner, "Properties", "Events", id[owner.Length..]]);
+                return [.. path];
+            }
+
             path.AddRange(["Resources", id]);
             if (cause.Contains("Policy template", StringComparison.Ordinal))
             {
