@@ -17,6 +17,22 @@ internal static class CliApp
           invoke NAME [--payload JSON|@FILE] [--async] [--qualifier Q] [--log]
           logs NAME [--follow]
 
+        SAM-style commands (-t/--template defaults to template.yaml; local commands prefer .nimbus/build/template.yaml):
+          validate [-t TEMPLATE]                           parse, apply the SAM transform, report every error with its line
+          build [-t TEMPLATE] [-b .nimbus/build] [FUNCTION]
+                                                           copy code, npm ci/install, dotnet publish, make build-<Id>
+          local invoke [FUNCTION] [-e EVENT.json | -e -] [-n ENV.json] [--parameter-overrides K=V ...]
+                                                           run a function once in a sandbox, no stack needed
+          local start-api [-p 3000] [--host 127.0.0.1] [-n ENV.json] [--parameter-overrides K=V ...]
+                                                           serve the template's Api/HttpApi events, reload on code change
+          local generate-event SERVICE EVENT [--OPTION VALUE]...
+                                                           print a sample event (apigateway, sqs, sns, s3, dynamodb, cloudwatch)
+          deploy [--stack-name NAME] [-t TEMPLATE] [--parameter-overrides K=V ...] [--capabilities CAP ...]
+             [--s3-bucket BUCKET] [--no-execute-changeset] [--no-fail-on-empty-changeset] [--endpoint-url URL]
+                                                           deploy through the CloudFormation API with a live progress view
+          delete --stack-name NAME                         delete a stack and wait
+          outputs --stack-name NAME                        print a stack's outputs
+
         Client commands talk to --endpoint, NIMBUS_ENDPOINT or http://127.0.0.1:4566.
         """;
 
@@ -31,11 +47,21 @@ internal static class CliApp
                 "functions" => await FunctionsCommand.RunAsync(parsed),
                 "invoke" => await InvokeCommand.RunAsync(parsed),
                 "logs" => await LogsCommand.RunAsync(parsed),
+                "validate" => ValidateCommand.Run(parsed),
+                "build" => await BuildCommand.RunAsync(parsed),
+                "local" => await LocalCommand.RunAsync(parsed),
+                "deploy" => await DeployCommand.RunAsync(parsed),
+                "delete" => await DeleteCommand.RunAsync(parsed),
+                "outputs" => await OutputsCommand.RunAsync(parsed),
                 "help" or "--help" or "-h" or null => Help(),
                 var other => Fail($"Unknown command '{other}'."),
             };
         }
         catch (CliException e)
+        {
+            return Fail(e.Message);
+        }
+        catch (Commands.Sam.AwsCallException e)
         {
             return Fail(e.Message);
         }

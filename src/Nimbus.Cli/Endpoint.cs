@@ -17,7 +17,7 @@ internal sealed class Endpoint : IDisposable
     }
 
     public static string Url(Arguments args) =>
-        (args.Get("endpoint") ?? Environment.GetEnvironmentVariable("NIMBUS_ENDPOINT") ?? "http://127.0.0.1:4566").TrimEnd('/');
+        (args.Get("endpoint") ?? args.Get("endpoint-url") ?? Environment.GetEnvironmentVariable("NIMBUS_ENDPOINT") ?? "http://127.0.0.1:4566").TrimEnd('/');
 
     public async Task<JsonNode> SendAsync(HttpMethod method, string path, JsonNode? body = null)
     {

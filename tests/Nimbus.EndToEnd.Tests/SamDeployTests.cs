@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+
+namespace Nimbus.EndToEnd.Tests;
+
+/// <summary><c>nimbus deploy / outputs / delete</c> against a running Nimbus's CloudFormation API, as <c>sam deploy</c> drives AWS.</summary>
+[Collection("nimbus")]
+public sealed class SamDeployTests(NimbusFixture fixture) : IDisposable
+{
+    private readonly string _temp = Directory.CreateTempSubdirectory("nimbus-samdeploy-").FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_temp, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+
+    [Fact]
+    public async Task Deploy_CreateNoOpUpdateOutputsAndDelete_Work()
+    {
+        File.WriteAllText(Path.Combine(_temp, "template.yaml"), """
+            Transform: AWS::Serverless-2016-10-31
+            Parameters:
+              Greeting:
+                Type: String
+                Default: hello
+            Resources:
+              Jobs:
+                Type: AWS::SQS::Queue
+              Greeter:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Runtime: nodejs20.x
+                  Handler: index.handler
+                  InlineCode: |
+                    exports.handler = async () => ({ greeting: process.env.GREETING, queue: process.env.QUEUE });
+                  Environment:
+                    Variables:
+                      GREETING: !Ref Greeting
+                      QUEUE: !Ref Jobs
+            Outputs:
+              FunctionName:
+                Description: The greeter
+                Value: !Ref Greeter
+              QueueUrl:
+                Value: !Ref Jobs
+            """);
+        var endpoint = fixture.Nimbus.Endpoint;
+        var stack = "samcli-" + Guid.NewGuid().ToString("N")[..8];
+
+        var created = await Cli(["deploy", "--stack-name", stack, "--endpoint-url", endpoint]);
+        Assert.Contains("+ Add           Greeter", created.Stdout, StringComparison.Ordinal);
+        Assert.Contains("CREATE_COMPLETE             AWS::Lambda::Function             Greeter", created.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"Successfully created/updated stack - {stack} in us-east-1", created.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Description         The greeter", created.Stdout, StringComparison.Ordinal);
+
+        var outputs = JsonNode.Parse((await Cli(["outputs", "--stack-name", stack, "--endpoint-url", endpoint, "--output", "json"])).Stdout)!.AsArray();
+        var function = outputs.Single(o => o!["OutputKey"]!.ToString() == "FunctionName")!["OutputValue"]!.ToString();
+        var queue = outputs.Single(o => o!["OutputKey"]!.ToString() == "QueueUrl")!["OutputValue"]!.ToString();
+        Assert.StartsWith($"{stack}-Greeter-", function, StringComparison.Ordinal);
+        var invoked = JsonNode.Parse((await Cli(["invoke", function, "--endpoint", endpoint])).Stdout)!;
+        Assert.Equal("hello", invoked["greeting"]!.ToString());
+        Assert.Equal(queue, invoked["queue"]!.ToString());
+
+        var noop = await Cli(["deploy", "--stack-name", stack, "--endpoint-url", endpoint]);
+        Assert.Contains($"No changes to deploy. Stack {stack} is up to date", noop.Stdout, StringComparison.Ordinal);
+
+        var review = await Cli(["deploy", "--stack-name", stack, "--endpoint-url", endpoint, "--parameter-overrides", "Greeting=hi", "--no-execute-changeset"]);
+        Assert.Contains("* Modify        Greeter", review.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("UPDATE_COMPLETE", review.Stdout, StringComparison.Ordinal);
+        Assert.Equal("hello", JsonNode.Parse((await Cli(["invoke", function, "--endpoint", endpoint])).Stdout)!["greeting"]!.ToString());
+
+        var updated = await Cli(["deploy", "--stack-name", stack, "--endpoint-url", endpoint, "--parameter-overrides", "Greeting=hi"]);
+        Assert.Contains("UPDATE_COMPLETE             AWS::Lambda::Function             Greeter", updated.Stdout, StringComparison.Ordinal);
+        Assert.Equal("hi", JsonNode.Parse((await Cli(["invoke", function, "--endpoint", endpoint])).Stdout)!["greeting"]!.ToString());
+
+        var deleted = await Cli(["delete", "--stack-name", stack, "--endpoint-url", endpoint]);
+        Assert.Contains("Deleted successfully", deleted.Stdout, StringComparison.Ordinal);
+        var gone = await NimbusCli.RunAsync(_temp, ["outputs", "--stack-name", stack, "--endpoint-url", endpoint]);
+        Assert.Equal(1, gone.ExitCode);
+        Assert.Contains("does not exist", gone.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deploy_FailingResource_RollsBackAndExitsNonZero()
+    {
+        File.WriteAllText(Path.Combine(_temp, "template.yaml"), """
+            Resources:
+              Fine:
+                Type: AWS::SQS::Queue
+              Broken:
+                Type: AWS::Lambda::Function
+                Properties:
+                  Runtime: nodejs20.x
+                  Handler: index.handler
+                  Role: arn:aws:iam::000000000000:role/r
+                  Code:
+                    S3Bucket: no-such-bucket-anywhere
+                    S3Key: code.zip
+            """);
+        var stack = "samcli-fail-" + Guid.NewGuid().ToString("N")[..8];
+        var result = await NimbusCli.RunAsync(_temp, ["deploy", "--stack-name", stack, "--endpoint-url", fixture.Nimbus.Endpoint]);
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("CREATE_FAILED               AWS::Lambda::Function             Broken", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("ROLLBACK_COMPLETE", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("the stack ended in ROLLBACK_COMPLETE", result.Stderr, StringComparison.Ordinal);
+    }
+
+    private async Task<NimbusCli.Result> Cli(string[] args)
+    {
+        var result = await NimbusCli.RunAsync(_temp, args);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result;
+    }
+}
