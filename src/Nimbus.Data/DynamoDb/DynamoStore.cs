@@ -40,6 +40,15 @@ internal sealed class DynamoStore
         }
     }
 
+    /// <summary>Tells every listener a table was created, updated or deleted, inside the transaction that stores it.</summary>
+    private void TableChanged(SqliteConnection connection, SqliteTransaction transaction, DynamoTable? before, DynamoTable? after)
+    {
+        foreach (var listener in _listeners)
+        {
+            listener.OnTableChanged(connection, transaction, before, after);
+        }
+    }
+
     private void EnsureLoaded()
     {
         if (_loaded)
@@ -114,8 +123,13 @@ internal sealed class DynamoStore
             var id = Guid.NewGuid().ToString();
             definition["TableId"] = id;
             var table = FromRow(account, region, name, id, definition.ToJsonString());
-            _store.Write((c, tx) => c.Execute("INSERT INTO ddb_tables (account, region, name, table_id, definition) VALUES ($a, $r, $n, $i, $d)", tx,
-                ("$a", account), ("$r", region), ("$n", name), ("$i", id), ("$d", table.Definition)));
+            _store.Write((c, tx) =>
+            {
+                c.Execute("INSERT INTO ddb_tables (account, region, name, table_id, definition) VALUES ($a, $r, $n, $i, $d)", tx,
+                    ("$a", account), ("$r", region), ("$n", name), ("$i", id), ("$d", table.Definition));
+                TableChanged(c, tx, null, table);
+                return 0;
+            });
             _tables[(account, region, name)] = table;
             return table;
         }
@@ -126,7 +140,12 @@ internal sealed class DynamoStore
         lock (_loadLock)
         {
             var updated = table with { Definition = definition.ToJsonString() };
-            _store.Write((c, tx) => c.Execute("UPDATE ddb_tables SET definition=$d WHERE table_id=$i", tx, ("$d", updated.Definition), ("$i", table.Id)));
+            _store.Write((c, tx) =>
+            {
+                c.Execute("UPDATE ddb_tables SET definition=$d WHERE table_id=$i", tx, ("$d", updated.Definition), ("$i", table.Id));
+                TableChanged(c, tx, table, updated);
+                return 0;
+            });
             _tables[(table.Account, table.Region, table.Name)] = updated;
             return updated;
         }
@@ -139,6 +158,7 @@ internal sealed class DynamoStore
             _store.Write((c, tx) =>
             {
                 c.Execute("DELETE FROM ddb_items WHERE table_id=$i", tx, ("$i", table.Id));
+                TableChanged(c, tx, table, null);
                 return c.Execute("DELETE FROM ddb_tables WHERE table_id=$i", tx, ("$i", table.Id));
             });
             _tables.TryRemove((table.Account, table.Region, table.Name), out _);
@@ -236,12 +256,16 @@ internal sealed class DynamoStore
     }
 
     /// <summary>Deletes items whose TTL attribute (a Number of epoch seconds) is at or before <paramref name="now"/>.</summary>
-    /// <remarks>As AWS: only Number attributes count, and values more than five years in the past are ignored.</remarks>
+    /// <remarks>As AWS: only Number attributes count, and values more than five years in the past are ignored. Items are
+    /// deleted one by one through <see cref="ItemChanged"/> (stream records name the DynamoDB service as the user), in
+    /// transactions of up to 100; each is checked again inside its transaction, so a concurrent update that moved the
+    /// expiry wins.</remarks>
     public int ExpireItems(DateTimeOffset now)
     {
         EnsureLoaded();
         var deleted = 0;
         var seconds = now.ToUnixTimeSeconds();
+        var floor = seconds - (5L * 365 * 24 * 3600);
         foreach (var table in _tables.Values)
         {
             if (table.DefinitionNode()["TimeToLive"]?["AttributeName"]?.GetValue<string>() is not { } attribute)
@@ -250,9 +274,46 @@ internal sealed class DynamoStore
             }
 
             var path = "$.\"" + attribute.Replace("\"", "\\\"", StringComparison.Ordinal) + "\".N";
-            deleted += _store.Write((c, tx) => c.Execute(
-                "DELETE FROM ddb_items WHERE table_id=$t AND CAST(json_extract(item, $p) AS REAL) <= $now AND CAST(json_extract(item, $p) AS REAL) >= $floor", tx,
-                ("$t", table.Id), ("$p", path), ("$now", seconds), ("$floor", seconds - (5L * 365 * 24 * 3600))));
+            while (true)
+            {
+                List<(byte[] Hash, byte[] Sort)> candidates;
+                using (var c = _store.Open())
+                {
+                    candidates = c.Query(
+                        "SELECT hk, sk FROM ddb_items WHERE table_id=$t AND CAST(json_extract(item, $p) AS REAL) <= $now AND CAST(json_extract(item, $p) AS REAL) >= $floor LIMIT 100",
+                        r => ((byte[])r.GetValue(0), (byte[])r.GetValue(1)), null, ("$t", table.Id), ("$p", path), ("$now", seconds), ("$floor", floor));
+                }
+
+                if (candidates.Count == 0)
+                {
+                    break;
+                }
+
+                deleted += _store.Write((c, tx) =>
+                {
+                    var n = 0;
+                    foreach (var (hk, sk) in candidates)
+                    {
+                        var text = c.Scalar(
+                            "SELECT item FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s AND CAST(json_extract(item, $p) AS REAL) <= $now AND CAST(json_extract(item, $p) AS REAL) >= $floor", tx,
+                            ("$t", table.Id), ("$h", hk), ("$s", sk), ("$p", path), ("$now", seconds), ("$floor", floor)) as string;
+                        if (text is null)
+                        {
+                            continue;
+                        }
+
+                        c.Execute("DELETE FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s", tx, ("$t", table.Id), ("$h", hk), ("$s", sk));
+                        ItemChanged(c, tx, table, JsonNode.Parse(text)!.AsObject(), null, expired: true);
+                        n++;
+                    }
+
+                    return n;
+                });
+                if (candidates.Count < 100)
+                {
+                    break;
+                }
+            }
         }
 
         return deleted;
