@@ -6,7 +6,7 @@ namespace Nimbus.Data.DynamoDb;
 /// <summary>Item operations: put, get, delete, query, scan, batches.</summary>
 internal sealed partial class DynamoDbApi
 {
-    private JsonObject PutItem(JsonObject body, AwsRequestContext caller)
+    private async Task<JsonObject> PutItemAsync(JsonObject body, AwsRequestContext caller)
     {
         var table = store.Get(caller.AccountId, caller.Region, TableName(body));
         var raw = body["Item"] as JsonObject ?? throw Validation("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null");
@@ -18,7 +18,7 @@ internal sealed partial class DynamoDbApi
         }
 
         var returnValues = ReturnValues(body, "NONE", "ALL_OLD");
-        var old = store.Mutate(table, hk, sk, _ => item);
+        var old = await store.MutateAsync(table, hk, sk, _ => item);
         return returnValues == "ALL_OLD" && old is not null ? new JsonObject { ["Attributes"] = old } : [];
     }
 
@@ -45,13 +45,13 @@ internal sealed partial class DynamoDbApi
         return new JsonObject { ["Item"] = item };
     }
 
-    private JsonObject DeleteItem(JsonObject body, AwsRequestContext caller)
+    private async Task<JsonObject> DeleteItemAsync(JsonObject body, AwsRequestContext caller)
     {
         var table = store.Get(caller.AccountId, caller.Region, TableName(body));
         var key = body["Key"] as JsonObject ?? throw Validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
         var (hk, sk) = AttributeValues.RequestKey(table, key);
         var returnValues = ReturnValues(body, "NONE", "ALL_OLD");
-        var old = store.Mutate(table, hk, sk, _ => null);
+        var old = await store.MutateAsync(table, hk, sk, _ => null);
         return returnValues == "ALL_OLD" && old is not null ? new JsonObject { ["Attributes"] = old } : [];
     }
 
@@ -200,7 +200,7 @@ internal sealed partial class DynamoDbApi
         return new JsonObject { ["Responses"] = responses, ["UnprocessedKeys"] = new JsonObject() };
     }
 
-    private JsonObject BatchWriteItem(JsonObject body, AwsRequestContext caller)
+    private async Task<JsonObject> BatchWriteItemAsync(JsonObject body, AwsRequestContext caller)
     {
         var request = body["RequestItems"] as JsonObject ?? throw Validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
         var total = request.Sum(p => (p.Value as JsonArray)?.Count ?? 0);
@@ -246,10 +246,8 @@ internal sealed partial class DynamoDbApi
             }
         }
 
-        foreach (var (table, hk, sk, item) in writes)
-        {
-            store.Mutate(table, hk, sk, _ => item);
-        }
+        // Issued together, so they share a group commit; each item is still its own atomic write, as in DynamoDB.
+        await Task.WhenAll(writes.Select(w => store.MutateAsync(w.Table, w.Hash, w.Sort, _ => w.Item)));
 
         return new JsonObject { ["UnprocessedItems"] = new JsonObject() };
     }

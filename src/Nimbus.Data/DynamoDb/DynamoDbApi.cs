@@ -27,7 +27,7 @@ internal sealed partial class DynamoDbApi(DynamoStore store, TimeProvider time) 
             throw CommonErrors.SerializationException(e.Message).ToException();
         }
 
-        var result = Dispatch(operation, body, caller);
+        var result = await DispatchAsync(operation, body, caller);
         var bytes = System.Text.Encoding.UTF8.GetBytes(result.ToJsonString());
         http.Response.ContentType = "application/x-amz-json-1.0";
         http.Response.Headers["x-amzn-RequestId"] = caller.RequestId;
@@ -39,14 +39,24 @@ internal sealed partial class DynamoDbApi(DynamoStore store, TimeProvider time) 
     private static readonly string[] Unsupported =
         ["ConditionExpression", "FilterExpression", "ProjectionExpression", "UpdateExpression", "Expected", "QueryFilter", "ScanFilter", "ConditionalOperator"];
 
-    public JsonObject Dispatch(string operation, JsonObject body, AwsRequestContext caller)
+    public JsonObject Dispatch(string operation, JsonObject body, AwsRequestContext caller) =>
+        DispatchAsync(operation, body, caller).GetAwaiter().GetResult();
+
+    /// <summary>Runs an operation; item writes complete asynchronously (group commit), everything else synchronously.</summary>
+    public async Task<JsonObject> DispatchAsync(string operation, JsonObject body, AwsRequestContext caller)
     {
         foreach (var member in Unsupported.Where(body.ContainsKey))
         {
             throw Validation($"{member} is not supported by Nimbus yet");
         }
 
-        return Route(operation, body, caller);
+        return operation switch
+        {
+            "PutItem" => await PutItemAsync(body, caller),
+            "DeleteItem" => await DeleteItemAsync(body, caller),
+            "BatchWriteItem" => await BatchWriteItemAsync(body, caller),
+            _ => Route(operation, body, caller),
+        };
     }
 
     private JsonObject Route(string operation, JsonObject body, AwsRequestContext caller) => operation switch
@@ -61,12 +71,9 @@ internal sealed partial class DynamoDbApi(DynamoStore store, TimeProvider time) 
         "TagResource" => TagResource(body, caller),
         "UntagResource" => UntagResource(body, caller),
         "ListTagsOfResource" => ListTags(body, caller),
-        "PutItem" => PutItem(body, caller),
         "GetItem" => GetItem(body, caller),
-        "DeleteItem" => DeleteItem(body, caller),
         "Query" => Query(body, caller),
         "BatchGetItem" => BatchGetItem(body, caller),
-        "BatchWriteItem" => BatchWriteItem(body, caller),
         "Scan" => Scan(body, caller),
         "DescribeEndpoints" => new JsonObject { ["Endpoints"] = new JsonArray(new JsonObject { ["Address"] = "localhost", ["CachePeriodInMinutes"] = 1440 }) },
         _ => throw CommonErrors.UnknownOperation("dynamodb", operation).ToException(),

@@ -19,6 +19,7 @@ internal sealed class DynamoStore
     private volatile bool _loaded;
     private readonly Lock _loadLock = new();
     private readonly IItemChangeListener[] _listeners;
+    private readonly ConcurrentBag<ReadConnection> _readers = [];
 
     public DynamoStore(StateStore store, IEnumerable<IItemChangeListener> listeners)
     {
@@ -165,6 +166,82 @@ internal sealed class DynamoStore
         }
     }
 
+    /// <summary>An open read connection with its prepared statements, reused across operations (opening one runs PRAGMAs).</summary>
+    private sealed class ReadConnection(SqliteConnection connection) : IDisposable
+    {
+        public SqliteConnection Connection { get; } = connection;
+
+        public SqliteCommand GetItem { get; } = Prepare(connection, "SELECT item FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s", "$t", "$h", "$s");
+
+        public void Dispose()
+        {
+            GetItem.Dispose();
+            Connection.Dispose();
+        }
+    }
+
+    private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var p in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = p });
+        }
+
+        return command;
+    }
+
+    private T Read<T>(Func<ReadConnection, T> read)
+    {
+        if (!_readers.TryTake(out var reader))
+        {
+            reader = new ReadConnection(_store.Open());
+        }
+
+        var keep = false;
+        try
+        {
+            var result = read(reader);
+            keep = true;
+            return result;
+        }
+        finally
+        {
+            if (keep && _readers.Count < 32)
+            {
+                _readers.Add(reader);
+            }
+            else
+            {
+                reader.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Statements the group-commit writer runs for item writes, prepared once per writer connection.</summary>
+    private sealed class WriteStatements(SqliteConnection connection)
+    {
+        public SqliteCommand Select { get; } = Prepare(connection, "SELECT item FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s", "$t", "$h", "$s");
+
+        public SqliteCommand Delete { get; } = Prepare(connection, "DELETE FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s", "$t", "$h", "$s");
+
+        public SqliteCommand Upsert { get; } = Prepare(connection, "INSERT OR REPLACE INTO ddb_items (table_id, hk, sk, item, size) VALUES ($t, $h, $s, $i, $z)", "$t", "$h", "$s", "$i", "$z");
+    }
+
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SqliteConnection, WriteStatements> _writeStatements = new();
+
+    private static SqliteCommand Bind(SqliteCommand command, SqliteTransaction? tx, params object[] values)
+    {
+        command.Transaction = tx;
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i];
+        }
+
+        return command;
+    }
+
     public (long Count, long Bytes) Stats(DynamoTable table)
     {
         using var c = _store.Open();
@@ -173,37 +250,42 @@ internal sealed class DynamoStore
 
     public JsonObject? GetItem(DynamoTable table, byte[] hk, byte[] sk)
     {
-        using var c = _store.Open();
-        var text = c.Scalar("SELECT item FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s", null, ("$t", table.Id), ("$h", hk), ("$s", sk)) as string;
+        var text = Read(r => Bind(r.GetItem, null, table.Id, hk, sk).ExecuteScalar() as string);
         return text is null ? null : JsonNode.Parse(text)!.AsObject();
     }
 
     /// <summary>Reads the current item, lets <paramref name="change"/> decide the new one (null deletes), and writes it, atomically.</summary>
-    public JsonObject? Mutate(DynamoTable table, byte[] hk, byte[] sk, Func<JsonObject?, JsonObject?> change)
-    {
-        return _store.Write((c, tx) =>
+    /// <remarks>Waits for <see cref="MutateAsync"/>; request handlers should await that instead.</remarks>
+    public JsonObject? Mutate(DynamoTable table, byte[] hk, byte[] sk, Func<JsonObject?, JsonObject?> change) =>
+        MutateAsync(table, hk, sk, change).GetAwaiter().GetResult();
+
+    /// <summary>Reads the current item, lets <paramref name="change"/> decide the new one (null deletes), and writes it, atomically;
+    /// returns the old item.</summary>
+    /// <remarks>Runs on the store's group-commit writer (<see cref="StateStore.WriteGroupedAsync{T}"/>): concurrent writes share
+    /// one transaction, each in its own savepoint, so an exception from <paramref name="change"/> (a failed condition) undoes
+    /// only this write. The task completes after the commit.</remarks>
+    public Task<JsonObject?> MutateAsync(DynamoTable table, byte[] hk, byte[] sk, Func<JsonObject?, JsonObject?> change) =>
+        _store.WriteGroupedAsync((c, tx) =>
         {
-            var text = c.Scalar("SELECT item FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s", tx, ("$t", table.Id), ("$h", hk), ("$s", sk)) as string;
+            var statements = _writeStatements.GetValue(c, connection => new WriteStatements(connection));
+            var text = Bind(statements.Select, tx, table.Id, hk, sk).ExecuteScalar() as string;
             var old = text is null ? null : JsonNode.Parse(text)!.AsObject();
             var next = change(old);
             if (next is null)
             {
                 if (old is not null)
                 {
-                    c.Execute("DELETE FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s", tx, ("$t", table.Id), ("$h", hk), ("$s", sk));
+                    Bind(statements.Delete, tx, table.Id, hk, sk).ExecuteNonQuery();
                 }
             }
             else
             {
-                var json = next.ToJsonString();
-                c.Execute("INSERT OR REPLACE INTO ddb_items (table_id, hk, sk, item, size) VALUES ($t, $h, $s, $i, $z)", tx,
-                    ("$t", table.Id), ("$h", hk), ("$s", sk), ("$i", json), ("$z", AttributeValues.ItemSize(next)));
+                Bind(statements.Upsert, tx, table.Id, hk, sk, next.ToJsonString(), AttributeValues.ItemSize(next)).ExecuteNonQuery();
             }
 
             ItemChanged(c, tx, table, old, next);
             return old;
         });
-    }
 
     /// <summary>Items of one partition in sort-key order, after <paramref name="after"/> (exclusive), at most <paramref name="limit"/>.</summary>
     public List<JsonObject> Query(DynamoTable table, KeyCondition condition, bool forward, byte[]? after, int limit)
@@ -241,18 +323,16 @@ internal sealed class DynamoStore
 
         sql.Append(forward ? " ORDER BY sk ASC" : " ORDER BY sk DESC").Append(" LIMIT $limit");
         parameters.Add(("$limit", limit));
-        using var c = _store.Open();
-        return c.Query(sql.ToString(), r => JsonNode.Parse(r.GetString(0))!.AsObject(), null, parameters.ToArray());
+        return Read(r => r.Connection.Query(sql.ToString(), row => JsonNode.Parse(row.GetString(0))!.AsObject(), null, parameters.ToArray()));
     }
 
     /// <summary>Items of the whole table in key order, after (hk, sk) exclusive.</summary>
     public List<JsonObject> Scan(DynamoTable table, (byte[] Hash, byte[] Sort)? after, int limit)
     {
-        using var c = _store.Open();
-        return after is null
-            ? c.Query("SELECT item FROM ddb_items WHERE table_id=$t ORDER BY hk, sk LIMIT $l", r => JsonNode.Parse(r.GetString(0))!.AsObject(), null, ("$t", table.Id), ("$l", limit))
-            : c.Query("SELECT item FROM ddb_items WHERE table_id=$t AND (hk > $h OR (hk = $h AND sk > $s)) ORDER BY hk, sk LIMIT $l", r => JsonNode.Parse(r.GetString(0))!.AsObject(), null,
-                ("$t", table.Id), ("$h", after.Value.Hash), ("$s", after.Value.Sort), ("$l", limit));
+        return Read(rc => after is null
+            ? rc.Connection.Query("SELECT item FROM ddb_items WHERE table_id=$t ORDER BY hk, sk LIMIT $l", r => JsonNode.Parse(r.GetString(0))!.AsObject(), null, ("$t", table.Id), ("$l", limit))
+            : rc.Connection.Query("SELECT item FROM ddb_items WHERE table_id=$t AND (hk > $h OR (hk = $h AND sk > $s)) ORDER BY hk, sk LIMIT $l", r => JsonNode.Parse(r.GetString(0))!.AsObject(), null,
+                ("$t", table.Id), ("$h", after.Value.Hash), ("$s", after.Value.Sort), ("$l", limit)));
     }
 
     /// <summary>Deletes items whose TTL attribute (a Number of epoch seconds) is at or before <paramref name="now"/>.</summary>
