@@ -171,10 +171,41 @@ internal sealed class DynamoStore
     {
         public SqliteConnection Connection { get; } = connection;
 
+        private readonly Dictionary<string, SqliteCommand> _cached = new(StringComparer.Ordinal);
+
         public SqliteCommand GetItem { get; } = Prepare(connection, "SELECT item FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s", "$t", "$h", "$s");
+
+        /// <summary>Items a (cached, so prepared once) SELECT of one <c>item</c> column returns.</summary>
+        public List<JsonObject> Items(string sql, IReadOnlyList<(string Name, object? Value)> parameters)
+        {
+            if (!_cached.TryGetValue(sql, out var command))
+            {
+                command = Prepare(Connection, sql, [.. parameters.Select(p => p.Name)]);
+                _cached[sql] = command;
+            }
+
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters[name].Value = value ?? DBNull.Value;
+            }
+
+            var items = new List<JsonObject>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                items.Add(JsonNode.Parse(reader.GetString(0))!.AsObject());
+            }
+
+            return items;
+        }
 
         public void Dispose()
         {
+            foreach (var command in _cached.Values)
+            {
+                command.Dispose();
+            }
+
             GetItem.Dispose();
             Connection.Dispose();
         }
@@ -323,16 +354,16 @@ internal sealed class DynamoStore
 
         sql.Append(forward ? " ORDER BY sk ASC" : " ORDER BY sk DESC").Append(" LIMIT $limit");
         parameters.Add(("$limit", limit));
-        return Read(r => r.Connection.Query(sql.ToString(), row => JsonNode.Parse(row.GetString(0))!.AsObject(), null, parameters.ToArray()));
+        return Read(r => r.Items(sql.ToString(), parameters));
     }
 
     /// <summary>Items of the whole table in key order, after (hk, sk) exclusive.</summary>
     public List<JsonObject> Scan(DynamoTable table, (byte[] Hash, byte[] Sort)? after, int limit)
     {
         return Read(rc => after is null
-            ? rc.Connection.Query("SELECT item FROM ddb_items WHERE table_id=$t ORDER BY hk, sk LIMIT $l", r => JsonNode.Parse(r.GetString(0))!.AsObject(), null, ("$t", table.Id), ("$l", limit))
-            : rc.Connection.Query("SELECT item FROM ddb_items WHERE table_id=$t AND (hk > $h OR (hk = $h AND sk > $s)) ORDER BY hk, sk LIMIT $l", r => JsonNode.Parse(r.GetString(0))!.AsObject(), null,
-                ("$t", table.Id), ("$h", after.Value.Hash), ("$s", after.Value.Sort), ("$l", limit)));
+            ? rc.Items("SELECT item FROM ddb_items WHERE table_id=$t ORDER BY hk, sk LIMIT $l", [("$t", table.Id), ("$l", limit)])
+            : rc.Items("SELECT item FROM ddb_items WHERE table_id=$t AND (hk > $h OR (hk = $h AND sk > $s)) ORDER BY hk, sk LIMIT $l",
+                [("$t", table.Id), ("$h", after.Value.Hash), ("$s", after.Value.Sort), ("$l", limit)]));
     }
 
     /// <summary>Deletes items whose TTL attribute (a Number of epoch seconds) is at or before <paramref name="now"/>.</summary>
