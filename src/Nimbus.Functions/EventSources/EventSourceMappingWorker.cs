@@ -85,9 +85,11 @@ internal sealed class EventSourceMappingWorker(
             old.Stop();
         }
 
+        Task? previous = null;
         if (_streams.TryRemove(mapping.Uuid, out var oldPoller))
         {
             oldPoller.Stop();
+            previous = oldPoller.Completion;
         }
 
         if (deleted && mapping.IsStream)
@@ -106,7 +108,7 @@ internal sealed class EventSourceMappingWorker(
             var poller = new StreamPoller(
                 mapping, sources, invoker, services.GetService<IArnTargets>(), filters, services.GetRequiredService<StreamCheckpoints>(), time, logger);
             _streams[mapping.Uuid] = poller;
-            poller.Start();
+            poller.Start(previous);
             return;
         }
 

@@ -57,7 +57,20 @@ internal sealed partial class StreamPoller
     /// <summary>The last processing result, as <c>LastProcessingResult</c> reports it.</summary>
     public string LastProcessingResult { get; private set; } = "No records processed";
 
-    public void Start() => _run = Task.Run(() => RunAsync(_stop.Token));
+    /// <summary>The poller's run; completes once it has stopped.</summary>
+    public Task Completion => _run ?? Task.CompletedTask;
+
+    /// <summary>Starts polling once <paramref name="after"/> (the previous poller of the same mapping) has stopped, so two
+    /// pollers never process the same mapping's records at once.</summary>
+    public void Start(Task? after = null) => _run = Task.Run(async () =>
+    {
+        if (after is not null)
+        {
+            await after.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        await RunAsync(_stop.Token);
+    });
 
     public void Stop() => _stop.Cancel();
 
