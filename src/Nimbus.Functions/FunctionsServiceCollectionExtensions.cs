@@ -31,6 +31,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<IFunctionInvoker>(sp => sp.GetRequiredService<FunctionInvoker>());
         services.AddSingleton<IArnTarget, LambdaArnTarget>();
         services.AddSingleton<EventSources.EventSourceMappingStore>();
+        services.AddSingleton<EventSources.StreamCheckpoints>();
         services.AddSingleton<EventSources.EventSourceMappingWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<EventSources.EventSourceMappingWorker>());
         services.TryAddSingleton<IArnTargets, ArnTargets>();

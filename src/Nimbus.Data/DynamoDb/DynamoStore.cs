@@ -19,6 +19,7 @@ internal sealed class DynamoStore
     private volatile bool _loaded;
     private readonly Lock _loadLock = new();
     private readonly IItemChangeListener[] _listeners;
+    private readonly ConcurrentBag<ReadConnection> _readers = [];
 
     public DynamoStore(StateStore store, IEnumerable<IItemChangeListener> listeners)
     {
@@ -107,6 +108,15 @@ internal sealed class DynamoStore
     {
         using var c = _store.Open();
         return c.Query("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM ddb_index_items WHERE table_id=$i AND index_name=$n", r => (r.GetInt64(0), r.GetInt64(1)), null, ("$i", table.Id), ("$n", index))[0];
+    }
+
+    /// <summary>Tells every listener a table was created, updated or deleted, inside the transaction that stores it.</summary>
+    private void TableChanged(SqliteConnection connection, SqliteTransaction transaction, DynamoTable? before, DynamoTable? after)
+    {
+        foreach (var listener in _listeners)
+        {
+            listener.OnTableChanged(connection, transaction, before, after);
+        }
     }
 
     private void EnsureLoaded()
@@ -210,8 +220,13 @@ internal sealed class DynamoStore
             var id = Guid.NewGuid().ToString();
             definition["TableId"] = id;
             var table = FromRow(account, region, name, id, definition.ToJsonString());
-            _store.Write((c, tx) => c.Execute("INSERT INTO ddb_tables (account, region, name, table_id, definition) VALUES ($a, $r, $n, $i, $d)", tx,
-                ("$a", account), ("$r", region), ("$n", name), ("$i", id), ("$d", table.Definition)));
+            _store.Write((c, tx) =>
+            {
+                c.Execute("INSERT INTO ddb_tables (account, region, name, table_id, definition) VALUES ($a, $r, $n, $i, $d)", tx,
+                    ("$a", account), ("$r", region), ("$n", name), ("$i", id), ("$d", table.Definition));
+                TableChanged(c, tx, null, table);
+                return 0;
+            });
             _tables[(account, region, name)] = table;
             return table;
         }
@@ -225,6 +240,7 @@ internal sealed class DynamoStore
             _store.Write((c, tx) =>
             {
                 c.Execute("UPDATE ddb_tables SET definition=$d WHERE table_id=$i", tx, ("$d", updated.Definition), ("$i", table.Id));
+                TableChanged(c, tx, table, updated);
 
                 // Index changes: drop the rows of deleted indexes, backfill new ones, in the same transaction.
                 foreach (var gone in table.Indexes.Where(i => updated.Index(i.Name) is null))
@@ -259,10 +275,106 @@ internal sealed class DynamoStore
             {
                 c.Execute("DELETE FROM ddb_items WHERE table_id=$i", tx, ("$i", table.Id));
                 c.Execute("DELETE FROM ddb_index_items WHERE table_id=$i", tx, ("$i", table.Id));
+                TableChanged(c, tx, table, null);
                 return c.Execute("DELETE FROM ddb_tables WHERE table_id=$i", tx, ("$i", table.Id));
             });
             _tables.TryRemove((table.Account, table.Region, table.Name), out _);
         }
+    }
+
+    /// <summary>An open read connection with its prepared statements, reused across operations (opening one runs PRAGMAs).</summary>
+    private sealed class ReadConnection(SqliteConnection connection) : IDisposable
+    {
+        public SqliteConnection Connection { get; } = connection;
+
+        private readonly Dictionary<string, SqliteCommand> _cached = new(StringComparer.Ordinal);
+
+        public SqliteCommand GetItem { get; } = Prepare(connection, "SELECT item FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s", "$t", "$h", "$s");
+
+        /// <summary>Items a (cached, so prepared once) SELECT of one <c>item</c> column returns.</summary>
+        public List<JsonObject> Items(string sql, IReadOnlyList<(string Name, object? Value)> parameters)
+        {
+            if (!_cached.TryGetValue(sql, out var command))
+            {
+                command = Prepare(Connection, sql, [.. parameters.Select(p => p.Name)]);
+                _cached[sql] = command;
+            }
+
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters[name].Value = value ?? DBNull.Value;
+            }
+
+            var items = new List<JsonObject>();
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                items.Add(JsonNode.Parse(reader.GetString(0))!.AsObject());
+            }
+
+            return items;
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in _cached.Values)
+            {
+                command.Dispose();
+            }
+
+            GetItem.Dispose();
+            Connection.Dispose();
+        }
+    }
+
+    private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var p in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = p });
+        }
+
+        return command;
+    }
+
+    private T Read<T>(Func<ReadConnection, T> read)
+    {
+        if (!_readers.TryTake(out var reader))
+        {
+            reader = new ReadConnection(_store.Open());
+        }
+
+        var keep = false;
+        try
+        {
+            var result = read(reader);
+            keep = true;
+            return result;
+        }
+        finally
+        {
+            if (keep && _readers.Count < 32)
+            {
+                _readers.Add(reader);
+            }
+            else
+            {
+                reader.Dispose();
+            }
+        }
+    }
+
+    private static SqliteCommand Bind(SqliteCommand command, SqliteTransaction? tx, params object[] values)
+    {
+        command.Transaction = tx;
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i];
+        }
+
+        return command;
     }
 
     public (long Count, long Bytes) Stats(DynamoTable table)
@@ -273,8 +385,7 @@ internal sealed class DynamoStore
 
     public JsonObject? GetItem(DynamoTable table, byte[] hk, byte[] sk)
     {
-        using var c = _store.Open();
-        var text = c.Scalar("SELECT item FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s", null, ("$t", table.Id), ("$h", hk), ("$s", sk)) as string;
+        var text = Read(r => Bind(r.GetItem, null, table.Id, hk, sk).ExecuteScalar() as string);
         return text is null ? null : JsonNode.Parse(text)!.AsObject();
     }
 
@@ -300,7 +411,9 @@ internal sealed class DynamoStore
     /// </summary>
     public IReadOnlyList<JsonObject?> Transact(IReadOnlyList<ItemRef> items, Func<IReadOnlyList<JsonObject?>, IReadOnlyList<ItemWrite>> decide, Action<SqliteConnection, SqliteTransaction>? alsoInTransaction = null)
     {
-        return _store.Write((c, tx) =>
+        // Group commit: concurrent item writes share one SQLite transaction, each in its own savepoint, so a failed condition
+        // (an exception from decide) undoes only its own write; the call returns after the commit.
+        return _store.WriteGroupedAsync((c, tx) =>
         {
             var olds = items.Select(r => c.Scalar("SELECT item FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s", tx, ("$t", r.Table.Id), ("$h", r.Hash), ("$s", r.Sort)) as string)
                 .Select(text => text is null ? null : JsonNode.Parse(text)!.AsObject()).ToList();
@@ -334,7 +447,7 @@ internal sealed class DynamoStore
 
             alsoInTransaction?.Invoke(c, tx);
             return (IReadOnlyList<JsonObject?>)olds;
-        });
+        }).GetAwaiter().GetResult();
     }
 
     /// <summary>Items of one partition in sort-key order, after <paramref name="after"/> (exclusive), at most <paramref name="limit"/>.</summary>
@@ -351,8 +464,7 @@ internal sealed class DynamoStore
 
         sql.Append(forward ? " ORDER BY sk ASC" : " ORDER BY sk DESC").Append(" LIMIT $limit");
         parameters.Add(("$limit", limit));
-        using var c = _store.Open();
-        return c.Query(sql.ToString(), r => JsonNode.Parse(r.GetString(0))!.AsObject(), null, parameters.ToArray());
+        return Read(r => r.Items(sql.ToString(), parameters));
     }
 
     /// <summary>Items of the whole table in key order, after (hk, sk) exclusive, optionally of one parallel-scan segment.</summary>
@@ -493,12 +605,16 @@ internal sealed class DynamoStore
     }
 
     /// <summary>Deletes items whose TTL attribute (a Number of epoch seconds) is at or before <paramref name="now"/>.</summary>
-    /// <remarks>As AWS: only Number attributes count, and values more than five years in the past are ignored.</remarks>
+    /// <remarks>As AWS: only Number attributes count, and values more than five years in the past are ignored. Items are
+    /// deleted one by one through <see cref="ItemChanged"/> (stream records name the DynamoDB service as the user), in
+    /// transactions of up to 100; each is checked again inside its transaction, so a concurrent update that moved the
+    /// expiry wins.</remarks>
     public int ExpireItems(DateTimeOffset now)
     {
         EnsureLoaded();
         var deleted = 0;
         var seconds = now.ToUnixTimeSeconds();
+        var floor = seconds - (5L * 365 * 24 * 3600);
         foreach (var table in _tables.Values)
         {
             if (table.DefinitionNode()["TimeToLive"]?["AttributeName"]?.GetValue<string>() is not { } attribute)
@@ -507,9 +623,46 @@ internal sealed class DynamoStore
             }
 
             var path = "$.\"" + attribute.Replace("\"", "\\\"", StringComparison.Ordinal) + "\".N";
-            deleted += _store.Write((c, tx) => c.Execute(
-                "DELETE FROM ddb_items WHERE table_id=$t AND CAST(json_extract(item, $p) AS REAL) <= $now AND CAST(json_extract(item, $p) AS REAL) >= $floor", tx,
-                ("$t", table.Id), ("$p", path), ("$now", seconds), ("$floor", seconds - (5L * 365 * 24 * 3600))));
+            while (true)
+            {
+                List<(byte[] Hash, byte[] Sort)> candidates;
+                using (var c = _store.Open())
+                {
+                    candidates = c.Query(
+                        "SELECT hk, sk FROM ddb_items WHERE table_id=$t AND CAST(json_extract(item, $p) AS REAL) <= $now AND CAST(json_extract(item, $p) AS REAL) >= $floor LIMIT 100",
+                        r => ((byte[])r.GetValue(0), (byte[])r.GetValue(1)), null, ("$t", table.Id), ("$p", path), ("$now", seconds), ("$floor", floor));
+                }
+
+                if (candidates.Count == 0)
+                {
+                    break;
+                }
+
+                deleted += _store.Write((c, tx) =>
+                {
+                    var n = 0;
+                    foreach (var (hk, sk) in candidates)
+                    {
+                        var text = c.Scalar(
+                            "SELECT item FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s AND CAST(json_extract(item, $p) AS REAL) <= $now AND CAST(json_extract(item, $p) AS REAL) >= $floor", tx,
+                            ("$t", table.Id), ("$h", hk), ("$s", sk), ("$p", path), ("$now", seconds), ("$floor", floor)) as string;
+                        if (text is null)
+                        {
+                            continue;
+                        }
+
+                        c.Execute("DELETE FROM ddb_items WHERE table_id=$t AND hk=$h AND sk=$s", tx, ("$t", table.Id), ("$h", hk), ("$s", sk));
+                        ItemChanged(c, tx, table, JsonNode.Parse(text)!.AsObject(), null, expired: true);
+                        n++;
+                    }
+
+                    return n;
+                });
+                if (candidates.Count < 100)
+                {
+                    break;
+                }
+            }
         }
 
         return deleted;

@@ -14,4 +14,10 @@ internal interface IItemChangeListener
     /// <param name="newItem">The item after the change, or null when it was deleted.</param>
     /// <param name="expired">True when the deletion was done by Time to Live (stream records then name the service as the user).</param>
     void OnItemChanged(SqliteConnection connection, SqliteTransaction transaction, DynamoTable table, JsonObject? oldItem, JsonObject? newItem, bool expired);
+
+    /// <summary>A table was created (<paramref name="before"/> null), updated, or deleted (<paramref name="after"/> null), inside the
+    /// transaction that stores the change (DynamoDB Streams opens and closes streams here).</summary>
+    void OnTableChanged(SqliteConnection connection, SqliteTransaction transaction, DynamoTable? before, DynamoTable? after)
+    {
+    }
 }

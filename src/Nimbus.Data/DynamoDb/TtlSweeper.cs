@@ -2,8 +2,8 @@ using Microsoft.Extensions.Hosting;
 
 namespace Nimbus.Data.DynamoDb;
 
-/// <summary>Deletes expired items (Time to Live) in the background, every ten seconds.</summary>
-internal sealed class TtlSweeper(DynamoStore store, TimeProvider time) : BackgroundService
+/// <summary>Deletes expired items (Time to Live) and trims stream records older than 24 hours, in the background, every ten seconds.</summary>
+internal sealed class TtlSweeper(DynamoStore store, Streams.StreamStore streams, TimeProvider time) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -15,6 +15,7 @@ internal sealed class TtlSweeper(DynamoStore store, TimeProvider time) : Backgro
                 try
                 {
                     store.ExpireItems(time.GetUtcNow());
+                    streams.Trim(time.GetUtcNow());
                 }
                 catch (Microsoft.Data.Sqlite.SqliteException)
                 {

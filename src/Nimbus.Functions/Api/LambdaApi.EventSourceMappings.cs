@@ -10,7 +10,7 @@ using Nimbus.Functions.Registry;
 
 namespace Nimbus.Functions.Api;
 
-/// <summary>Create/Get/Update/Delete/ListEventSourceMappings for SQS queues.</summary>
+/// <summary>Create/Get/Update/Delete/ListEventSourceMappings for SQS queues and DynamoDB streams.</summary>
 internal static partial class LambdaApi
 {
     private static async Task CreateEventSourceMapping(HttpContext http, Api api)
@@ -20,16 +20,23 @@ internal static partial class LambdaApi
             ?? throw FunctionName.Validation("null", "functionName", "Member must not be null").ToException();
         var sourceArn = body["EventSourceArn"]?.GetValue<string>()
             ?? throw LambdaErrors.InvalidParameter("Unrecognized event source, must be kinesis, dynamodb stream, sqs, msk, mq or documentdb stream.").ToException();
-        if (!Arn.TryParse(sourceArn, out var source) || source.Service != "sqs")
+        if (!Arn.TryParse(sourceArn, out var source) || source.Service is not ("sqs" or "dynamodb")
+            || (source.Service == "dynamodb" && !sourceArn.Contains("/stream/", StringComparison.Ordinal)))
         {
             throw LambdaErrors.InvalidParameter(
-                $"Unrecognized event source {sourceArn}: Nimbus supports SQS queues as event sources (stream sources come with DynamoDB).").ToException();
+                $"Unrecognized event source {sourceArn}: Nimbus supports SQS queues and DynamoDB streams as event sources.").ToException();
         }
 
+        var isStream = source.Service == "dynamodb";
         var (key, qualifier) = FunctionName.Parse(functionName, api.Caller);
         var config = ResolveMappedFunction(api, key, qualifier);
-        var queue = await DescribeQueue(http, sourceArn);
-        var batchSize = OptionalInt(body, "BatchSize", "batchSize", 1, 10000).Value ?? 10;
+        var queue = isStream ? null : await DescribeQueue(http, sourceArn);
+        if (isStream)
+        {
+            await DescribeStream(http, sourceArn);
+        }
+
+        var batchSize = OptionalInt(body, "BatchSize", "batchSize", 1, 10000).Value ?? (isStream ? 100 : 10);
         var window = OptionalInt(body, "MaximumBatchingWindowInSeconds", "maximumBatchingWindowInSeconds", 0, 300).Value ?? 0;
         var mapping = new EventSourceMapping(
             Guid.NewGuid().ToString(),
@@ -44,14 +51,16 @@ internal static partial class LambdaApi
             MaximumConcurrency(body, null),
             Filters(http, body, null),
             api.Time.GetUtcNow().ToUnixTimeMilliseconds());
+        mapping = StreamSettings(body, mapping, creating: true);
         ValidateMapping(mapping, queue, config);
 
         api.EventSources.Put(mapping, existing =>
         {
             if (existing.FirstOrDefault(m => m.EventSourceArn == mapping.EventSourceArn && m.FunctionArn == mapping.FunctionArn) is { } twin)
             {
-                throw LambdaErrors.Conflict(
-                    $"An event source mapping with SQS arn (\" {sourceArn} \") and function (\" {key.Name} \") already exists. Please update or delete the existing mapping with UUID {twin.Uuid}").ToException();
+                throw LambdaErrors.Conflict(isStream
+                    ? $"The event source arn (\" {sourceArn} \") and function (\" {key.Name} \") provided mapping already exists. Please update or delete the existing mapping with UUID {twin.Uuid}"
+                    : $"An event source mapping with SQS arn (\" {sourceArn} \") and function (\" {key.Name} \") already exists. Please update or delete the existing mapping with UUID {twin.Uuid}").ToException();
             }
         });
         await api.JsonAsync(202, MappingJson(mapping, "Creating"));
@@ -60,8 +69,11 @@ internal static partial class LambdaApi
     private static Task GetEventSourceMapping(HttpContext http, Api api)
     {
         var mapping = MappingOrThrow(api);
-        return api.JsonAsync(200, MappingJson(mapping, mapping.Enabled ? "Enabled" : "Disabled"));
+        return api.JsonAsync(200, MappingJson(mapping, mapping.Enabled ? "Enabled" : "Disabled", LastResult(http, mapping)));
     }
+
+    private static string? LastResult(HttpContext http, EventSourceMapping mapping) =>
+        mapping.IsStream ? http.RequestServices.GetService<EventSourceMappingWorker>()?.LastProcessingResultOf(mapping.Uuid) : null;
 
     private static async Task UpdateEventSourceMapping(HttpContext http, Api api)
     {
@@ -90,10 +102,11 @@ internal static partial class LambdaApi
             Filters = Filters(http, body, mapping.Filters),
             LastModifiedMs = api.Time.GetUtcNow().ToUnixTimeMilliseconds(),
         };
+        updated = StreamSettings(body, updated, creating: false);
         if (config is not null || batch.Present || window.Present)
         {
             var (key, qualifier) = FunctionName.Parse(updated.FunctionArn, api.Caller);
-            ValidateMapping(updated, await DescribeQueue(http, updated.EventSourceArn), config ?? ResolveMappedFunction(api, key, qualifier));
+            ValidateMapping(updated, updated.IsStream ? null : await DescribeQueue(http, updated.EventSourceArn), config ?? ResolveMappedFunction(api, key, qualifier));
         }
 
         api.EventSources.Put(updated);
@@ -130,7 +143,7 @@ internal static partial class LambdaApi
             .OrderBy(m => m.Uuid, StringComparer.Ordinal)
             .ToList();
         var (page, next) = Paginate(all, api.Query("Marker"), api.Query("MaxItems"), m => m.Uuid);
-        return api.JsonAsync(200, Page("EventSourceMappings", [.. page.Select(m => (JsonNode)MappingJson(m, m.Enabled ? "Enabled" : "Disabled"))], next));
+        return api.JsonAsync(200, Page("EventSourceMappings", [.. page.Select(m => (JsonNode)MappingJson(m, m.Enabled ? "Enabled" : "Disabled", LastResult(http, m)))], next));
     }
 
     private static EventSourceMapping MappingOrThrow(Api api)
@@ -158,8 +171,127 @@ internal static partial class LambdaApi
                 "Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist for this wsdl version.").ToException();
     }
 
-    private static void ValidateMapping(EventSourceMapping mapping, QueueDescription queue, FunctionConfig function)
+    private static async Task DescribeStream(HttpContext http, string streamArn)
     {
+        var streams = http.RequestServices.GetService<IStreamSources>()
+            ?? throw LambdaErrors.InvalidParameter("DynamoDB is not running in this Nimbus, so a stream cannot be an event source.").ToException();
+        if (await streams.DescribeAsync(streamArn, http.RequestAborted) is not { Enabled: true })
+        {
+            throw LambdaErrors.InvalidParameter($"Stream not found: {streamArn}").ToException();
+        }
+    }
+
+    private static readonly string[] StreamOnlyMembers =
+        ["StartingPosition", "StartingPositionTimestamp", "BisectBatchOnFunctionError", "MaximumRetryAttempts", "MaximumRecordAgeInSeconds", "ParallelizationFactor", "DestinationConfig", "TumblingWindowInSeconds"];
+
+    /// <summary>Applies the stream members of a create or update request (and rejects them for queues, as AWS does).</summary>
+    private static EventSourceMapping StreamSettings(JsonObject body, EventSourceMapping mapping, bool creating)
+    {
+        if (!mapping.IsStream)
+        {
+            foreach (var member in StreamOnlyMembers.Where(m => body[m] is not null))
+            {
+                throw LambdaErrors.InvalidParameter(member == "StartingPosition"
+                    ? "StartingPosition is not valid for SQS event sources."
+                    : $"Unsupported {member} parameter for given event source mapping type.").ToException();
+            }
+
+            return mapping;
+        }
+
+        var updated = mapping;
+        if (creating)
+        {
+            var position = body["StartingPosition"]?.GetValue<string>()
+                ?? throw LambdaErrors.InvalidParameter("1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.").ToException();
+            if (position is not ("TRIM_HORIZON" or "LATEST" or "AT_TIMESTAMP"))
+            {
+                throw FunctionName.Validation(position, "startingPosition", "Member must satisfy enum value set: [LATEST, AT_TIMESTAMP, TRIM_HORIZON]").ToException();
+            }
+
+            long? timestampMs = null;
+            if (position == "AT_TIMESTAMP")
+            {
+                var seconds = body["StartingPositionTimestamp"]?.GetValue<double>()
+                    ?? throw LambdaErrors.InvalidParameter("StartingPositionTimestamp must be provided when StartingPosition is AT_TIMESTAMP.").ToException();
+                timestampMs = (long)(seconds * 1000);
+            }
+            else if (body["StartingPositionTimestamp"] is not null)
+            {
+                throw LambdaErrors.InvalidParameter("StartingPositionTimestamp is only valid when StartingPosition is AT_TIMESTAMP.").ToException();
+            }
+
+            updated = updated with
+            {
+                StartingPosition = position,
+                StartingPositionTimestampMs = timestampMs,
+                BisectBatchOnFunctionError = false,
+                MaximumRetryAttempts = -1,
+                MaximumRecordAgeInSeconds = -1,
+                ParallelizationFactor = 1,
+            };
+        }
+        else if (body["StartingPosition"] is not null || body["StartingPositionTimestamp"] is not null)
+        {
+            throw LambdaErrors.InvalidParameter("StartingPosition cannot be updated.").ToException();
+        }
+
+        if (body["BisectBatchOnFunctionError"] is { } bisect)
+        {
+            updated = updated with { BisectBatchOnFunctionError = bisect.GetValue<bool>() };
+        }
+
+        if (OptionalInt(body, "MaximumRetryAttempts", "maximumRetryAttempts", -1, 10000) is { Present: true } retries)
+        {
+            updated = updated with { MaximumRetryAttempts = retries.Value };
+        }
+
+        if (OptionalInt(body, "MaximumRecordAgeInSeconds", "maximumRecordAgeInSeconds", -1, 604800) is { Present: true } age)
+        {
+            if (age.Value is >= 0 and < 60)
+            {
+                throw LambdaErrors.InvalidParameter("MaximumRecordAgeInSeconds must be -1 (infinite) or between 60 and 604800 seconds.").ToException();
+            }
+
+            updated = updated with { MaximumRecordAgeInSeconds = age.Value };
+        }
+
+        if (OptionalInt(body, "ParallelizationFactor", "parallelizationFactor", 1, 10) is { Present: true } factor)
+        {
+            updated = updated with { ParallelizationFactor = factor.Value };
+        }
+
+        if (body["TumblingWindowInSeconds"] is { } tumbling && tumbling.GetValue<int>() != 0)
+        {
+            throw LambdaErrors.InvalidParameter("TumblingWindowInSeconds is not supported by Nimbus yet.").ToException();
+        }
+
+        if (body["DestinationConfig"] is JsonObject destinations)
+        {
+            if (destinations["OnSuccess"]?["Destination"] is not null)
+            {
+                throw LambdaErrors.InvalidParameter("Unsupported OnSuccess destination for given event source mapping type.").ToException();
+            }
+
+            var onFailure = destinations["OnFailure"]?["Destination"]?.GetValue<string>();
+            if (!string.IsNullOrEmpty(onFailure) && (!Arn.TryParse(onFailure, out var parsed) || parsed.Service is not ("sqs" or "sns")))
+            {
+                throw LambdaErrors.InvalidParameter($"The destination ARN {onFailure} is invalid.").ToException();
+            }
+
+            updated = updated with { OnFailureDestination = string.IsNullOrEmpty(onFailure) ? null : onFailure };
+        }
+
+        return updated;
+    }
+
+    private static void ValidateMapping(EventSourceMapping mapping, QueueDescription? queue, FunctionConfig function)
+    {
+        if (queue is null)
+        {
+            return;
+        }
+
         if (queue.Fifo && mapping.BatchSize > 10)
         {
             throw LambdaErrors.InvalidParameter("Batch size must be between 1 and 10 for FIFO queues.").ToException();
@@ -239,15 +371,26 @@ internal static partial class LambdaApi
         return patterns.Count == 0 ? null : patterns;
     }
 
-    private static JsonObject MappingJson(EventSourceMapping m, string state)
+    private static JsonObject MappingJson(EventSourceMapping m, string state, string? lastProcessingResult = null)
     {
-        var o = new JsonObject
+        var o = new JsonObject { ["UUID"] = m.Uuid };
+        if (m.IsStream)
         {
-            ["UUID"] = m.Uuid,
-            ["BatchSize"] = m.BatchSize,
-            ["MaximumBatchingWindowInSeconds"] = m.MaximumBatchingWindowInSeconds,
-            ["EventSourceArn"] = m.EventSourceArn,
-        };
+            o["StartingPosition"] = m.StartingPosition;
+            if (m.StartingPositionTimestampMs is { } ts)
+            {
+                o["StartingPositionTimestamp"] = ts / 1000.0;
+            }
+        }
+
+        o["BatchSize"] = m.BatchSize;
+        o["MaximumBatchingWindowInSeconds"] = m.MaximumBatchingWindowInSeconds;
+        if (m.IsStream)
+        {
+            o["ParallelizationFactor"] = m.ParallelizationFactor ?? 1;
+        }
+
+        o["EventSourceArn"] = m.EventSourceArn;
         if (m.Filters is { Count: > 0 } filters)
         {
             o["FilterCriteria"] = new JsonObject { ["Filters"] = new JsonArray([.. filters.Select(f => (JsonNode)new JsonObject { ["Pattern"] = f })]) };
@@ -255,8 +398,28 @@ internal static partial class LambdaApi
 
         o["FunctionArn"] = m.FunctionArn;
         o["LastModified"] = m.LastModifiedMs / 1000.0;
+        if (m.IsStream)
+        {
+            o["LastProcessingResult"] = lastProcessingResult ?? "No records processed";
+        }
+
         o["State"] = state;
         o["StateTransitionReason"] = "USER_INITIATED";
+        if (m.IsStream)
+        {
+            var onFailure = new JsonObject();
+            if (m.OnFailureDestination is { } destination)
+            {
+                onFailure["Destination"] = destination;
+            }
+
+            o["DestinationConfig"] = new JsonObject { ["OnFailure"] = onFailure };
+            o["MaximumRecordAgeInSeconds"] = m.MaximumRecordAgeInSeconds ?? -1;
+            o["BisectBatchOnFunctionError"] = m.BisectBatchOnFunctionError ?? false;
+            o["MaximumRetryAttempts"] = m.MaximumRetryAttempts ?? -1;
+            o["TumblingWindowInSeconds"] = 0;
+        }
+
         o["FunctionResponseTypes"] = new JsonArray([.. m.FunctionResponseTypes.Select(t => (JsonNode)JsonValue.Create(t))]);
         if (m.MaximumConcurrency is { } max)
         {

@@ -4,12 +4,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Messaging;
+using Nimbus.Core.Targets;
 
 namespace Nimbus.Functions.EventSources;
 
-/// <summary>Keeps one poller group running per enabled mapping, restarting it whenever the mapping changes.</summary>
+/// <summary>Keeps one poller group (SQS) or stream poller (DynamoDB streams) running per enabled mapping, restarting it whenever the mapping changes.</summary>
 /// <remarks>Queues come from <see cref="IMessageQueues"/> and filters from <see cref="IEventPatterns"/>, both registered by the
-/// messaging module; without it no mapping can be created, and stored ones wait.</remarks>
+/// messaging module, streams from <see cref="IStreamSources"/> (the DynamoDB module); without them no mapping can be created, and stored ones wait.</remarks>
 internal sealed class EventSourceMappingWorker(
     EventSourceMappingStore store,
     IFunctionInvoker invoker,
@@ -18,6 +19,7 @@ internal sealed class EventSourceMappingWorker(
     ILogger<EventSourceMappingWorker> logger) : IHostedService
 {
     private readonly ConcurrentDictionary<string, SqsPollerGroup> _groups = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StreamPoller> _streams = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private bool _running;
 
@@ -47,14 +49,23 @@ internal sealed class EventSourceMappingWorker(
                 group.Stop();
             }
 
+            foreach (var poller in _streams.Values)
+            {
+                poller.Stop();
+            }
+
             _groups.Clear();
+            _streams.Clear();
         }
 
         return Task.CompletedTask;
     }
 
     /// <summary>How many pollers a mapping has now (0 when disabled).</summary>
-    public int PollersOf(string uuid) => _groups.TryGetValue(uuid, out var g) ? g.ActivePollers : 0;
+    public int PollersOf(string uuid) => _groups.TryGetValue(uuid, out var g) ? g.ActivePollers : _streams.ContainsKey(uuid) ? 1 : 0;
+
+    /// <summary>A stream mapping's <c>LastProcessingResult</c> (null for queues).</summary>
+    public string? LastProcessingResultOf(string uuid) => _streams.TryGetValue(uuid, out var p) ? p.LastProcessingResult : null;
 
     private void OnChanged(EventSourceMapping mapping, bool deleted)
     {
@@ -74,15 +85,36 @@ internal sealed class EventSourceMappingWorker(
             old.Stop();
         }
 
-        if (deleted || !mapping.Enabled || services.GetService<IMessageQueues>() is not { } queues)
+        Task? previous = null;
+        if (_streams.TryRemove(mapping.Uuid, out var oldPoller))
         {
-            return;
+            oldPoller.Stop();
+            previous = oldPoller.Completion;
+        }
+
+        if (deleted && mapping.IsStream)
+        {
+            services.GetRequiredService<StreamCheckpoints>().Delete(mapping.Uuid);
         }
 
         IReadOnlyList<IEventPattern>? filters = null;
-        if (mapping.Filters is { Count: > 0 } patterns && services.GetService<IEventPatterns>() is { } compiler)
+        if (!deleted && mapping.Filters is { Count: > 0 } patterns && services.GetService<IEventPatterns>() is { } compiler)
         {
             filters = [.. patterns.Select(compiler.Compile)];
+        }
+
+        if (!deleted && mapping.Enabled && mapping.IsStream && services.GetService<IStreamSources>() is { } sources)
+        {
+            var poller = new StreamPoller(
+                mapping, sources, invoker, services.GetService<IArnTargets>(), filters, services.GetRequiredService<StreamCheckpoints>(), time, logger);
+            _streams[mapping.Uuid] = poller;
+            poller.Start(previous);
+            return;
+        }
+
+        if (deleted || !mapping.Enabled || mapping.IsStream || services.GetService<IMessageQueues>() is not { } queues)
+        {
+            return;
         }
 
         var group = new SqsPollerGroup(mapping, queues, invoker, filters, time, logger);

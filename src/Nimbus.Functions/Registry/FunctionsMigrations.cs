@@ -41,5 +41,10 @@ internal sealed class FunctionsMigrations : IMigrationSource
             CREATE TABLE lambda_event_source_mappings (
                 uuid TEXT NOT NULL PRIMARY KEY, account TEXT NOT NULL, region TEXT NOT NULL, config_json TEXT NOT NULL);
             """),
+        new("lambda", 4, """
+            CREATE TABLE lambda_stream_checkpoints (
+                uuid TEXT NOT NULL, shard_id TEXT NOT NULL, position TEXT NULL, updated_at INTEGER NOT NULL,
+                PRIMARY KEY (uuid, shard_id));
+            """),
     ];
 }
