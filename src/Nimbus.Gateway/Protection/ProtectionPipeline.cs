@@ -72,9 +72,9 @@ internal sealed class ProtectionPipeline(
     {
         var view = ApiProtection.Of(api);
         var (auth, settings) = (plan.Auth, plan.Settings);
-        if (!throttles.TryAcquire(plan.AccountScope, Throttles.AccountRate, Throttles.AccountBurst)
+        if (!throttles.TryAcquire(plan.AccountScope, throttles.AccountRate, throttles.AccountBurst)
             || (settings.RateLimit is not null || settings.BurstLimit is not null)
-                && !throttles.TryAcquire(plan.MethodScope, settings.RateLimit ?? Throttles.AccountRate, settings.BurstLimit ?? Throttles.AccountBurst))
+                && !throttles.TryAcquire(plan.MethodScope, settings.RateLimit ?? throttles.AccountRate, settings.BurstLimit ?? throttles.AccountBurst))
         {
             return Denials.Throttled(rest: true);
         }
@@ -199,9 +199,9 @@ internal sealed class ProtectionPipeline(
     {
         var view = ApiProtection.Of(api);
         var (auth, settings) = (plan.Auth, plan.Settings);
-        if (!throttles.TryAcquire(plan.AccountScope, Throttles.AccountRate, Throttles.AccountBurst)
+        if (!throttles.TryAcquire(plan.AccountScope, throttles.AccountRate, throttles.AccountBurst)
             || (settings.RateLimit is not null || settings.BurstLimit is not null)
-                && !throttles.TryAcquire(plan.MethodScope, settings.RateLimit ?? Throttles.AccountRate, settings.BurstLimit ?? Throttles.AccountBurst))
+                && !throttles.TryAcquire(plan.MethodScope, settings.RateLimit ?? throttles.AccountRate, settings.BurstLimit ?? throttles.AccountBurst))
         {
             return Denials.Throttled(rest: false);
         }
@@ -320,7 +320,7 @@ internal sealed class ProtectionPipeline(
         return prefix + ctx.StagePrefix + request.RawPath;
     }
 
-    private static (double Rate, int Burst)? Throttle(JsonNode? node)
+    private (double Rate, int Burst)? Throttle(JsonNode? node)
     {
         if (node is not JsonObject t)
         {
@@ -329,6 +329,6 @@ internal sealed class ProtectionPipeline(
 
         var rate = ApiProtection.Number(t["rateLimit"]);
         var burst = ApiProtection.Number(t["burstLimit"]);
-        return rate is null && burst is null ? null : (rate ?? Throttles.AccountRate, (int)(burst ?? Throttles.AccountBurst));
+        return rate is null && burst is null ? null : (rate ?? throttles.AccountRate, (int)(burst ?? throttles.AccountBurst));
     }
 }

@@ -10,8 +10,23 @@ namespace Nimbus.Gateway.Protection;
 /// when its limits change. A rate or burst of 0 refuses everything, as on AWS.</remarks>
 internal sealed class Throttles : IDisposable
 {
-    public const double AccountRate = 10_000;
-    public const int AccountBurst = 5_000;
+    /// <summary>AWS's default account quota, per region.</summary>
+    public const double DefaultAccountRate = 10_000;
+
+    public const int DefaultAccountBurst = 5_000;
+
+    public Throttles()
+    {
+        // Like a quota increase on AWS: NIMBUS_APIGW_ACCOUNT_RATE / NIMBUS_APIGW_ACCOUNT_BURST raise (or lower) the account bucket.
+        AccountRate = double.TryParse(Environment.GetEnvironmentVariable("NIMBUS_APIGW_ACCOUNT_RATE"), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var rate) && rate > 0 ? rate : DefaultAccountRate;
+        AccountBurst = int.TryParse(Environment.GetEnvironmentVariable("NIMBUS_APIGW_ACCOUNT_BURST"), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var burst) && burst > 0 ? burst : DefaultAccountBurst;
+    }
+
+    /// <summary>Requests per second per account and region.</summary>
+    public double AccountRate { get; }
+
+    /// <summary>The account bucket's size.</summary>
+    public int AccountBurst { get; }
 
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
 

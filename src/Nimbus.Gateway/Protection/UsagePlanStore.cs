@@ -13,6 +13,7 @@ internal sealed class UsagePlanStore
 {
     private readonly StateStore _store;
     private readonly Lock _write = new();
+    private readonly Lock _count = new();
     private readonly ConcurrentDictionary<(string Plan, string Key, string Day), long> _usage = new();
     private Index _index;
 
@@ -184,22 +185,28 @@ internal sealed class UsagePlanStore
         var today = Time.GetUtcNow().UtcDateTime.Date;
         var day = Day(today);
         var slot = (plan.Id, key.Id, day);
-        if (quota?["limit"] is JsonValue limitNode && ApiProtection.Number(limitNode) is { } limit)
+        long now;
+        lock (_count)
         {
-            var start = PeriodStart(today, quota["period"]?.GetValue<string>() ?? "DAY", (int)(ApiProtection.Number(quota["offset"]) ?? 0));
-            var used = 0L;
-            for (var d = start; d <= today; d = d.AddDays(1))
+            // Check and count together, so concurrent requests cannot overrun the quota.
+            if (quota?["limit"] is JsonValue limitNode && ApiProtection.Number(limitNode) is { } limit)
             {
-                used += _usage.GetValueOrDefault((plan.Id, key.Id, Day(d)));
+                var start = PeriodStart(today, quota["period"]?.GetValue<string>() ?? "DAY", (int)(ApiProtection.Number(quota["offset"]) ?? 0));
+                var used = 0L;
+                for (var d = start; d <= today; d = d.AddDays(1))
+                {
+                    used += _usage.GetValueOrDefault((plan.Id, key.Id, Day(d)));
+                }
+
+                if (used >= limit)
+                {
+                    return false;
+                }
             }
 
-            if (used >= limit)
-            {
-                return false;
-            }
+            now = _usage.AddOrUpdate(slot, 1, (_, n) => n + 1);
         }
 
-        var now = _usage.AddOrUpdate(slot, 1, (_, n) => n + 1);
         _store.Write((c, tx) => c.Execute(
             "INSERT INTO apigw_usage (plan_id, key_id, day, used) VALUES ($p, $k, $d, $u) ON CONFLICT (plan_id, key_id, day) DO UPDATE SET used = MAX(used, excluded.used)", tx,
             ("$p", plan.Id), ("$k", key.Id), ("$d", day), ("$u", now)));
