@@ -139,7 +139,7 @@ describe("REST non-proxy integrations with mapping templates", () => {
     const mr = await apigw.send(new GetMethodResponseCommand({ restApiId: id, resourceId, httpMethod: "POST", statusCode: "400" }));
     assert.equal(mr.responseParameters["method.response.header.X-Err"], false);
     await deploy(id);
-    const bad2 = await fetch(invokeUrl(id, "/test/calc/77?op=x"), { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const bad2 = await fetch(invokeUrl(id, "/test/calc/77?op=x"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ a: 1, b: 2 }) });
     assert.equal(bad2.status, 400);
     assert.deepEqual(await bad2.json(), { failed: true });
   });
