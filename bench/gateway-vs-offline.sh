@@ -91,6 +91,12 @@ done
 curl -fsS "${targets[nimbus-http-api]}"; echo
 curl -fsS "${targets[offline-http-api]}"; echo
 
+# Both sides start function workers on demand: one burst of 60 concurrent requests per Lambda target first, so the
+# c=50 runs measure warm workers rather than a storm of cold starts (on a loaded machine those exceed autocannon's 10 s).
+for name in nimbus-http-api nimbus-rest-api offline-http-api offline-rest-api; do
+    seq 1 60 | xargs -P 60 -I{} curl -s -o /dev/null --max-time 120 "${targets[$name]}"
+done
+
 { echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"; echo "cpu: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"; echo "uptime at start: $(uptime)"; } | tee "$out/machine.txt"
 for name in kestrel-bare nimbus-rest-mock nimbus-http-api offline-http-api nimbus-rest-api offline-rest-api; do
     for c in $connections; do

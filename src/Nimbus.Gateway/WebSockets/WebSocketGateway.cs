@@ -5,6 +5,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Identity;
@@ -22,9 +23,11 @@ namespace Nimbus.Gateway.WebSockets;
 /// <c>@connections</c> posts share the connection's send lock.
 /// </remarks>
 internal sealed partial class WebSocketGateway(
-    ApiStore store, IFunctionInvoker invoker, TimeProvider time, WebSocketLimits limits, ILogger<WebSocketGateway> logger)
+    ApiStore store, IFunctionInvoker invoker, TimeProvider time, WebSocketLimits limits, ILogger<WebSocketGateway> logger,
+    IHostApplicationLifetime? lifetime = null)
 {
     private readonly ConcurrentDictionary<string, WebSocketSession> _sessions = new(StringComparer.Ordinal);
+    private int _shutdownHooked;
 
     public int OpenConnections => _sessions.Count;
 
@@ -83,6 +86,7 @@ internal sealed partial class WebSocketGateway(
             subProtocol = headers.FirstOrDefault(h => h.Key.Equals("Sec-WebSocket-Protocol", StringComparison.OrdinalIgnoreCase)).Value;
         }
 
+        HookShutdown();
         using var socket = await http.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = subProtocol, KeepAliveInterval = TimeSpan.Zero });
         session.Socket = socket;
         _sessions[session.ConnectionId] = session;
@@ -225,6 +229,16 @@ internal sealed partial class WebSocketGateway(
         catch (OperationCanceledException)
         {
             // The connection ended first.
+        }
+    }
+
+    /// <summary>Open sockets would hold up a graceful shutdown: they are closed (1001 Going Away) when the host stops.</summary>
+    private void HookShutdown()
+    {
+        if (lifetime is not null && Interlocked.Exchange(ref _shutdownHooked, 1) == 0)
+        {
+            lifetime.ApplicationStopping.Register(() => Task.WaitAll(
+                [.. _sessions.Values.Select(s => s.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "Going away"))], TimeSpan.FromSeconds(5)));
         }
     }
 
