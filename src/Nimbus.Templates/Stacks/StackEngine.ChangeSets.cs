@@ -134,7 +134,7 @@ internal sealed partial class StackEngine
         var prepared = await preparer.PrepareAsync(cs.TemplateBody, inputs, null, caller, CancellationToken.None);
         store.SaveChangeSet(cs with { ExecutionStatus = "EXECUTE_IN_PROGRESS" });
         var isCreate = cs.ChangeSetType == "CREATE";
-        Start(stack with { DisableRollback = disableRollback }, caller, async op =>
+        Start(stack with { DisableRollback = disableRollback }, caller, isCreate ? StackStatus.CreateInProgress : StackStatus.UpdateInProgress, async op =>
         {
             await op.DeployAsync(prepared, isCreate, cs.Capabilities, cs.Tags, cs.ChangeSetId);
             // Once a change set ran, CloudFormation removes every change set of the stack (they describe a state that is gone).

@@ -52,7 +52,7 @@ internal sealed partial class StackEngine(
             DisableRollback = request.DisableRollback || request.OnFailure is "DO_NOTHING",
         };
         store.SaveStack(stack);
-        Start(stack, caller, op => op.DeployAsync(prepared, isCreate: true, request.Capabilities, request.Tags, null));
+        Start(stack, caller, StackStatus.CreateInProgress, op => op.DeployAsync(prepared, isCreate: true, request.Capabilities, request.Tags, null));
         return stack.StackId;
     }
 
@@ -69,7 +69,7 @@ internal sealed partial class StackEngine(
             throw StackErrors.Validation("No updates are to be performed.");
         }
 
-        Start(stack with { DisableRollback = request.DisableRollback }, caller, op => op.DeployAsync(prepared, isCreate: false, request.Capabilities, request.Tags, null));
+        Start(stack with { DisableRollback = request.DisableRollback }, caller, StackStatus.UpdateInProgress, op => op.DeployAsync(prepared, isCreate: false, request.Capabilities, request.Tags, null));
         return stack.StackId;
     }
 
@@ -112,7 +112,7 @@ internal sealed partial class StackEngine(
             return;
         }
 
-        Start(stack, caller, op => op.DeleteAsync(retain));
+        Start(stack, caller, StackStatus.DeleteInProgress, op => op.DeleteAsync(retain));
     }
 
     private void CheckUpdatable(StackState stack)
@@ -149,7 +149,8 @@ internal sealed partial class StackEngine(
     };
 
     /// <summary>Runs an operation on a background task, one per stack; an unexpected crash marks the stack failed with the reason.</summary>
-    private void Start(StackState stack, AwsRequestContext caller, Func<StackOperation, Task> run)
+    /// <remarks>The stack shows <paramref name="status"/> before this returns, as AWS answers UpdateStack/DeleteStack with the operation begun.</remarks>
+    private void Start(StackState stack, AwsRequestContext caller, string status, Func<StackOperation, Task> run)
     {
         var gate = new TaskCompletionSource();
         var task = Task.Run(async () =>
@@ -181,6 +182,7 @@ internal sealed partial class StackEngine(
             throw StackErrors.Validation($"Stack:{stack.StackId} is in {stack.Status} state and can not be updated.");
         }
 
+        store.SaveStack(stack with { Status = status, StatusReason = "User Initiated" });
         gate.SetResult();
     }
 

@@ -55,7 +55,8 @@ internal sealed partial class StackOperation
         return order;
     }
 
-    private async Task<List<string>> DeleteAllAsync(IReadOnlyCollection<ResourceState> resources, Dictionary<string, HashSet<string>> order, RecordMode mode, IReadOnlySet<string>? retain = null)
+    private async Task<List<string>> DeleteAllAsync(
+        IReadOnlyCollection<ResourceState> resources, Dictionary<string, HashSet<string>> order, RecordMode mode, IReadOnlySet<string>? retain = null, bool createRollback = false)
     {
         var byId = resources.ToDictionary(r => r.LogicalId, StringComparer.Ordinal);
         var prerequisites = byId.Keys.ToDictionary(k => k, k => order.GetValueOrDefault(k)?.Where(byId.ContainsKey).ToHashSet(StringComparer.Ordinal) ?? [], StringComparer.Ordinal);
@@ -69,9 +70,15 @@ internal sealed partial class StackOperation
                 return;
             }
 
-            if (r.DeletionPolicy is "Retain" or "RetainExceptOnCreate" && mode != RecordMode.Remove || retain?.Contains(id) == true)
+            if (r.DeletionPolicy == "Retain" || (r.DeletionPolicy == "RetainExceptOnCreate" && !createRollback) || retain?.Contains(id) == true)
             {
                 Save(r with { Status = StackStatus.DeleteSkipped, StatusReason = null, Timestamp = Now }, mode);
+                if (mode == RecordMode.Remove)
+                {
+                    _live.TryRemove(id, out _);
+                    store.RemoveResource(Stack.StackId, id);
+                }
+
                 return;
             }
 

@@ -20,7 +20,7 @@ internal sealed partial class StackOperation
             Parameters = template.Parameters,
         });
         var touched = _live.Values.ToList();
-        var failures = await DeleteAllAsync(touched, DeletionOrder(Stack, touched), RecordMode.Remove);
+        var failures = await DeleteAllAsync(touched, DeletionOrder(Stack, touched), RecordMode.Remove, createRollback: true);
         if (failures.Count > 0)
         {
             SetStatus(StackStatus.RollbackFailed, $"The following resource(s) failed to delete: [{string.Join(", ", failures.Order(StringComparer.Ordinal))}]. ");

@@ -44,7 +44,7 @@ internal sealed class TemplatePreparer(ArtifactResolver artifacts)
         }
         catch (TemplateParseException e)
         {
-            throw StackErrors.Validation($"Template format error: {(body.TrimStart().StartsWith('{') ? "JSON" : "YAML")} not well-formed. {e.Message}");
+            throw StackErrors.Validation(e.Message.StartsWith("Template format error", StringComparison.Ordinal) ? e.Message : $"Template format error: {e.Message}");
         }
     }
 

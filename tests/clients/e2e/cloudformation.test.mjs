@@ -361,3 +361,73 @@ test("template and parameter errors are AWS's", async () => {
   // DeleteStack of a stack that does not exist succeeds, as in AWS.
   await cfn.send(new DeleteStackCommand({ StackName: "no-such-stack" }));
 });
+
+const gradualTemplate = (greeting, hookStatus, preference = "Canary10Percent5Minutes") => `
+Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: nodejs20.x
+    Timeout: 10
+Resources:
+  Api:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      InlineCode: |
+        exports.handler = async () => ({ greeting: ${JSON.stringify(greeting)} });
+      AutoPublishAlias: live
+      DeploymentPreference:
+        Type: ${preference}
+        Hooks:
+          PreTraffic: !Ref PreTrafficHook
+  PreTrafficHook:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      Environment:
+        Variables:
+          HOOK_STATUS: ${hookStatus}
+      InlineCode: |
+        exports.handler = async (event) => {
+          const res = await fetch(process.env.AWS_ENDPOINT_URL + "/", {
+            method: "POST",
+            headers: { "Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "CodeDeploy_20141006.PutLifecycleEventHookExecutionStatus" },
+            body: JSON.stringify({ deploymentId: event.DeploymentId, lifecycleEventHookExecutionId: event.LifecycleEventHookExecutionId, status: process.env.HOOK_STATUS }),
+          });
+          console.log("hook reported", process.env.HOOK_STATUS, res.status);
+        };
+Outputs:
+  ApiName:
+    Value: !Ref Api
+`;
+
+test("gradual deployment: AutoPublishAlias with DeploymentPreference shifts the alias on schedule after the PreTraffic hook, and rolls back when the hook fails", async () => {
+  const stackName = unique("gradual");
+  await cfn.send(new CreateStackCommand({ StackName: stackName, TemplateBody: gradualTemplate("v1", "Succeeded"), Capabilities: ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"] }));
+  const created = await settled(stackName);
+  assert.equal(created.StackStatus, "CREATE_COMPLETE", created.StackStatusReason);
+  const fn = outputs(created).ApiName;
+  const call = async () => json((await lambda.send(new InvokeCommand({ FunctionName: fn, Qualifier: "live", Payload: new TextEncoder().encode("{}") }))).Payload).greeting;
+  assert.equal(await call(), "v1");
+
+  // New code: a new version; the hook says Succeeded; 10% for 5 minutes (5 s at the e2e time scale of 60), then all of it.
+  await cfn.send(new UpdateStackCommand({ StackName: stackName, TemplateBody: gradualTemplate("v2", "Succeeded"), Capabilities: ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"] }));
+  const during = await waitFor(async () => (await events(stackName)).find((e) => e.ResourceStatusReason?.includes("10% of traffic on version 2")), 30000, "the canary step");
+  assert.equal(during.LogicalResourceId, "ApiAliaslive");
+  const updated = await settled(stackName);
+  assert.equal(updated.StackStatus, "UPDATE_COMPLETE", updated.StackStatusReason);
+  const reasons = (await events(stackName)).map((e) => e.ResourceStatusReason ?? "");
+  assert.ok(reasons.some((r) => /running the BeforeAllowTraffic hook/.test(r)));
+  assert.ok(reasons.some((r) => /100% of traffic on version 2/.test(r)));
+  assert.equal(await call(), "v2");
+
+  // The hook now reports Failed: the alias stays on version 2 and the stack rolls back.
+  await cfn.send(new UpdateStackCommand({ StackName: stackName, TemplateBody: gradualTemplate("v3", "Failed", "AllAtOnce"), Capabilities: ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"] }));
+  const rolledBack = await settled(stackName);
+  assert.equal(rolledBack.StackStatus, "UPDATE_ROLLBACK_COMPLETE");
+  const failed = (await events(stackName)).find((e) => e.LogicalResourceId === "ApiAliaslive" && e.ResourceStatus === "UPDATE_FAILED");
+  assert.match(failed.ResourceStatusReason, /The BeforeAllowTraffic hook .* reported Failed\./);
+  assert.equal(await call(), "v2");
+
+  await cfn.send(new DeleteStackCommand({ StackName: stackName }));
+});
