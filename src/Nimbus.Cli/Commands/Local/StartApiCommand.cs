@@ -56,7 +56,14 @@ internal static class StartApiCommand
             Timeout = TimeSpan.FromMinutes(15),
         };
         app.Run(http => ForwardAsync(http, routes, nimbus.Port, forward));
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException e)
+        {
+            throw new CliException($"Cannot listen on http://{host}:{port}: {e.Message}");
+        }
 
         foreach (var route in routes)
         {
