@@ -9,8 +9,10 @@ using Nimbus.StepFunctions.Execution;
 
 // nimbus-sfn-bench engine [seconds]          in-process interpreter, no HTTP, no store (the peer's setting)
 // nimbus-sfn-bench http ENDPOINT [seconds]   through the AWSStepFunctions API: Express sync, Standard durable, start latency
+// nimbus-sfn-bench standard ENDPOINT [pid]    only the durable Standard case; with the server's pid, also its CPU time
+//                                             (user+system from /proc: a figure that a shared, overloaded machine distorts less)
 var mode = args.Length > 0 ? args[0] : "engine";
-var seconds = args.Length > (mode == "http" ? 2 : 1) ? double.Parse(args[mode == "http" ? 2 : 1], CultureInfo.InvariantCulture) : 5;
+var seconds = args.Length > (mode == "http" ? 2 : 1) && mode != "standard" ? double.Parse(args[mode == "http" ? 2 : 1], CultureInfo.InvariantCulture) : 5;
 var inv = CultureInfo.InvariantCulture;
 
 if (mode == "engine")
@@ -78,6 +80,43 @@ static double Percentile(List<double> xs, double p)
 {
     xs.Sort();
     return xs[Math.Min(xs.Count - 1, (int)(p * xs.Count))];
+}
+
+static double CpuMs(int pid)
+{
+    var stat = File.ReadAllText($"/proc/{pid}/stat");
+    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0; // clock ticks of 10 ms
+}
+
+if (mode == "standard")
+{
+    var pid = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 0;
+    var machine = await Create("chain-s", Machines.PassChain(1000), "STANDARD");
+    foreach (var round in new[] { "warm-up 1", "warm-up 2", "warm-up 3", "measured" })
+    {
+        var cpu0 = pid > 0 ? CpuMs(pid) : 0;
+        var sw = Stopwatch.StartNew();
+        var arns = new List<string>();
+        for (var i = 0; i < 8; i++)
+        {
+            arns.Add((await Call("StartExecution", new JsonObject { ["stateMachineArn"] = machine, ["input"] = "{\"n\":1}" }))["executionArn"]!.GetValue<string>());
+        }
+
+        foreach (var arn in arns)
+        {
+            while ((await Call("DescribeExecution", new JsonObject { ["executionArn"] = arn }))["status"]!.GetValue<string>() == "RUNNING")
+            {
+                await Task.Delay(5);
+            }
+        }
+
+        var ms = sw.Elapsed.TotalMilliseconds;
+        var cpu = pid > 0 ? CpuMs(pid) - cpu0 : double.NaN;
+        Console.WriteLine($"standard pass-chain-1000 x8 ({round}): {ms:F0} ms wall = {8000 / (ms / 1000):F0} durable transitions/s; server CPU {cpu:F0} ms = {8000 / (cpu / 1000):F0} transitions per CPU-second".ToString(inv));
+    }
+
+    return 0;
 }
 
 // Express, synchronous: the whole execution inside one StartSyncExecution call.

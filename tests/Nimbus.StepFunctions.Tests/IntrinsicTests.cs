@@ -88,6 +88,16 @@ public class IntrinsicTests
     }
 
     [Fact]
+    public void MathRandom_NonIntegerBounds_AreRounded()
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            var v = Eval("States.MathRandom(12.5, 14.4)")!.GetValue<long>();
+            Assert.True(v == 13, $"got {v}");
+        }
+    }
+
+    [Fact]
     public void MathRandom_Seed_IsDeterministic() =>
         Assert.Equal(Eval("States.MathRandom(1, 1000, 42)")!.ToJsonString(), Eval("States.MathRandom(1, 1000, 42)")!.ToJsonString());
 

@@ -58,7 +58,8 @@ test("EXPRESS, level ALL with execution data: every history event is logged in A
   assert.deepEqual(messages.map((m) => m.type),
     ["ExecutionStarted", "PassStateEntered", "PassStateExited", "SucceedStateEntered", "SucceedStateExited", "ExecutionSucceeded"]);
   assert.deepEqual(messages.map((m) => m.id), ["1", "2", "3", "4", "5", "6"]);
-  assert.deepEqual(messages.map((m) => m.previous_event_id), ["0", "1", "2", "3", "4", "5"]);
+  // As in the history: the first state chains from 0 (ExecutionStarted does not become the source).
+  assert.deepEqual(messages.map((m) => m.previous_event_id), ["0", "0", "2", "3", "4", "5"]);
   for (const [i, m] of messages.entries()) {
     assert.equal(m.execution_arn, run.executionArn);
     assert.equal(m.redrive_count, "0");

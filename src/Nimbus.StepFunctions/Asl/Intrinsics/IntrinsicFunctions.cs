@@ -349,8 +349,10 @@ internal static partial class IntrinsicFunctions
     private static JsonNode MathRandom(IntrinsicCall call, JsonNode?[] args, Random random)
     {
         Arity(call, args, 2, 3);
-        var start = RequireInteger(call, args[0], "first");
-        var end = RequireInteger(call, args[1], "second");
+
+        // As for MathAdd, AWS rounds non-integer bounds to the nearest integer (the recorded run with 12.5 and 44.51 succeeds).
+        var start = JavaRound(RequireNumber(call, args[0], "first"));
+        var end = JavaRound(RequireNumber(call, args[1], "second"));
         if (start >= end)
         {
             throw Failure(call, "The start value must be less than the end value");
