@@ -104,6 +104,9 @@ public static class InProcessApi
             http.Request.QueryString = new QueryString(query.StartsWith('?') ? query : "?" + query);
         }
 
+        // Services that read the raw target (S3 keeps the client's percent-encoding) see what Kestrel would give them.
+        http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget = path + http.Request.QueryString.Value;
+
         http.Request.Headers.Authorization = $"AWS4-HMAC-SHA256 Credential={caller.AccountId}/20260101/{caller.Region}/{signingName}/aws4_request, SignedHeaders=host, Signature=0";
         if (headers is not null)
         {
