@@ -88,7 +88,8 @@ internal static class StartApiCommand
             e.Cancel = true;
             stop.Cancel();
         };
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+        // SIGTERM: the host's console lifetime turns it into ApplicationStopping (and keeps the process alive for us to stop).
+        app.Lifetime.ApplicationStopping.Register(stop.Cancel);
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token);
