@@ -133,7 +133,12 @@ internal sealed partial class DynamoDbApi
                     catch (AwsServiceException e)
                     {
                         failed = true;
-                        var code = e.Error.Code == "ConditionalCheckFailedException" ? "ConditionalCheckFailed" : e.Error.Code.Replace("Exception", "", StringComparison.Ordinal);
+                        var code = e.Error.Code switch
+                        {
+                            "ConditionalCheckFailedException" => "ConditionalCheckFailed",
+                            "ValidationException" => "ValidationError",
+                            _ => e.Error.Code.Replace("Exception", "", StringComparison.Ordinal),
+                        };
                         var reason = new JsonObject { ["Code"] = code, ["Message"] = e.Error.Message };
                         if (DynamoErrors.Members(e.Error)?["Item"] is { } item)
                         {

@@ -180,6 +180,11 @@ public sealed class IndexTests : IDisposable
         Assert.Empty(get[1]!.AsObject());
         Assert.Equal(["a"], Keys(_s.Call("Query", """{"TableName":"orders","IndexName":"byStatus","KeyConditionExpression":"st = :s","ExpressionAttributeValues":{":s":{"S":"new"}}}""")));
         Assert.Equal("IdempotentParameterMismatchException", _s.Fail("TransactWriteItems", ok.Replace("\"1\"", "\"2\"", StringComparison.Ordinal)).Code);
+        var invalid = _s.Fail("TransactWriteItems", """
+            {"TransactItems":[{"Update":{"TableName":"orders","Key":{"pk":{"S":"u1"},"sk":{"S":"o1"}},"UpdateExpression":"SET note = note + :one","ExpressionAttributeValues":{":one":{"N":"1"}}}}]}
+            """);
+        Assert.Equal("Transaction cancelled, please refer cancellation reasons for specific reasons [ValidationError]", invalid.Message);
+        Assert.Equal("An operand in the update expression has an incorrect data type", DynamoErrors.Members(invalid)!["CancellationReasons"]![0]!["Message"]!.GetValue<string>());
         Assert.Equal("Transaction request cannot include multiple operations on one item", _s.Fail("TransactWriteItems", """
             {"TransactItems":[{"Put":{"TableName":"orders","Item":{"pk":{"S":"t1"},"sk":{"S":"a"}}}},{"Delete":{"TableName":"orders","Key":{"pk":{"S":"t1"},"sk":{"S":"a"}}}}]}
             """).Message);
