@@ -39,7 +39,7 @@ wait_ok() { for _ in $(seq 1 600); do curl -fs -o /dev/null "$1" 2>/dev/null && 
 # Nimbus.
 port=$(free_port)
 nimbus="http://127.0.0.1:$port"
-"$cli" up --port "$port" --state-dir "$tmp/state" --log-level Warning > "$out/nimbus.log" 2>&1 &
+NIMBUS_APIGW_ACCOUNT_RATE=${NIMBUS_APIGW_ACCOUNT_RATE:-1000000} NIMBUS_APIGW_ACCOUNT_BURST=${NIMBUS_APIGW_ACCOUNT_BURST:-1000000} "$cli" up --port "$port" --state-dir "$tmp/state" --log-level Warning > "$out/nimbus.log" 2>&1 &
 pids+=($!)
 wait_ok "$nimbus/_nimbus/health"
 
