@@ -16,10 +16,11 @@ internal static partial class RestApisApi
         const string R = "/restapis";
         const string Res = R + "/{restApiId}/resources/{resourceId}";
         const string M = Res + "/methods/{httpMethod}";
-        app.MapPost(R, Handle(CreateRestApi));
+        app.MapPost(R, Handle(CreateOrImportRestApi));
         app.MapGet(R, Handle(GetRestApis));
         app.MapGet(R + "/{restApiId}", Handle(GetRestApi));
         app.MapPatch(R + "/{restApiId}", Handle(UpdateRestApi));
+        app.MapPut(R + "/{restApiId}", Handle(PutRestApi));
         app.MapDelete(R + "/{restApiId}", Handle(DeleteRestApi));
         app.MapGet(R + "/{restApiId}/resources", Handle(GetResources));
         app.MapPost(Res, Handle(CreateResource));
