@@ -153,7 +153,8 @@ internal static class RestApiImporter
         // Authorizers and the other security schemes.
         var authorizers = Section(doc, "authorizers");
         var schemes = new Dictionary<string, (string Kind, string? AuthorizerId)>(StringComparer.Ordinal);
-        var securitySchemes = (swagger ? definition["securityDefinitions"] : definition["components"]?["securitySchemes"]) as JsonObject ?? [];
+        // Both locations are read: generators (SAM among them) put securityDefinitions into OpenAPI 3 documents too.
+        var securitySchemes = (definition["securityDefinitions"] as JsonObject ?? []).Concat(definition["components"]?["securitySchemes"] as JsonObject ?? []);
         foreach (var (name, node) in securitySchemes)
         {
             if (node is not JsonObject scheme)
