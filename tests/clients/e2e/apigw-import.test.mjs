@@ -9,10 +9,12 @@ import {
   GetAuthorizersCommand,
 } from "@aws-sdk/client-api-gateway";
 import { CreateFunctionCommand, DeleteFunctionCommand } from "@aws-sdk/client-lambda";
-import { lambda, role, zip, unique, endpoint, rejectsWith } from "./helpers.mjs";
+import { CloudFormationClient, CreateStackCommand, DeleteStackCommand, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
+import { lambda, role, zip, unique, endpoint, rejectsWith, waitFor } from "./helpers.mjs";
 
 const config = { endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 };
 const apigw = new APIGatewayClient(config);
+const cfn = new CloudFormationClient(config);
 const enc = (value) => new TextEncoder().encode(typeof value === "string" ? value : JSON.stringify(value));
 const text = (bytes) => new TextDecoder().decode(bytes);
 const invokeUrl = (apiId, rest) => `${endpoint}/_api/${apiId}${rest}`;
@@ -188,5 +190,44 @@ paths:
     cleanup.push(() => apigw.send(new DeleteRestApiCommand({ restApiId: warned.id })));
     assert.ok(warned.warnings.length >= 1);
     await rejectsWith(apigw.send(new PutRestApiCommand({ restApiId: "nosuchapi0", body: enc(noIntegration) })), "NotFoundException", 404);
+  });
+
+  test("CloudFormation AWS::ApiGateway::RestApi with an inline Body imports it and the deployment serves it", async () => {
+    const stackName = unique("restbody");
+    const template = {
+      Resources: {
+        Api: {
+          Type: "AWS::ApiGateway::RestApi",
+          Properties: {
+            Name: stackName,
+            Body: {
+              swagger: "2.0",
+              info: { title: "from-body", version: "1.0" },
+              paths: {
+                "/hello/{name}": { get: { responses: {}, "x-amazon-apigateway-integration": { type: "aws_proxy", httpMethod: "POST", uri: lambdaUri } } },
+                "/mock": { get: { responses: { 200: { description: "ok" } }, "x-amazon-apigateway-integration": { type: "mock", requestTemplates: { "application/json": '{"statusCode": 200}' }, responses: { default: { statusCode: "200", responseTemplates: { "application/json": '{"mocked": true}' } } } } } },
+              },
+            },
+          },
+        },
+        Deployment: { Type: "AWS::ApiGateway::Deployment", Properties: { RestApiId: { Ref: "Api" }, StageName: "prod" } },
+      },
+      Outputs: { ApiId: { Value: { Ref: "Api" } } },
+    };
+    await cfn.send(new CreateStackCommand({ StackName: stackName, TemplateBody: JSON.stringify(template) }));
+    cleanup.push(() => cfn.send(new DeleteStackCommand({ StackName: stackName })));
+    const stack = await waitFor(async () => {
+      const s = (await cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks[0];
+      return /_(COMPLETE|FAILED)$/.test(s.StackStatus) ? s : null;
+    }, 60000, "stack");
+    assert.equal(stack.StackStatus, "CREATE_COMPLETE", stack.StackStatusReason);
+    const apiId = stack.Outputs.find((o) => o.OutputKey === "ApiId").OutputValue;
+    let res = await fetch(invokeUrl(apiId, "/prod/hello/ann"));
+    assert.equal(res.status, 200);
+    assert.equal((await res.json()).id, null);
+    res = await fetch(invokeUrl(apiId, "/prod/mock"));
+    assert.deepEqual(await res.json(), { mocked: true });
+    const resources = (await apigw.send(new GetResourcesCommand({ restApiId: apiId }))).items.map((r) => r.path).sort();
+    assert.deepEqual(resources, ["/", "/hello", "/hello/{name}", "/mock"]);
   });
 });
