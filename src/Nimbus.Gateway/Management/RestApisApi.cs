@@ -8,7 +8,7 @@ namespace Nimbus.Gateway.Management;
 
 /// <summary>API Gateway v1 management for REST APIs (REST-JSON, <c>/restapis…</c>), as @aws-sdk/client-api-gateway calls it.</summary>
 /// <remarks>Updates use <c>patchOperations</c> (see <see cref="PatchOperations"/>). Lists are <c>{"item": […], "position": …}</c>.
-/// Authorizers, models, validators, API keys and usage plans are not implemented.</remarks>
+/// ImportRestApi/PutRestApi are in <c>RestApisApi.Import.cs</c> (<see cref="RestApiImporter"/>).</remarks>
 internal static partial class RestApisApi
 {
     public static void Map(IEndpointRouteBuilder app)
