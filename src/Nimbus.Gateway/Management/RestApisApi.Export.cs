@@ -109,6 +109,7 @@ internal static partial class RestApisApi
             .Where(res => res["resourceMethods"] is JsonObject { Count: > 0 })
             .OrderBy(res => res["path"]!.GetValue<string>(), StringComparer.Ordinal);
         var iam = false;
+        var apiKey = false;
         foreach (var resource in sorted)
         {
             var path = resource["path"]!.GetValue<string>();
@@ -121,6 +122,7 @@ internal static partial class RestApisApi
                 }
 
                 iam |= String(method, "authorizationType") == "AWS_IAM";
+                apiKey |= method["apiKeyRequired"]?.GetValue<bool>() == true;
                 item[verb == "ANY" ? "x-amazon-apigateway-any-method" : verb.ToLowerInvariant()] = Operation(path, method, swagger, integrations, models, entry.Doc);
             }
 
@@ -128,16 +130,26 @@ internal static partial class RestApisApi
         }
 
         result["paths"] = paths;
-        if (iam)
+        if (iam || apiKey)
         {
-            var sigv4 = new JsonObject { ["type"] = "apiKey", ["name"] = "Authorization", ["in"] = "header", ["x-amazon-apigateway-authtype"] = "awsSigv4" };
+            var schemes = new JsonObject();
+            if (apiKey)
+            {
+                schemes["api_key"] = new JsonObject { ["type"] = "apiKey", ["name"] = "x-api-key", ["in"] = "header" };
+            }
+
+            if (iam)
+            {
+                schemes["sigv4"] = new JsonObject { ["type"] = "apiKey", ["name"] = "Authorization", ["in"] = "header", ["x-amazon-apigateway-authtype"] = "awsSigv4" };
+            }
+
             if (swagger)
             {
-                result["securityDefinitions"] = new JsonObject { ["sigv4"] = sigv4 };
+                result["securityDefinitions"] = schemes;
             }
             else
             {
-                result["components"] = new JsonObject { ["securitySchemes"] = new JsonObject { ["sigv4"] = sigv4 } };
+                result["components"] = new JsonObject { ["securitySchemes"] = schemes };
             }
         }
 

@@ -9,7 +9,8 @@ namespace Nimbus.Gateway.Management;
 /// <summary>API Gateway v1 management for REST APIs (REST-JSON, <c>/restapis…</c>), as @aws-sdk/client-api-gateway calls it.</summary>
 /// <remarks>Updates use <c>patchOperations</c> (see <see cref="PatchOperations"/>). Lists are <c>{"item": […], "position": …}</c>.
 /// Authorizers (RestApisApi.Authorizers.cs), models, validators and gateway responses (RestApisApi.Models.cs), API keys and
-/// usage plans (ApiKeysApi.cs) and export (RestApisApi.Export.cs) live in their own partial files.</remarks>
+/// usage plans (ApiKeysApi.cs), export (RestApisApi.Export.cs) and ImportRestApi/PutRestApi (RestApisApi.Import.cs,
+/// <see cref="RestApiImporter"/>) live in their own partial files.</remarks>
 internal static partial class RestApisApi
 {
     public static void Map(IEndpointRouteBuilder app)
@@ -17,10 +18,11 @@ internal static partial class RestApisApi
         const string R = "/restapis";
         const string Res = R + "/{restApiId}/resources/{resourceId}";
         const string M = Res + "/methods/{httpMethod}";
-        app.MapPost(R, Handle(CreateRestApi));
+        app.MapPost(R, Handle(CreateOrImportRestApi));
         app.MapGet(R, Handle(GetRestApis));
         app.MapGet(R + "/{restApiId}", Handle(GetRestApi));
         app.MapPatch(R + "/{restApiId}", Handle(UpdateRestApi));
+        app.MapPut(R + "/{restApiId}", Handle(PutRestApi));
         app.MapDelete(R + "/{restApiId}", Handle(DeleteRestApi));
         app.MapGet(R + "/{restApiId}/resources", Handle(GetResources));
         app.MapPost(Res, Handle(CreateResource));

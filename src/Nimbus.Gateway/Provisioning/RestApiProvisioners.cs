@@ -3,28 +3,54 @@ using Nimbus.Core.Provisioning;
 
 namespace Nimbus.Gateway.Provisioning;
 
-/// <summary><c>AWS::ApiGateway::RestApi</c>: CreateRestApi/UpdateRestApi/DeleteRestApi; Ref is the API id, <c>RootResourceId</c> its "/".</summary>
+/// <summary><c>AWS::ApiGateway::RestApi</c>: CreateRestApi/UpdateRestApi/DeleteRestApi, or ImportRestApi/PutRestApi for an inline
+/// <c>Body</c>; Ref is the API id, <c>RootResourceId</c> its "/".</summary>
 internal sealed class RestApiProvisioner(GatewayCalls gateway) : IResourceProvisioner
 {
     public string ResourceType => "AWS::ApiGateway::RestApi";
 
-    public bool RequiresReplacement(string property) => property is "Body" or "BodyS3Location";
+    public bool RequiresReplacement(string property) => property is "BodyS3Location";
 
     public async Task<ProvisionedResource> CreateAsync(ProvisioningRequest request, CancellationToken cancellationToken)
     {
-        if (request.Properties["Body"] is not null || request.Properties["BodyS3Location"] is not null)
+        if (request.Properties["BodyS3Location"] is not null)
         {
-            throw new ProvisioningException("RestApi Body (OpenAPI import) is not supported by Nimbus yet; declare AWS::ApiGateway::Resource and Method resources, or use an HTTP API.");
+            throw new ProvisioningException("RestApi BodyS3Location is not supported by Nimbus yet; inline the OpenAPI definition as Body.");
         }
 
-        var input = GatewayCalls.Camel(request.Properties, ["Name", "Description", "BinaryMediaTypes", "EndpointConfiguration", "ApiKeySourceType", "MinimumCompressionSize", "DisableExecuteApiEndpoint", "Tags"]);
-        input["name"] ??= PhysicalNames.Generate(request.StackName, request.LogicalId, 128);
-        var result = await gateway.CallAsync("POST", "/restapis", input, request.Caller);
-        var id = result!["id"]!.GetValue<string>();
+        string id;
+        if (Definition(request) is { } definition)
+        {
+            // ImportRestApi with the inline OpenAPI definition; Name/Description given as properties override the document's.
+            var result = await gateway.CallAsync("POST", "/restapis?" + ImportQuery(request, "import"), definition, request.Caller);
+            id = result!["id"]!.GetValue<string>();
+            await PatchNameAndDescription(id, request);
+        }
+        else
+        {
+            var input = GatewayCalls.Camel(request.Properties, ["Name", "Description", "BinaryMediaTypes", "EndpointConfiguration", "ApiKeySourceType", "MinimumCompressionSize", "DisableExecuteApiEndpoint", "Tags"]);
+            input["name"] ??= PhysicalNames.Generate(request.StackName, request.LogicalId, 128);
+            var result = await gateway.CallAsync("POST", "/restapis", input, request.Caller);
+            id = result!["id"]!.GetValue<string>();
+        }
+
         return new ProvisionedResource(id, await Attributes(id, request));
     }
 
     public async Task<ProvisionedResource> UpdateAsync(ProvisioningRequest request, CancellationToken cancellationToken)
+    {
+        if (Definition(request) is { } definition)
+        {
+            // PutRestApi: CloudFormation's Mode (overwrite by default here, as a changed template means the new document).
+            var mode = request.String("Mode") is "merge" ? "merge" : "overwrite";
+            await gateway.CallAsync("PUT", $"/restapis/{request.PhysicalId}?" + ImportQuery(request, mode), definition, request.Caller);
+        }
+
+        await PatchNameAndDescription(request.PhysicalId!, request);
+        return new ProvisionedResource(request.PhysicalId!, await Attributes(request.PhysicalId!, request));
+    }
+
+    private async Task PatchNameAndDescription(string id, ProvisioningRequest request)
     {
         var ops = new JsonArray();
         foreach (var key in new[] { "Name", "Description" }.Where(k => request.String(k) is not null))
@@ -34,10 +60,37 @@ internal sealed class RestApiProvisioner(GatewayCalls gateway) : IResourceProvis
 
         if (ops.Count > 0)
         {
-            await gateway.CallAsync("PATCH", $"/restapis/{request.PhysicalId}", new JsonObject { ["patchOperations"] = ops }, request.Caller);
+            await gateway.CallAsync("PATCH", $"/restapis/{id}", new JsonObject { ["patchOperations"] = ops }, request.Caller);
+        }
+    }
+
+    /// <summary>The inline <c>Body</c>: a JSON object, or a JSON/YAML document as a string.</summary>
+    private static JsonObject? Definition(ProvisioningRequest request) => request.Properties["Body"] switch
+    {
+        JsonObject o => o,
+        JsonValue v when v.TryGetValue<string>(out var text) => Management.RestApiImporter.Parse(text),
+        _ => null,
+    };
+
+    private static string ImportQuery(ProvisioningRequest request, string mode)
+    {
+        var query = new List<string> { "mode=" + mode };
+        if (request.Properties["FailOnWarnings"] is JsonValue fail && fail.ToString().Equals("true", StringComparison.OrdinalIgnoreCase))
+        {
+            query.Add("failonwarnings=true");
         }
 
-        return new ProvisionedResource(request.PhysicalId!, await Attributes(request.PhysicalId!, request));
+        if (request.Properties["EndpointConfiguration"]?["Types"] is JsonArray { Count: > 0 } types)
+        {
+            query.Add("endpointConfigurationTypes=" + Uri.EscapeDataString(types[0]!.ToString()));
+        }
+
+        foreach (var (key, value) in request.Properties["Parameters"] as JsonObject ?? [])
+        {
+            query.Add(Uri.EscapeDataString(key) + "=" + Uri.EscapeDataString(value?.ToString() ?? ""));
+        }
+
+        return string.Join('&', query);
     }
 
     public Task DeleteAsync(ProvisioningRequest request, CancellationToken cancellationToken) => gateway.DeleteAsync($"/restapis/{request.PhysicalId}", request.Caller);
