@@ -2,13 +2,14 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Nimbus.Core.Errors;
+using Nimbus.Core.Identity;
 
 namespace Nimbus.Data.S3;
 
 /// <summary>Verifies SigV4 query-string (presigned URL) signatures. Every access key's secret is <c>test</c>, as LocalStack's.</summary>
 internal sealed class S3Signatures(TimeProvider time)
 {
-    public const string Secret = "test";
+    public const string Secret = SigV4.Secret;
 
     public void VerifyPresigned(S3Request r)
     {
@@ -39,18 +40,14 @@ internal sealed class S3Signatures(TimeProvider time)
         foreach (var name in signedHeaders.Split(';', StringSplitOptions.RemoveEmptyEntries))
         {
             var value = name == "host" ? r.Http.Request.Host.Value : r.H(name);
-            canonical.Append(name).Append(':').Append(string.Join(",", (value ?? "").Split(',').Select(v => CollapseSpaces(v.Trim())))).Append('\n');
+            canonical.Append(name).Append(':').Append(SigV4.CanonicalHeaderValue(value ?? "")).Append('\n');
         }
 
         canonical.Append('\n').Append(signedHeaders).Append('\n').Append(r.Q("X-Amz-Content-Sha256") ?? "UNSIGNED-PAYLOAD");
         var scope = string.Join('/', parts[1..]);
         var stringToSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())))}";
-        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + Secret), parts[1]);
-        key = Hmac(key, parts[2]);
-        key = Hmac(key, parts[3]);
-        key = Hmac(key, parts[4]);
-        var expected = Hex(Hmac(key, stringToSign));
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature.ToLowerInvariant())))
+        var expected = SigV4.Sign(parts[1], parts[2], parts[3], parts[4], stringToSign);
+        if (!SigV4.Matches(expected, signature))
         {
             throw new AwsServiceException(new AwsError("SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided. Check your key and signing method.", 403)
             {
@@ -73,56 +70,9 @@ internal sealed class S3Signatures(TimeProvider time)
         }
     }
 
-    private static string CollapseSpaces(string s)
-    {
-        while (s.Contains("  ", StringComparison.Ordinal))
-        {
-            s = s.Replace("  ", " ", StringComparison.Ordinal);
-        }
-
-        return s;
-    }
-
     /// <summary>The canonical query string: every parameter but the signature, decoded, re-encoded per RFC 3986 and sorted.</summary>
     internal static string CanonicalQuery(string rawQuery)
-    {
-        var pairs = new List<(string Key, string Value)>();
-        foreach (var part in rawQuery.Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var eq = part.IndexOf('=');
-            var k = Uri.UnescapeDataString(eq < 0 ? part : part[..eq]);
-            var v = eq < 0 ? "" : Uri.UnescapeDataString(part[(eq + 1)..]);
-            if (k == "X-Amz-Signature")
-            {
-                continue;
-            }
-
-            pairs.Add((Encode(k), Encode(v)));
-        }
-
-        return string.Join('&', pairs.OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));
-    }
-
-    internal static string Encode(string s)
-    {
-        var sb = new StringBuilder();
-        foreach (var b in Encoding.UTF8.GetBytes(s))
-        {
-            var c = (char)b;
-            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~')
-            {
-                sb.Append(c);
-            }
-            else
-            {
-                sb.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-            }
-        }
-
-        return sb.ToString();
-    }
-
-    private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
+        => SigV4.CanonicalQuery(rawQuery, skip: "X-Amz-Signature");
 
     private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 }

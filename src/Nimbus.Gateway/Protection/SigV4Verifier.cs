@@ -16,7 +16,7 @@ namespace Nimbus.Gateway.Protection;
 /// </remarks>
 internal static class SigV4Verifier
 {
-    public const string Secret = "test";
+    public const string Secret = SigV4.Secret;
 
     /// <summary>The verified caller, or the 403 message API Gateway gives.</summary>
     internal sealed record Outcome(string? Error, bool Missing, string AccessKey, string AccountId);
@@ -61,23 +61,19 @@ internal static class SigV4Verifier
         var canonical = new StringBuilder()
             .Append(request.Method).Append('\n')
             .Append(CanonicalPath(addressedPath)).Append('\n')
-            .Append(CanonicalQuery(request.RawQuery)).Append('\n');
+            .Append(SigV4.CanonicalQuery(request.RawQuery, plusIsSpace: true)).Append('\n');
         foreach (var name in signedHeaders.Split(';', StringSplitOptions.RemoveEmptyEntries))
         {
             var value = request.Header(name) ?? "";
-            canonical.Append(name).Append(':').Append(string.Join(",", value.Split(',').Select(v => CollapseSpaces(v.Trim())))).Append('\n');
+            canonical.Append(name).Append(':').Append(SigV4.CanonicalHeaderValue(value)).Append('\n');
         }
 
         var payloadHash = request.Header("X-Amz-Content-Sha256") ?? Convert.ToHexStringLower(SHA256.HashData(request.Body.Span));
         canonical.Append('\n').Append(signedHeaders).Append('\n').Append(payloadHash);
         var canonicalText = canonical.ToString();
         var stringToSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{string.Join('/', scope[1..])}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalText)))}";
-        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + Secret), scope[1]);
-        key = Hmac(key, scope[2]);
-        key = Hmac(key, scope[3]);
-        key = Hmac(key, scope[4]);
-        var expected = Convert.ToHexStringLower(Hmac(key, stringToSign));
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signature.ToLowerInvariant())))
+        var expected = SigV4.Sign(scope[1], scope[2], scope[3], scope[4], stringToSign);
+        if (!SigV4.Matches(expected, signature))
         {
             return new Outcome(
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\n"
@@ -91,50 +87,6 @@ internal static class SigV4Verifier
 
     /// <summary>SigV4's canonical URI for non-S3 services: each segment of the path as sent, URI-encoded again.</summary>
     private static string CanonicalPath(string rawPath) =>
-        string.Join('/', rawPath.Split('/').Select(Encode));
+        string.Join('/', rawPath.Split('/').Select(SigV4.UriEncode));
 
-    private static string CanonicalQuery(string rawQuery)
-    {
-        var pairs = new List<(string Key, string Value)>();
-        foreach (var part in rawQuery.Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var eq = part.IndexOf('=', StringComparison.Ordinal);
-            var k = Uri.UnescapeDataString((eq < 0 ? part : part[..eq]).Replace('+', ' '));
-            var v = eq < 0 ? "" : Uri.UnescapeDataString(part[(eq + 1)..].Replace('+', ' '));
-            pairs.Add((Encode(k), Encode(v)));
-        }
-
-        return string.Join('&', pairs.OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value));
-    }
-
-    private static string Encode(string s)
-    {
-        var sb = new StringBuilder();
-        foreach (var b in Encoding.UTF8.GetBytes(s))
-        {
-            var c = (char)b;
-            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~')
-            {
-                sb.Append(c);
-            }
-            else
-            {
-                sb.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-            }
-        }
-
-        return sb.ToString();
-    }
-
-    private static string CollapseSpaces(string s)
-    {
-        while (s.Contains("  ", StringComparison.Ordinal))
-        {
-            s = s.Replace("  ", " ", StringComparison.Ordinal);
-        }
-
-        return s;
-    }
-
-    private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
 }
