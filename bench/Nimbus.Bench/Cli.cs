@@ -19,6 +19,9 @@ internal static class Cli
                     started bare (no Nimbus, no bubblewrap) against an in-harness Runtime API, and under bwrap.
           startup   --cli PATH [--count N] [--idle S]
                     Starts `PATH up` on a free port N times: ms to the first 200 from /_nimbus/health, VmRSS after S s.
+          dynamodb  --endpoint URL [--clients N] [--duration S] [--pid SERVER_PID]
+                    PutItem, GetItem and Query ops/s, p50/p99 from N keep-alive connections (raw JSON 1.0 requests);
+                    with --pid also the server's CPU time per operation.
           echo-server --port P
                     Kestrel on 127.0.0.1:P answering every POST with its body: the loopback HTTP baseline.
           report    --dir DIR
@@ -39,6 +42,7 @@ internal static class Cli
             "invoke" => await InvokeCommand.RunAsync(options),
             "coldstart" => await ColdStartCommand.RunAsync(options),
             "startup" => await StartupCommand.RunAsync(options),
+            "dynamodb" => await DynamoDbCommand.RunAsync(options),
             "echo-server" => await EchoServer.RunAsync(options),
             "report" => ReportCommand.Run(options),
             _ => throw new UsageException($"Unknown command '{args[0]}'."),
