@@ -7,14 +7,14 @@ namespace Nimbus.Data.DynamoDb;
 /// <summary>Item operations: put, get, update, delete, batches.</summary>
 internal sealed partial class DynamoDbApi
 {
-    private JsonObject PutItem(JsonObject body, AwsRequestContext caller)
+    private async Task<JsonObject> PutItem(JsonObject body, AwsRequestContext caller)
     {
         var table = store.Get(caller.AccountId, caller.Region, TableName(body));
         var item = CheckedItem(table, body["Item"] as JsonObject ?? throw Validation("1 validation error detected: Value null at 'item' failed to satisfy constraint: Member must not be null"));
         var (hk, sk) = AttributeValues.ItemKey(table, item);
         var returnValues = ReturnValues(body, "NONE", "ALL_OLD");
         var (condition, onFailure) = Condition(body);
-        var old = store.Mutate(table, hk, sk, old =>
+        var old = await store.MutateAsync(table, hk, sk, old =>
         {
             Check(condition, old, onFailure);
             return item;
@@ -157,14 +157,14 @@ internal sealed partial class DynamoDbApi
         return paths;
     }
 
-    private JsonObject DeleteItem(JsonObject body, AwsRequestContext caller)
+    private async Task<JsonObject> DeleteItem(JsonObject body, AwsRequestContext caller)
     {
         var table = store.Get(caller.AccountId, caller.Region, TableName(body));
         var key = body["Key"] as JsonObject ?? throw Validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
         var (hk, sk) = AttributeValues.RequestKey(table, key);
         var returnValues = ReturnValues(body, "NONE", "ALL_OLD");
         var (condition, onFailure) = Condition(body);
-        var old = store.Mutate(table, hk, sk, old =>
+        var old = await store.MutateAsync(table, hk, sk, old =>
         {
             Check(condition, old, onFailure);
             return null;
@@ -172,7 +172,7 @@ internal sealed partial class DynamoDbApi
         return returnValues == "ALL_OLD" && old is not null ? new JsonObject { ["Attributes"] = old } : [];
     }
 
-    private JsonObject UpdateItem(JsonObject body, AwsRequestContext caller)
+    private async Task<JsonObject> UpdateItem(JsonObject body, AwsRequestContext caller)
     {
         var table = store.Get(caller.AccountId, caller.Region, TableName(body));
         var key = body["Key"] as JsonObject ?? throw Validation("1 validation error detected: Value null at 'key' failed to satisfy constraint: Member must not be null");
@@ -180,7 +180,7 @@ internal sealed partial class DynamoDbApi
         var returnValues = ReturnValues(body, "NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW");
         var (update, condition, onFailure) = ParseUpdate(table, body);
         var keyItem = AttributeValues.NormaliseItem(key);
-        var (old, updated) = store.MutateItem(table, hk, sk, old => Updated(table, update, condition, onFailure, old, keyItem));
+        var (old, updated) = await store.MutateItemAsync(table, hk, sk, old => Updated(table, update, condition, onFailure, old, keyItem));
         var attributes = returnValues switch
         {
             "ALL_OLD" => old,
@@ -276,7 +276,7 @@ internal sealed partial class DynamoDbApi
         return new JsonObject { ["Responses"] = responses, ["UnprocessedKeys"] = new JsonObject() };
     }
 
-    private JsonObject BatchWriteItem(JsonObject body, AwsRequestContext caller)
+    private async Task<JsonObject> BatchWriteItem(JsonObject body, AwsRequestContext caller)
     {
         var request = body["RequestItems"] as JsonObject ?? throw Validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
         var total = request.Sum(p => (p.Value as JsonArray)?.Count ?? 0);
@@ -322,7 +322,7 @@ internal sealed partial class DynamoDbApi
 
         if (refs.Count > 0)
         {
-            store.Transact(refs, _ => writes);
+            await store.TransactAsync(refs, _ => writes);
         }
 
         return new JsonObject { ["UnprocessedItems"] = new JsonObject() };

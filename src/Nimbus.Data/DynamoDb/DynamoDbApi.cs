@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
@@ -30,7 +32,7 @@ internal sealed partial class DynamoDbApi(DynamoStore store, TimeProvider time) 
         JsonObject result;
         try
         {
-            result = Dispatch(operation, body, caller);
+            result = await DispatchAsync(operation, body, caller);
         }
         catch (AwsServiceException e) when (DynamoErrors.Members(e.Error) is { } members)
         {
@@ -45,19 +47,37 @@ internal sealed partial class DynamoDbApi(DynamoStore store, TimeProvider time) 
             http.Response.ContentType = "application/x-amz-json-1.0";
             http.Response.Headers["x-amzn-RequestId"] = caller.RequestId;
             http.Response.Headers["x-amzn-ErrorType"] = e.Error.Code;
-            http.Response.Headers["x-amz-crc32"] = Crc32.Compute(errorBytes).ToString(CultureInfo.InvariantCulture);
+            http.Response.Headers["x-amz-crc32"] = Nimbus.Data.S3.Crc32.Ieee(errorBytes).ToString(CultureInfo.InvariantCulture);
             await http.Response.Body.WriteAsync(errorBytes);
             return;
         }
 
-        var bytes = System.Text.Encoding.UTF8.GetBytes(result.ToJsonString());
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            result.WriteTo(writer);
+        }
+
         http.Response.ContentType = "application/x-amz-json-1.0";
+        http.Response.ContentLength = buffer.WrittenCount;
         http.Response.Headers["x-amzn-RequestId"] = caller.RequestId;
-        http.Response.Headers["x-amz-crc32"] = Crc32.Compute(bytes).ToString(CultureInfo.InvariantCulture);
-        await http.Response.Body.WriteAsync(bytes);
+        http.Response.Headers["x-amz-crc32"] = Nimbus.Data.S3.Crc32.Ieee(buffer.WrittenSpan).ToString(CultureInfo.InvariantCulture);
+        await http.Response.Body.WriteAsync(buffer.WrittenMemory);
     }
 
-    public JsonObject Dispatch(string operation, JsonObject body, AwsRequestContext caller) => Route(operation, body, caller);
+    /// <summary>Runs an operation to completion on the calling thread (tests and in-process callers that are not async).</summary>
+    public JsonObject Dispatch(string operation, JsonObject body, AwsRequestContext caller) =>
+        DispatchAsync(operation, body, caller).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Runs an operation; item writes complete asynchronously when their group commit has committed.</summary>
+    public ValueTask<JsonObject> DispatchAsync(string operation, JsonObject body, AwsRequestContext caller) => operation switch
+    {
+        "PutItem" => new(PutItem(body, caller)),
+        "DeleteItem" => new(DeleteItem(body, caller)),
+        "UpdateItem" => new(UpdateItem(body, caller)),
+        "BatchWriteItem" => new(BatchWriteItem(body, caller)),
+        _ => new(Route(operation, body, caller)),
+    };
 
     private JsonObject Route(string operation, JsonObject body, AwsRequestContext caller) => operation switch
     {
@@ -71,14 +91,10 @@ internal sealed partial class DynamoDbApi(DynamoStore store, TimeProvider time) 
         "TagResource" => TagResource(body, caller),
         "UntagResource" => UntagResource(body, caller),
         "ListTagsOfResource" => ListTags(body, caller),
-        "PutItem" => PutItem(body, caller),
         "GetItem" => GetItem(body, caller),
-        "DeleteItem" => DeleteItem(body, caller),
-        "BatchWriteItem" => BatchWriteItem(body, caller),
         "Query" => Query(body, caller),
         "BatchGetItem" => BatchGetItem(body, caller),
         "Scan" => Scan(body, caller),
-        "UpdateItem" => UpdateItem(body, caller),
         "TransactWriteItems" => TransactWriteItems(body, caller),
         "TransactGetItems" => TransactGetItems(body, caller),
         "DescribeEndpoints" => new JsonObject { ["Endpoints"] = new JsonArray(new JsonObject { ["Address"] = "localhost", ["CachePeriodInMinutes"] = 1440 }) },

@@ -390,14 +390,14 @@ internal sealed class DynamoStore
     }
 
     /// <summary>Reads the current item, lets <paramref name="change"/> decide the new one (null deletes), and writes it, atomically.</summary>
-    public JsonObject? Mutate(DynamoTable table, byte[] hk, byte[] sk, Func<JsonObject?, JsonObject?> change) =>
-        MutateItem(table, hk, sk, change).Old;
+    public async Task<JsonObject?> MutateAsync(DynamoTable table, byte[] hk, byte[] sk, Func<JsonObject?, JsonObject?> change) =>
+        (await MutateItemAsync(table, hk, sk, change)).Old;
 
-    /// <summary>As <see cref="Mutate"/>, returning the item before and after the change.</summary>
-    public (JsonObject? Old, JsonObject? New) MutateItem(DynamoTable table, byte[] hk, byte[] sk, Func<JsonObject?, JsonObject?> change)
+    /// <summary>As <see cref="MutateAsync"/>, returning the item before and after the change.</summary>
+    public async Task<(JsonObject? Old, JsonObject? New)> MutateItemAsync(DynamoTable table, byte[] hk, byte[] sk, Func<JsonObject?, JsonObject?> change)
     {
         JsonObject? next = null;
-        var olds = Transact([new ItemRef(table, hk, sk)], olds =>
+        var olds = await TransactAsync([new ItemRef(table, hk, sk)], olds =>
         {
             next = change(olds[0]);
             return [new ItemWrite(true, next)];
@@ -409,7 +409,11 @@ internal sealed class DynamoStore
     /// Reads several items, lets <paramref name="decide"/> choose each one's fate (an exception aborts everything), then writes
     /// them, all in one SQLite transaction; returns the items as they were.
     /// </summary>
-    public IReadOnlyList<JsonObject?> Transact(IReadOnlyList<ItemRef> items, Func<IReadOnlyList<JsonObject?>, IReadOnlyList<ItemWrite>> decide, Action<SqliteConnection, SqliteTransaction>? alsoInTransaction = null)
+    public IReadOnlyList<JsonObject?> Transact(IReadOnlyList<ItemRef> items, Func<IReadOnlyList<JsonObject?>, IReadOnlyList<ItemWrite>> decide, Action<SqliteConnection, SqliteTransaction>? alsoInTransaction = null) =>
+        TransactAsync(items, decide, alsoInTransaction).GetAwaiter().GetResult();
+
+    /// <summary>As <see cref="Transact"/>, completing when the group commit holding the writes has committed.</summary>
+    public Task<IReadOnlyList<JsonObject?>> TransactAsync(IReadOnlyList<ItemRef> items, Func<IReadOnlyList<JsonObject?>, IReadOnlyList<ItemWrite>> decide, Action<SqliteConnection, SqliteTransaction>? alsoInTransaction = null)
     {
         // Group commit: concurrent item writes share one SQLite transaction, each in its own savepoint, so a failed condition
         // (an exception from decide) undoes only its own write; the call returns after the commit.
@@ -447,7 +451,7 @@ internal sealed class DynamoStore
 
             alsoInTransaction?.Invoke(c, tx);
             return (IReadOnlyList<JsonObject?>)olds;
-        }).GetAwaiter().GetResult();
+        });
     }
 
     /// <summary>Items of one partition in sort-key order, after <paramref name="after"/> (exclusive), at most <paramref name="limit"/>.</summary>

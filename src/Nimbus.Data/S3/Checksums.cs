@@ -53,6 +53,18 @@ internal sealed class Crc32 : IChecksum
     private readonly bool _hardware;
     private uint _crc = 0xFFFFFFFFu;
 
+    /// <summary>The CRC-32 (IEEE) of <paramref name="data"/> in one call, e.g. for DynamoDB's <c>x-amz-crc32</c> header.</summary>
+    public static uint Ieee(ReadOnlySpan<byte> data)
+    {
+        var crc = new Crc32(IeeeTables);
+        crc.Append(data);
+        return ~crc._crc;
+    }
+
+    private static readonly uint[][] IeeeTables = new Crc32(0xEDB88320u, hardware: false)._t;
+
+    private Crc32(uint[][] tables) => _t = tables;
+
     public Crc32(uint poly, bool hardware)
     {
         _hardware = hardware;

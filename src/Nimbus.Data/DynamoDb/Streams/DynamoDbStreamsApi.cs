@@ -37,7 +37,7 @@ internal sealed class DynamoDbStreamsApi(StreamStore streams, TimeProvider time)
         var bytes = Encoding.UTF8.GetBytes(result.ToJsonString());
         http.Response.ContentType = "application/x-amz-json-1.0";
         http.Response.Headers["x-amzn-RequestId"] = caller.RequestId;
-        http.Response.Headers["x-amz-crc32"] = Crc32.Compute(bytes).ToString(CultureInfo.InvariantCulture);
+        http.Response.Headers["x-amz-crc32"] = Nimbus.Data.S3.Crc32.Ieee(bytes).ToString(CultureInfo.InvariantCulture);
         await http.Response.Body.WriteAsync(bytes);
     }
 
