@@ -19,6 +19,7 @@ internal sealed partial class DynamoDbApi
             Check(condition, old, onFailure);
             return item;
         });
+        Meter.Value?.Write(table, old, item);
         return returnValues == "ALL_OLD" && old is not null ? new JsonObject { ["Attributes"] = old } : [];
     }
 
@@ -119,6 +120,7 @@ internal sealed partial class DynamoDbApi
         var (hk, sk) = AttributeValues.RequestKey(table, key);
         var projection = Projection(body);
         var item = store.GetItem(table, hk, sk);
+        Meter.Value?.Read(table, null, item is null ? 0 : AttributeValues.ItemSize(item), body["ConsistentRead"]?.GetValue<bool>() == true);
         return item is null ? [] : new JsonObject { ["Item"] = projection is null ? item : Evaluator.Project(item, projection) };
     }
 
@@ -169,6 +171,7 @@ internal sealed partial class DynamoDbApi
             Check(condition, old, onFailure);
             return null;
         });
+        Meter.Value?.Write(table, old, null);
         return returnValues == "ALL_OLD" && old is not null ? new JsonObject { ["Attributes"] = old } : [];
     }
 
@@ -181,6 +184,7 @@ internal sealed partial class DynamoDbApi
         var (update, condition, onFailure) = ParseUpdate(table, body);
         var keyItem = AttributeValues.NormaliseItem(key);
         var (old, updated) = await store.MutateItemAsync(table, hk, sk, old => Updated(table, update, condition, onFailure, old, keyItem));
+        Meter.Value?.Write(table, old, updated);
         var attributes = returnValues switch
         {
             "ALL_OLD" => old,
@@ -240,6 +244,9 @@ internal sealed partial class DynamoDbApi
         return value;
     }
 
+    /// <summary>BatchGetItem returns at most 16 MB of items per call.</summary>
+    private const long MaxBatchGetBytes = 16L * 1024 * 1024;
+
     private JsonObject BatchGetItem(JsonObject body, AwsRequestContext caller)
     {
         var request = body["RequestItems"] as JsonObject ?? throw Validation("1 validation error detected: Value null at 'requestItems' failed to satisfy constraint: Member must not be null");
@@ -250,12 +257,16 @@ internal sealed partial class DynamoDbApi
         }
 
         var responses = new JsonObject();
+        var unprocessed = new JsonObject();
+        long responseBytes = 0;
         foreach (var (name, spec) in request)
         {
             var table = store.Get(caller.AccountId, caller.Region, name);
             var projection = Projection(spec!.AsObject());
+            var consistent = spec["ConsistentRead"]?.GetValue<bool>() == true;
             var found = new JsonArray();
             var seen = new HashSet<string>(StringComparer.Ordinal);
+            JsonArray? left = null;
             foreach (var key in (spec["Keys"] as JsonArray) ?? [])
             {
                 var (hk, sk) = AttributeValues.RequestKey(table, key!.AsObject());
@@ -264,16 +275,32 @@ internal sealed partial class DynamoDbApi
                     throw Validation("Provided list of item keys contains duplicates");
                 }
 
-                if (store.GetItem(table, hk, sk) is { } item)
+                if (responseBytes >= MaxBatchGetBytes)
                 {
+                    // As DynamoDB: a response stops at 16 MB and the keys not read come back as UnprocessedKeys.
+                    (left ??= []).Add(key.DeepClone());
+                    continue;
+                }
+
+                var item = store.GetItem(table, hk, sk);
+                Meter.Value?.Read(table, null, item is null ? 0 : AttributeValues.ItemSize(item), consistent);
+                if (item is not null)
+                {
+                    responseBytes += AttributeValues.ItemSize(item);
                     found.Add(projection is null ? item : Evaluator.Project(item, projection));
                 }
             }
 
             responses[name] = found;
+            if (left is not null)
+            {
+                var rest = (JsonObject)spec.DeepClone();
+                rest["Keys"] = left;
+                unprocessed[name] = rest;
+            }
         }
 
-        return new JsonObject { ["Responses"] = responses, ["UnprocessedKeys"] = new JsonObject() };
+        return new JsonObject { ["Responses"] = responses, ["UnprocessedKeys"] = unprocessed };
     }
 
     private async Task<JsonObject> BatchWriteItem(JsonObject body, AwsRequestContext caller)
@@ -322,7 +349,11 @@ internal sealed partial class DynamoDbApi
 
         if (refs.Count > 0)
         {
-            await store.TransactAsync(refs, _ => writes);
+            var olds = await store.TransactAsync(refs, _ => writes);
+            for (var i = 0; i < refs.Count; i++)
+            {
+                Meter.Value?.Write(refs[i].Table, olds[i], writes[i].Item);
+            }
         }
 
         return new JsonObject { ["UnprocessedItems"] = new JsonObject() };

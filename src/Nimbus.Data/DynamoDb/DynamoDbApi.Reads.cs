@@ -123,7 +123,7 @@ internal sealed partial class DynamoDbApi
             items = store.QueryIndex(table, index, condition, forward, after, limit + 1);
         }
 
-        return Page(table, shape, items, limit);
+        return Page(table, shape, items, limit, Consistent(body));
     }
 
     private JsonObject Scan(JsonObject body, AwsRequestContext caller)
@@ -139,11 +139,11 @@ internal sealed partial class DynamoDbApi
         if (index is null)
         {
             (byte[], byte[])? after = body["ExclusiveStartKey"] is JsonObject start ? AttributeValues.RequestKey(table, start) : null;
-            return Page(table, shape, store.Scan(table, after, limit + 1, segment), limit);
+            return Page(table, shape, store.Scan(table, after, limit + 1, segment), limit, Consistent(body));
         }
 
         (byte[], byte[], byte[], byte[])? indexAfter = body["ExclusiveStartKey"] is JsonObject s ? IndexStartKey(table, index, s) : null;
-        return Page(table, shape, store.ScanIndex(table, index, indexAfter, limit + 1, segment), limit);
+        return Page(table, shape, store.ScanIndex(table, index, indexAfter, limit + 1, segment), limit, Consistent(body));
     }
 
     private static (int Segment, int Total)? Segment(JsonObject body)
@@ -248,7 +248,9 @@ internal sealed partial class DynamoDbApi
     /// Cuts a read to <paramref name="limit"/> items or 1 MB, whichever first, then filters (Limit and the 1 MB apply to the
     /// items read, before the filter, as AWS), projects, and gives LastEvaluatedKey from the last item read when more remain.
     /// </summary>
-    private JsonObject Page(DynamoTable table, ReadShape shape, List<JsonObject> items, int limit)
+    private static bool Consistent(JsonObject body) => body["ConsistentRead"]?.GetValue<bool>() == true;
+
+    private JsonObject Page(DynamoTable table, ReadShape shape, List<JsonObject> items, int limit, bool consistent)
     {
         var page = new List<JsonObject>();
         long bytes = 0;
@@ -265,6 +267,7 @@ internal sealed partial class DynamoDbApi
             bytes += AttributeValues.ItemSize(item);
         }
 
+        Meter.Value?.Read(table, shape.Index, bytes, consistent);
         var matched = shape.Filter is null ? page : page.Where(i => Evaluator.Matches(shape.Filter, i)).ToList();
         var result = new JsonObject { ["Count"] = matched.Count, ["ScannedCount"] = page.Count };
         if (shape.Select != "COUNT")

@@ -108,7 +108,8 @@ internal sealed partial class DynamoDbApi
         }
 
         var response = new JsonObject();
-        store.Transact(
+        List<ItemWrite>? decided = null;
+        var before = store.Transact(
             ops.Select(o => new ItemRef(o.Table, o.Hash, o.Sort)).ToList(),
             olds =>
             {
@@ -158,9 +159,23 @@ internal sealed partial class DynamoDbApi
                         new JsonObject { ["CancellationReasons"] = reasons });
                 }
 
+                decided = writes;
                 return writes;
             },
             token is null ? null : (c, tx) => DynamoStore.RecordTransaction(c, tx, token, requestHash!, response.ToJsonString(), time.GetUtcNow()));
+        for (var i = 0; i < ops.Count && decided is not null; i++)
+        {
+            // A transaction costs two units per unit of the same plain write; a ConditionCheck, two reads.
+            if (decided[i].Write)
+            {
+                Meter.Value?.Write(ops[i].Table, before[i], decided[i].Item, factor: 2);
+            }
+            else
+            {
+                Meter.Value?.Read(ops[i].Table, null, before[i] is { } checkedItem ? AttributeValues.ItemSize(checkedItem) : 0, consistent: true, factor: 2);
+            }
+        }
+
         return response;
     }
 
@@ -195,6 +210,7 @@ internal sealed partial class DynamoDbApi
         var responses = new JsonArray();
         for (var i = 0; i < found.Count; i++)
         {
+            Meter.Value?.Read(refs[i].Table, null, found[i] is { } read ? AttributeValues.ItemSize(read) : 0, consistent: true, factor: 2);
             responses.Add(found[i] is { } item
                 ? new JsonObject { ["Item"] = projections[i] is { } p ? Evaluator.Project(item, p) : item }
                 : new JsonObject());

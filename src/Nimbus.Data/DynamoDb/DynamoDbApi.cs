@@ -70,7 +70,46 @@ internal sealed partial class DynamoDbApi(DynamoStore store, TimeProvider time) 
         DispatchAsync(operation, body, caller).AsTask().GetAwaiter().GetResult();
 
     /// <summary>Runs an operation; item writes complete asynchronously when their group commit has committed.</summary>
-    public ValueTask<JsonObject> DispatchAsync(string operation, JsonObject body, AwsRequestContext caller) => operation switch
+    public ValueTask<JsonObject> DispatchAsync(string operation, JsonObject body, AwsRequestContext caller)
+    {
+        if (body["ReturnConsumedCapacity"] is null)
+        {
+            if (Meter.Value is not null)
+            {
+                Meter.Value = null;
+            }
+
+            return RunAsync(operation, body, caller);
+        }
+
+        return MeteredAsync(operation, body, caller);
+    }
+
+    /// <summary>The meter of the request being served (set when it asked for ReturnConsumedCapacity).</summary>
+    private static readonly AsyncLocal<CapacityMeter?> Meter = new();
+
+    private async ValueTask<JsonObject> MeteredAsync(string operation, JsonObject body, AwsRequestContext caller)
+    {
+        var meter = CapacityMeter.From(body);
+        Meter.Value = meter;
+        var result = await RunAsync(operation, body, caller);
+        if (meter is not null)
+        {
+            switch (operation)
+            {
+                case "GetItem" or "PutItem" or "UpdateItem" or "DeleteItem" or "Query" or "Scan":
+                    meter.AddTo(result, body["TableName"]!.GetValue<string>());
+                    break;
+                case "BatchGetItem" or "BatchWriteItem" or "TransactGetItems" or "TransactWriteItems":
+                    meter.AddListTo(result);
+                    break;
+            }
+        }
+
+        return result;
+    }
+
+    private ValueTask<JsonObject> RunAsync(string operation, JsonObject body, AwsRequestContext caller) => operation switch
     {
         "PutItem" => new(PutItem(body, caller)),
         "DeleteItem" => new(DeleteItem(body, caller)),

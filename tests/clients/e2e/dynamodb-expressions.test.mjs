@@ -215,3 +215,30 @@ test("transactions: all or nothing, cancellation reasons, idempotency, TransactG
   const item = await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "acct" }, sk: { S: "a" } } }));
   assert.equal(item.Item.balance.N, "70");
 });
+
+test("ReturnConsumedCapacity: TOTAL and INDEXES reach the SDK's typed ConsumedCapacity", async () => {
+  const name = await table();
+  const put = await ddb.send(new PutItemCommand({
+    TableName: name,
+    Item: { pk: { S: "c" }, sk: { S: "1" }, gpk: { S: "g" }, gsk: { N: "1" }, title: { S: "t" } },
+    ReturnConsumedCapacity: "INDEXES",
+  }));
+  assert.equal(put.ConsumedCapacity.TableName, name);
+  assert.equal(put.ConsumedCapacity.CapacityUnits, 2);
+  assert.equal(put.ConsumedCapacity.Table.CapacityUnits, 1);
+  assert.equal(put.ConsumedCapacity.GlobalSecondaryIndexes.byG.CapacityUnits, 1);
+
+  const get = await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "c" }, sk: { S: "1" } }, ReturnConsumedCapacity: "TOTAL" }));
+  assert.deepEqual(get.ConsumedCapacity, { TableName: name, CapacityUnits: 0.5 });
+
+  const query = await ddb.send(new QueryCommand({
+    TableName: name, IndexName: "byG", KeyConditionExpression: "gpk = :g", ExpressionAttributeValues: { ":g": { S: "g" } },
+    ReturnConsumedCapacity: "INDEXES",
+  }));
+  assert.equal(query.Count, 1);
+  assert.equal(query.ConsumedCapacity.Table.CapacityUnits, 0);
+  assert.equal(query.ConsumedCapacity.GlobalSecondaryIndexes.byG.CapacityUnits, 0.5);
+
+  const none = await ddb.send(new GetItemCommand({ TableName: name, Key: { pk: { S: "c" }, sk: { S: "1" } } }));
+  assert.equal(none.ConsumedCapacity, undefined);
+});
