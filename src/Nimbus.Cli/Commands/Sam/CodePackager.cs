@@ -51,6 +51,23 @@ internal sealed class CodePackager(AwsClient s3, string bucket, string? prefix)
                 continue;
             }
 
+            // Nested templates (SAM applications, CloudFormation stacks) are packaged first, relative to their own folder,
+            // then uploaded, as `sam package` does; the property becomes the object's https URL.
+            var nested = node["Type"]?.ToString() switch
+            {
+                "AWS::Serverless::Application" => "Location",
+                "AWS::CloudFormation::Stack" => "TemplateURL",
+                _ => null,
+            };
+            if (nested is not null && TemplateFile.IsLocalPath(props[nested]))
+            {
+                var child = TemplateFile.Load(file.Resolve(props[nested]!.GetValue<string>()));
+                var packagedChild = await PackageAsync(child, forceUpload);
+                var uri = await UploadBytesAsync(child.FilePath, System.Text.Encoding.UTF8.GetBytes(packagedChild.ToJsonString()), ".json", forceUpload);
+                props[nested] = $"https://s3.amazonaws.com/{bucket}/{uri[(5 + bucket.Length + 1)..]}";
+                continue;
+            }
+
             foreach (var (type, property, zip, form) in Artifacts)
             {
                 if (node["Type"]?.ToString() != type || !TemplateFile.IsLocalPath(props[property]))
@@ -102,8 +119,13 @@ internal sealed class CodePackager(AwsClient s3, string bucket, string? prefix)
             throw new CliException($"Unable to upload artifact {path}: the path does not exist.");
         }
 
+        return await UploadBytesAsync(path, bytes, zip && Directory.Exists(path) ? "" : Path.GetExtension(path), forceUpload);
+    }
+
+    private async Task<string> UploadBytesAsync(string path, byte[] bytes, string extension, bool forceUpload)
+    {
         var hash = Convert.ToHexStringLower(MD5.HashData(bytes));
-        var key = (string.IsNullOrEmpty(prefix) ? "" : prefix.TrimEnd('/') + "/") + hash + (zip && Directory.Exists(path) ? "" : Path.GetExtension(path));
+        var key = (string.IsNullOrEmpty(prefix) ? "" : prefix.TrimEnd('/') + "/") + hash + extension;
         if (!forceUpload && await ExistsAsync(key))
         {
             Console.WriteLine(Output.Dim($"File with same data already exists at {key}, skipping upload"));
