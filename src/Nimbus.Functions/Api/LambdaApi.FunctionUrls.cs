@@ -176,6 +176,11 @@ internal static partial class LambdaApi
             throw LambdaErrors.InvalidParameter("Cors must be an object.").ToException();
         }
 
+        if (cors.Count == 0)
+        {
+            return (true, null);
+        }
+
         List<string> List(string member, string field, int maxItems, int minLength, int maxLength)
         {
             var items = cors[member] is JsonArray a ? a.Select(i => i?.ToString() ?? "").ToList() : [];
