@@ -9,7 +9,8 @@ import {
   CreateFunctionUrlConfigCommand, GetFunctionUrlConfigCommand, UpdateFunctionUrlConfigCommand,
   DeleteFunctionUrlConfigCommand, ListFunctionUrlConfigsCommand,
 } from "@aws-sdk/client-lambda";
-import { lambda, zip, unique, role, rejectsWith } from "./helpers.mjs";
+import { CloudFormationClient, CreateStackCommand, UpdateStackCommand, DeleteStackCommand, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
+import { lambda, zip, unique, role, rejectsWith, endpoint, waitFor } from "./helpers.mjs";
 
 const name = unique("fnurl");
 
@@ -256,4 +257,66 @@ test("deleting the config, or the function, takes the URL away", async () => {
   ({ FunctionUrl } = await lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: other, AuthType: "NONE" })));
   await lambda.send(new DeleteFunctionCommand({ FunctionName: other }));
   assert.equal((await fetch(FunctionUrl)).status, 403);
+});
+
+describe("CloudFormation", () => {
+  const cfn = new CloudFormationClient({ endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 });
+  const settled = (stackName) => waitFor(async () => {
+    const s = (await cfn.send(new DescribeStacksCommand({ StackName: stackName }))).Stacks[0];
+    return /(_COMPLETE|_FAILED)$/.test(s.StackStatus) ? s : null;
+  }, 60000, `stack ${stackName} to settle`);
+  const outputs = (stack) => Object.fromEntries((stack.Outputs ?? []).map((o) => [o.OutputKey, o.OutputValue]));
+  const template = (origin) => `
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Site:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      AutoPublishAlias: live
+      InlineCode: |
+        exports.handler = async (event) => ({ statusCode: 200, headers: { "content-type": "text/plain" }, body: "hello " + event.rawPath });
+      FunctionUrlConfig:
+        AuthType: NONE
+        Cors:
+          AllowOrigins: ["${origin}"]
+Outputs:
+  Url:
+    Value: !GetAtt SiteUrl.FunctionUrl
+  Arn:
+    Value: !GetAtt SiteUrl.FunctionArn
+  Ref:
+    Value: !Ref SiteUrl
+`;
+
+  test("a SAM FunctionUrlConfig deploys as AWS::Lambda::Url on the alias; update keeps the URL, delete removes it", async () => {
+    const stackName = unique("fnurl-stack");
+    await cfn.send(new CreateStackCommand({ StackName: stackName, TemplateBody: template("https://one.example.com"), Capabilities: ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"] }));
+    const created = await settled(stackName);
+    assert.equal(created.StackStatus, "CREATE_COMPLETE", created.StackStatusReason);
+    const out = outputs(created);
+    assert.match(out.Url, /\/_lambda-url\/[a-z0-9]{32}\/$/);
+    assert.match(out.Arn, new RegExp(`^arn:aws:lambda:us-east-1:000000000000:function:${stackName}-Site-[A-Za-z0-9]+:live$`));
+    assert.equal(out.Ref, out.Arn);
+
+    const res = await fetch(new URL("path", out.Url), { headers: { origin: "https://one.example.com" } });
+    assert.equal(res.status, 200);
+    assert.equal(await res.text(), "hello /path");
+    assert.equal(res.headers.get("access-control-allow-origin"), "https://one.example.com");
+
+    await cfn.send(new UpdateStackCommand({ StackName: stackName, TemplateBody: template("https://two.example.com"), Capabilities: ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"] }));
+    const updated = await settled(stackName);
+    assert.equal(updated.StackStatus, "UPDATE_COMPLETE", updated.StackStatusReason);
+    assert.equal(outputs(updated).Url, out.Url, "an update in place keeps the URL");
+    const again = await fetch(new URL("x", out.Url), { headers: { origin: "https://two.example.com" } });
+    assert.equal(again.headers.get("access-control-allow-origin"), "https://two.example.com");
+
+    await cfn.send(new DeleteStackCommand({ StackName: stackName }));
+    await waitFor(async () => {
+      const r = await cfn.send(new DescribeStacksCommand({ StackName: stackName })).catch((e) => e);
+      return r instanceof Error || r.Stacks[0].StackStatus === "DELETE_COMPLETE";
+    }, 60000, "stack delete");
+    assert.equal((await fetch(out.Url)).status, 403);
+  });
 });
