@@ -30,6 +30,7 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<FunctionInvoker>();
         services.AddSingleton<IFunctionInvoker>(sp => sp.GetRequiredService<FunctionInvoker>());
         services.AddSingleton<IArnTarget, LambdaArnTarget>();
+        services.AddSingleton<IFunctionUrls, Urls.FunctionUrlIndex>();
         services.AddSingleton<EventSources.EventSourceMappingStore>();
         services.AddSingleton<EventSources.StreamCheckpoints>();
         services.AddSingleton<EventSources.EventSourceMappingWorker>();

@@ -25,13 +25,18 @@ public static class GatewayServiceCollectionExtensions
         services.AddGatewayProtection();
         services.AddSingleton(WebSocketLimits.Aws);
         services.AddSingleton<WebSocketGateway>();
+        services.AddSingleton<FunctionUrls.FunctionUrlServer>();
         Provisioning.GatewayProvisioning.AddGatewayProvisioners(services);
         return services;
     }
 
-    /// <summary>Runs before the edge (with ASP.NET Core's WebSocket upgrade support, for WebSocket APIs): serves invoke URLs (<c>{apiId}.execute-api.localhost</c>, <c>/_api/{apiId}/…</c>).</summary>
+    /// <summary>Runs before the edge (with ASP.NET Core's WebSocket upgrade support, for WebSocket APIs): serves invoke URLs
+    /// (<c>{apiId}.execute-api.localhost</c>, <c>/_api/{apiId}/…</c>) and Lambda function URLs (<c>{urlId}.lambda-url.{region}.localhost</c>,
+    /// <c>/_lambda-url/{urlId}/…</c>, when Functions registers <see cref="Nimbus.Core.Functions.IFunctionUrls"/>).</summary>
     public static IApplicationBuilder UseNimbusGateway(this IApplicationBuilder app) =>
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero }).UseMiddleware<GatewayMiddleware>();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero })
+            .UseMiddleware<GatewayMiddleware>()
+            .UseMiddleware<FunctionUrls.FunctionUrlMiddleware>();
 
     /// <summary>Maps the management routes (<c>/restapis/…</c>, <c>/v2/apis/…</c>, <c>/apikeys</c>, <c>/usageplans</c>…).</summary>
     public static IEndpointRouteBuilder MapNimbusGateway(this IEndpointRouteBuilder endpoints)

@@ -118,7 +118,7 @@ internal static partial class LambdaApi
     {
         var (key, _) = api.Function();
         var name = api.Route("alias");
-        api.Registry.Update(key, state => state.Aliases.ContainsKey(name) ? state with { Aliases = state.Aliases.Remove(name), EventInvokeConfigs = state.EventInvokeConfigs.Remove(name) } : state);
+        api.Registry.Update(key, state => state.Aliases.ContainsKey(name) ? state with { Aliases = state.Aliases.Remove(name), EventInvokeConfigs = state.EventInvokeConfigs.Remove(name), UrlConfigs = state.UrlConfigs.Remove(name) } : state);
         return api.EmptyAsync(204);
     }
 

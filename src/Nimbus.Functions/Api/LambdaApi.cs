@@ -52,6 +52,12 @@ internal static partial class LambdaApi
         app.MapGet(eic, Handle(GetFunctionEventInvokeConfig));
         app.MapDelete(eic, Handle(DeleteFunctionEventInvokeConfig));
         app.MapGet(eic + "/list", Handle(ListFunctionEventInvokeConfigs));
+        const string url = "/2021-10-31/functions/{name}/url";
+        app.MapPost(url, Handle(CreateFunctionUrlConfig));
+        app.MapGet(url, Handle(GetFunctionUrlConfig));
+        app.MapPut(url, Handle(UpdateFunctionUrlConfig));
+        app.MapDelete(url, Handle(DeleteFunctionUrlConfig));
+        app.MapGet("/2021-10-31/functions/{name}/urls", Handle(ListFunctionUrlConfigs));
         app.MapPost("/2018-10-31/layers/{layer}/versions", Handle(PublishLayerVersion));
         app.MapGet("/2018-10-31/layers/{layer}/versions", Handle(ListLayerVersions));
         app.MapGet("/2018-10-31/layers/{layer}/versions/{version}", Handle(GetLayerVersion));

@@ -16,6 +16,7 @@ public static class FunctionsProvisioning
         services.AddSingleton<IResourceProvisioner, LayerVersionProvisioner>();
         services.AddSingleton<IResourceProvisioner, EventInvokeConfigProvisioner>();
         services.AddSingleton<IResourceProvisioner, PermissionProvisioner>();
+        services.AddSingleton<IResourceProvisioner, UrlProvisioner>();
         return services;
     }
 }

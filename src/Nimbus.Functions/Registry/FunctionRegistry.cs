@@ -88,6 +88,7 @@ internal sealed partial class FunctionRegistry
                 c.Execute("DELETE FROM lambda_versions WHERE account=$a AND region=$r AND name=$n", tx, p);
                 c.Execute("DELETE FROM lambda_aliases WHERE account=$a AND region=$r AND function_name=$n", tx, p);
                 c.Execute("DELETE FROM lambda_event_invoke_configs WHERE account=$a AND region=$r AND function_name=$n", tx, p);
+                c.Execute("DELETE FROM lambda_function_urls WHERE account=$a AND region=$r AND function_name=$n", tx, p);
                 c.Execute("DELETE FROM lambda_async_invocations WHERE account=$a AND region=$r AND function_name=$n", tx, p);
                 return 0;
             });
@@ -168,6 +169,8 @@ internal sealed partial class FunctionRegistry
             c.Execute("DELETE FROM lambda_event_invoke_configs WHERE account=$a AND region=$r AND function_name=$n AND qualifier=$q", tx,
                 ("$a", k.AccountId), ("$r", k.Region), ("$n", k.Name), ("$q", qualifier));
         }
+
+        PersistUrls(c, tx, before, after);
     }
 
     private void Load()
@@ -188,6 +191,7 @@ internal sealed partial class FunctionRegistry
             r => (Key: new FunctionKey(r.GetString(0), r.GetString(1), r.GetString(2)),
                   Config: JsonSerializer.Deserialize(r.GetString(3), FunctionsJson.Default.EventInvokeConfig)!))
             .ToLookup(a => a.Key);
+        var urlConfigs = LoadUrls(c);
         foreach (var state in c.Query(
             "SELECT account, region, name, latest_json, last_version, reserved_concurrency, tags_json FROM lambda_functions",
             r =>
@@ -203,6 +207,7 @@ internal sealed partial class FunctionRegistry
                     r.GetInt64(4))
                 {
                     EventInvokeConfigs = invokeConfigs[key].ToImmutableDictionary(x => x.Config.Qualifier, x => x.Config),
+                    UrlConfigs = urlConfigs[key].ToImmutableDictionary(x => x.Slot, x => x),
                 };
             }))
         {

@@ -23,5 +23,8 @@ internal sealed record FunctionState(
     public ImmutableDictionary<string, EventInvokeConfig> EventInvokeConfigs { get; init; } = ImmutableDictionary<string, EventInvokeConfig>.Empty;
 
     /// <summary>The config that applies to an invocation through <paramref name="qualifier"/> (null: unqualified, i.e. $LATEST).</summary>
+    /// <summary>Function URL configs by <see cref="FunctionUrlConfig.Slot"/> (an alias name, <c>$LATEST</c>, or "" for the unqualified function).</summary>
+    public ImmutableDictionary<string, FunctionUrlConfig> UrlConfigs { get; init; } = ImmutableDictionary<string, FunctionUrlConfig>.Empty;
+
     public EventInvokeConfig? EventInvokeConfigFor(string? qualifier) => EventInvokeConfigs.GetValueOrDefault(qualifier ?? "$LATEST");
 }

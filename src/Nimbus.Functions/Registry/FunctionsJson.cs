@@ -7,6 +7,7 @@ namespace Nimbus.Functions.Registry;
 [JsonSerializable(typeof(FunctionConfig))]
 [JsonSerializable(typeof(AliasConfig))]
 [JsonSerializable(typeof(EventInvokeConfig))]
+[JsonSerializable(typeof(FunctionUrlConfig))]
 [JsonSerializable(typeof(Nimbus.Functions.EventSources.EventSourceMapping))]
 [JsonSerializable(typeof(LayerVersionRecord))]
 [JsonSerializable(typeof(Dictionary<string, string>))]

@@ -46,5 +46,10 @@ internal sealed class FunctionsMigrations : IMigrationSource
                 uuid TEXT NOT NULL, shard_id TEXT NOT NULL, position TEXT NULL, updated_at INTEGER NOT NULL,
                 PRIMARY KEY (uuid, shard_id));
             """),
+        new("lambda", 5, """
+            CREATE TABLE lambda_function_urls (
+                account TEXT NOT NULL, region TEXT NOT NULL, function_name TEXT NOT NULL, qualifier TEXT NOT NULL,
+                url_id TEXT NOT NULL UNIQUE, config_json TEXT NOT NULL, PRIMARY KEY (account, region, function_name, qualifier));
+            """),
     ];
 }

@@ -12,7 +12,7 @@ namespace Nimbus.Gateway.Protection;
 /// sorted query, the signed headers, the payload hash) and signed with the credential's scope. Nimbus accepts every
 /// access key with the secret <c>test</c> (as its S3 presigned URLs and LocalStack do); the account is the key when it is
 /// twelve digits, else the default account (see <see cref="CallerResolver"/>). The credential must be scoped to
-/// <c>execute-api</c>, and <c>X-Amz-Date</c> within 15 minutes of now.
+/// <c>execute-api</c> (<c>lambda</c> for function URLs), and <c>X-Amz-Date</c> within 15 minutes of now.
 /// </remarks>
 internal static class SigV4Verifier
 {
@@ -21,7 +21,7 @@ internal static class SigV4Verifier
     /// <summary>The verified caller, or the 403 message API Gateway gives.</summary>
     internal sealed record Outcome(string? Error, bool Missing, string AccessKey, string AccountId);
 
-    public static Outcome Verify(GatewayRequest request, string addressedPath, DateTimeOffset now)
+    public static Outcome Verify(GatewayRequest request, string addressedPath, DateTimeOffset now, string service = "execute-api")
     {
         var auth = request.Header("Authorization") ?? "";
         if (!auth.StartsWith("AWS4-HMAC-SHA256 ", StringComparison.Ordinal))
@@ -42,9 +42,9 @@ internal static class SigV4Verifier
             return new Outcome($"Credential should be scoped to a valid region. ", false, "", "");
         }
 
-        if (scope[3] != "execute-api")
+        if (scope[3] != service)
         {
-            return new Outcome("Credential should be scoped to correct service: 'execute-api'. ", false, scope[0], "");
+            return new Outcome($"Credential should be scoped to correct service: '{service}'. ", false, scope[0], "");
         }
 
         var amzDate = request.Header("X-Amz-Date") ?? "";

@@ -25,6 +25,9 @@ internal sealed record EventContext(
 
     public string DomainPrefix(string domainName) => domainName.Split('.')[0];
 
+    /// <summary>True for a Lambda function URL's event (payload 2.0 as function URLs send it; see <c>ProxyEvents.HttpV2</c>).</summary>
+    public bool FunctionUrl { get; init; }
+
     /// <summary>What the authorizer, IAM or the API key check established (see Protection/); null when nothing ran.</summary>
     public Protection.RequestAuthorization? Authorization { get; init; }
 }

@@ -88,7 +88,7 @@ internal sealed partial class GatewayMiddleware(RequestDelegate next, ApiStore s
         await WriteAsync(http, response);
     }
 
-    private static async Task<GatewayRequest> ReadAsync(HttpContext http, string rawPath, string rawQuery, string domain)
+    internal static async Task<GatewayRequest> ReadAsync(HttpContext http, string rawPath, string rawQuery, string domain)
     {
         var headers = new List<KeyValuePair<string, string>>();
         foreach (var (name, values) in http.Request.Headers)
@@ -113,7 +113,7 @@ internal sealed partial class GatewayMiddleware(RequestDelegate next, ApiStore s
             http.Connection.LocalPort);
     }
 
-    private static async Task WriteAsync(HttpContext http, GatewayResponse response)
+    internal static async Task WriteAsync(HttpContext http, GatewayResponse response)
     {
         http.Response.StatusCode = response.StatusCode;
         foreach (var group in response.Headers.GroupBy(h => h.Key, StringComparer.OrdinalIgnoreCase))

@@ -12,6 +12,8 @@ namespace Nimbus.Gateway.Serving;
 /// query values with ","; path parameters and <c>rawPath</c> are decoded, <c>rawQueryString</c> is not. 1.0 keeps
 /// header names as sent with the last value in <c>headers</c> and all of them in <c>multiValueHeaders</c>, and the
 /// last query value in <c>queryStringParameters</c>. REST leaves path parameters encoded and drops Content-Length.
+/// A Lambda function URL sends 2.0 as the Lambda guide's "Request payload format" shows it: repeated headers joined with
+/// ",", <c>requestContext.authentication</c>, <c>pathParameters</c> and <c>stageVariables</c> present as null.
 /// </remarks>
 internal static class ProxyEvents
 {
@@ -54,7 +56,7 @@ internal static class ProxyEvents
             w.WriteStartObject("headers");
             foreach (var group in headers.GroupBy(h => h.Key, StringComparer.Ordinal))
             {
-                w.WriteString(group.Key, string.Join(", ", group.Select(h => h.Value)));
+                w.WriteString(group.Key, string.Join(ctx.FunctionUrl ? "," : ", ", group.Select(h => h.Value)));
             }
 
             w.WriteEndObject();
@@ -73,6 +75,11 @@ internal static class ProxyEvents
             w.WriteStartObject("requestContext");
             w.WriteString("accountId", ctx.AccountId);
             w.WriteString("apiId", ctx.ApiId);
+            if (ctx.FunctionUrl)
+            {
+                w.WriteNull("authentication");
+            }
+
             WriteAuthorizer(w, ctx);
             w.WriteString("domainName", request.DomainName);
             w.WriteString("domainPrefix", ctx.DomainPrefix(request.DomainName));
@@ -94,10 +101,18 @@ internal static class ProxyEvents
             {
                 WriteMap(w, "pathParameters", ctx.PathParameters);
             }
+            else if (ctx.FunctionUrl)
+            {
+                w.WriteNull("pathParameters");
+            }
 
             if (ctx.StageVariables.Count > 0)
             {
                 WriteMap(w, "stageVariables", ctx.StageVariables);
+            }
+            else if (ctx.FunctionUrl)
+            {
+                w.WriteNull("stageVariables");
             }
 
             var base64 = WriteBody(w, request, !BodyEncoding.IsText(request.Header("Content-Type")), omitEmpty: true);

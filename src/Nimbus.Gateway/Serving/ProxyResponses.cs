@@ -15,7 +15,10 @@ namespace Nimbus.Gateway.Serving;
 /// </remarks>
 internal static class ProxyResponses
 {
-    public static GatewayResponse HttpV2(ReadOnlySpan<byte> payload)
+    public static GatewayResponse HttpV2(ReadOnlySpan<byte> payload) => TryHttpV2(payload) ?? GatewayResponse.HttpInternalError();
+
+    /// <summary>Payload 2.0's response (HTTP APIs and Lambda function URLs), or null when it is malformed.</summary>
+    public static GatewayResponse? TryHttpV2(ReadOnlySpan<byte> payload)
     {
         JsonDocument doc;
         try
@@ -24,7 +27,7 @@ internal static class ProxyResponses
         }
         catch (JsonException)
         {
-            return GatewayResponse.HttpInternalError();
+            return null;
         }
 
         using (doc)
@@ -36,7 +39,7 @@ internal static class ProxyResponses
                 return new GatewayResponse(200, [new("Content-Type", "application/json")], Encoding.UTF8.GetBytes(body));
             }
 
-            return Structured(root, rest: false, multiValue: false) ?? GatewayResponse.HttpInternalError();
+            return Structured(root, rest: false, multiValue: false);
         }
     }
 
