@@ -129,6 +129,33 @@ public class SamConnectorTests
     }
 
     [Fact]
+    public void AnApiToFunctionConnectorGrantsExecuteApiOnTheImplicitApi()
+    {
+        var permission = Transform("""
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties:
+                  InlineCode: x
+                  Handler: index.handler
+                  Runtime: nodejs20.x
+                  Events:
+                    Get: {Type: Api, Properties: {Path: /, Method: get}}
+              Link:
+                Type: AWS::Serverless::Connector
+                Properties:
+                  Source: {Id: ServerlessRestApi, Qualifier: Prod/GET/}
+                  Destination: {Id: Fn}
+                  Permissions: [Write]
+            """)["Resources"]!["LinkWriteLambdaPermission"]!;
+        Assert.Equal("apigateway.amazonaws.com", permission["Properties"]!["Principal"]!.GetValue<string>());
+        Assert.Equal("""{"Fn::Sub":["arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${SourceResourceId}/${SourceQualifier}",{"SourceResourceId":{"Ref":"ServerlessRestApi"},"SourceQualifier":"Prod/GET/"}]}""",
+            permission["Properties"]!["SourceArn"]!.ToJsonString());
+        Assert.Equal("AWS::Serverless::Api", permission["Metadata"]!["aws:sam:connectors"]!["Link"]!["Source"]!["Type"]!.GetValue<string>());
+    }
+
+    [Fact]
     public void ConnectorErrorsAreReportedAsSamReportsThem()
     {
         var message = Message("""

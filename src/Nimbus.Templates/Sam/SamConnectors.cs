@@ -587,9 +587,16 @@ internal sealed partial class TranslationContext
     /// <summary>Adds <c>aws:sam:connectors</c> (the SAM types of both ends where they are template resources) to the generated resources' Metadata.</summary>
     private void AddConnectorMetadata(string id, List<(string Id, JsonObject Resource)> generated, ConnectorEnd source, ConnectorEnd destination)
     {
-        string TypeOf(ConnectorEnd end) =>
-            (end.LogicalId is not null ? InputResourceType(end.LogicalId) ?? _embeddedConnectors.Where(c => c.Id == end.LogicalId).Select(c => ConnectorType).FirstOrDefault() : null)
-            ?? end.ResourceType;
+        // The SAM type where the end is a SAM resource of the template (the implicit APIs are AWS::Serverless::Api/HttpApi there too).
+        string TypeOf(ConnectorEnd end) => end.LogicalId switch
+        {
+            null => end.ResourceType,
+            var id when InputResourceType(id) is { } type => type,
+            var id when _embeddedConnectors.Any(c => c.Id == id) => ConnectorType,
+            SamApis.ImplicitRestApi when end.ResourceType == "AWS::ApiGateway::RestApi" => "AWS::Serverless::Api",
+            SamApis.ImplicitHttpApi when end.ResourceType == "AWS::ApiGatewayV2::Api" => "AWS::Serverless::HttpApi",
+            _ => end.ResourceType,
+        };
         foreach (var (_, resource) in generated)
         {
             var metadata = resource["Metadata"] is JsonObject existing ? existing.DeepClone().AsObject() : new JsonObject();
