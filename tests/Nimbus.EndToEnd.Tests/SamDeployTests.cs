@@ -111,6 +111,91 @@ public sealed class SamDeployTests(NimbusFixture fixture) : IDisposable
         Assert.Contains("the stack ended in ROLLBACK_COMPLETE", result.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Deploy_Connectors_ProvisionTheirPoliciesAndPermissions()
+    {
+        File.WriteAllText(Path.Combine(_temp, "template.yaml"), """
+            Transform: AWS::Serverless-2016-10-31
+            Resources:
+              Inbox:
+                Type: AWS::SQS::Queue
+              Jobs:
+                Type: AWS::SQS::Queue
+              Alerts:
+                Type: AWS::SNS::Topic
+                Connectors:
+                  ToInbox:
+                    Properties:
+                      Destination: {Id: Inbox}
+                      Permissions: [Write]
+                  ToWorker:
+                    Properties:
+                      Destination: {Id: Worker}
+                      Permissions: [Write]
+              InboxSubscription:
+                Type: AWS::SNS::Subscription
+                Properties:
+                  TopicArn: !Ref Alerts
+                  Protocol: sqs
+                  Endpoint: !GetAtt Inbox.Arn
+              Worker:
+                Type: AWS::Serverless::Function
+                Properties:
+                  Runtime: nodejs20.x
+                  Handler: index.handler
+                  InlineCode: |
+                    exports.handler = async (event) => ({ records: (event.Records || []).length });
+                  Events:
+                    Work:
+                      Type: SQS
+                      Properties:
+                        Queue: !GetAtt Jobs.Arn
+                Connectors:
+                  ToInbox:
+                    Properties:
+                      Destination: {Id: Inbox}
+                      Permissions: [Read, Write]
+              JobsToWorker:
+                Type: AWS::Serverless::Connector
+                Properties:
+                  Source: {Id: Jobs}
+                  Destination: {Id: Worker}
+                  Permissions: [Read, Write]
+            Outputs:
+              InboxUrl:
+                Value: !Ref Inbox
+            """);
+        var endpoint = fixture.Nimbus.Endpoint;
+        var stack = "samconn-" + Guid.NewGuid().ToString("N")[..8];
+
+        var created = await Cli(["deploy", "--stack-name", stack, "--endpoint-url", endpoint]);
+        foreach (var (type, logicalId) in new[]
+        {
+            ("AWS::SQS::QueuePolicy", "AlertsToInboxQueuePolicy"),
+            ("AWS::Lambda::Permission", "AlertsToWorkerWriteLambdaPermission"),
+            ("AWS::IAM::ManagedPolicy", "WorkerToInboxPolicy"),
+            ("AWS::IAM::ManagedPolicy", "JobsToWorkerPolicy"),
+            ("AWS::Lambda::EventSourceMapping", "WorkerWork"),
+        })
+        {
+            Assert.Matches($@"CREATE_COMPLETE\s+{System.Text.RegularExpressions.Regex.Escape(type)}\s+{logicalId}\b", created.Stdout);
+        }
+
+        // The connector's queue policy is the queue's Policy attribute: SNS may send to it, from that topic only.
+        var outputs = JsonNode.Parse((await Cli(["outputs", "--stack-name", stack, "--endpoint-url", endpoint, "--output", "json"])).Stdout)!.AsArray();
+        var inbox = outputs.Single(o => o!["OutputKey"]!.ToString() == "InboxUrl")!["OutputValue"]!.ToString();
+        using var sqs = new Amazon.SQS.AmazonSQSClient(new Amazon.Runtime.BasicAWSCredentials("test", "test"),
+            new Amazon.SQS.AmazonSQSConfig { ServiceURL = endpoint, AuthenticationRegion = "us-east-1", MaxErrorRetry = 0 });
+        var attributes = await sqs.GetQueueAttributesAsync(new Amazon.SQS.Model.GetQueueAttributesRequest { QueueUrl = inbox, AttributeNames = ["Policy"] });
+        var statement = JsonNode.Parse(attributes.Attributes["Policy"])!["Statement"]!.AsArray().Single()!;
+        Assert.Equal("sqs:SendMessage", statement["Action"]!.ToString());
+        Assert.Equal("sns.amazonaws.com", statement["Principal"]!["Service"]!.ToString());
+        Assert.StartsWith("arn:aws:sns:", statement["Condition"]!["ArnEquals"]!["aws:SourceArn"]!.ToString(), StringComparison.Ordinal);
+
+        var deleted = await Cli(["delete", "--stack-name", stack, "--endpoint-url", endpoint]);
+        Assert.Contains("Deleted successfully", deleted.Stdout, StringComparison.Ordinal);
+    }
+
     private async Task<NimbusCli.Result> Cli(string[] args)
     {
         var result = await NimbusCli.RunAsync(_temp, args);

@@ -83,7 +83,7 @@ internal static class PolicyTemplates
         ["StepFunctionsExecutionPolicy"] = new(["StateMachineName"], () => Statements(
             Allow(["states:StartExecution"], Sub(Account + "states:${AWS::Region}:${AWS::AccountId}:stateMachine:${stateMachineName}", "stateMachineName", "StateMachineName")))),
         ["EventBridgePutEventsPolicy"] = new(["EventBusName"], () => Statements(
-            Allow(["events:PutEvents"], Sub(Account + "events:${AWS::Region}:${AWS::AccountId}:event-bus/${eventBusName}", "eventBusName", "EventBusName")))),
+            AllowOne("events:PutEvents", Sub(Account + "events:${AWS::Region}:${AWS::AccountId}:event-bus/${eventBusName}", "eventBusName", "EventBusName")))),
         ["CloudWatchPutMetricPolicy"] = new([], () => Statements(Allow(["cloudwatch:PutMetricData"], "*"))),
         ["CloudFormationDescribeStacksPolicy"] = new([], () => Statements(
             Allow(["cloudformation:DescribeStacks"], new JsonObject { ["Fn::Sub"] = Account + "cloudformation:${AWS::Region}:${AWS::AccountId}:stack/*" }))),
@@ -179,6 +179,14 @@ internal static class PolicyTemplates
     {
         ["Effect"] = "Allow",
         ["Action"] = new JsonArray(actions.Select(a => (JsonNode?)a).ToArray()),
+        ["Resource"] = resource,
+    };
+
+    /// <summary>A statement whose Action is a single string (as SAM's template for it has it), not a list.</summary>
+    private static JsonObject AllowOne(string action, JsonNode resource) => new()
+    {
+        ["Action"] = action,
+        ["Effect"] = "Allow",
         ["Resource"] = resource,
     };
 

@@ -30,7 +30,18 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
                 throw new InvalidResourceException(id, "Property 'Definition' should be a map.");
             }
             var lines = new JsonArray();
-            foreach (var line in PrettyJson(definition).Split('\n'))
+            var processed = definition.DeepClone();
+            var found = DefinitionSubstitutions.Extract(processed);
+            if (found.Count > 0)
+            {
+                var merged = p["DefinitionSubstitutions"] is JsonObject given && given.Count > 0 ? given.DeepClone().AsObject() : new JsonObject();
+                foreach (var (k, v) in found)
+                {
+                    merged[k] = v?.DeepClone();
+                }
+                props["DefinitionSubstitutions"] = merged;
+            }
+            foreach (var line in PrettyJson(processed).Split('\n'))
             {
                 lines.Add(line);
             }
@@ -44,7 +55,7 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
         {
             throw new InvalidResourceException(id, "Either 'Definition' or 'DefinitionUri' property must be specified.");
         }
-        if (p["DefinitionSubstitutions"] is { } subs)
+        if (p["DefinitionSubstitutions"] is { } subs && !props.ContainsKey("DefinitionSubstitutions"))
         {
             props["DefinitionSubstitutions"] = subs.DeepClone();
         }

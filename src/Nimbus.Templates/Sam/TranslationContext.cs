@@ -51,6 +51,7 @@ internal sealed partial class TranslationContext
         _parameters["AWS::Partition"] = Partition;
 
         _inputResources = _template["Resources"]!.AsObject();
+        ExtractEmbeddedConnectors(_inputResources);
         var globals = new SamGlobals(_template["Globals"]);
         var resources = new JsonObject();
         _output["Resources"] = resources;
@@ -103,6 +104,11 @@ internal sealed partial class TranslationContext
         foreach (var (id, resource) in translatable)
         {
             var type = Json.Str(resource["Type"])!;
+            if (type == ConnectorType)
+            {
+                DeferConnector(id, resource);
+                continue;
+            }
             try
             {
                 var properties = resource["Properties"] as JsonObject ?? new JsonObject();
@@ -139,6 +145,7 @@ internal sealed partial class TranslationContext
             resources[id] = resource;
         }
 
+        TranslateConnectors(resources);
         FinishDeferred(resources);
         if (NeedsDeploymentApplication)
         {
