@@ -33,6 +33,7 @@ public static class TemplatesServiceCollectionExtensions
             sp.GetRequiredService<StackStore>(), sp.GetRequiredService<ProvisionerRegistry>(), sp.GetRequiredService<TemplatePreparer>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<StackEngine>>(), sp.GetService<IObjectReader>(),
             sp.GetService<CodeDeploy.GradualDeployments>()));
+        services.AddSingleton<IResourceProvisioner, NestedStackProvisioner>();
         services.AddSingleton<IQueryProtocolService, CloudFormationApi>();
         services.AddSingleton<IHostedService, StackRecovery>();
         foreach (var recorded in RecordedProvisioner.All())

@@ -196,6 +196,63 @@ public sealed class SamDeployTests(NimbusFixture fixture) : IDisposable
         Assert.Contains("Deleted successfully", deleted.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Deploy_NestedStack_PackagesTheChildTemplateAndReadsItsOutputs()
+    {
+        Directory.CreateDirectory(Path.Combine(_temp, "child"));
+        File.WriteAllText(Path.Combine(_temp, "child", "queue.yaml"), """
+            Parameters:
+              Suffix:
+                Type: String
+            Resources:
+              Jobs:
+                Type: AWS::SQS::Queue
+                Properties:
+                  QueueName: !Sub "nested-${Suffix}"
+            Outputs:
+              QueueUrl:
+                Value: !Ref Jobs
+            """);
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        File.WriteAllText(Path.Combine(_temp, "template.yaml"), $$"""
+            Parameters:
+              Suffix:
+                Type: String
+                Default: {{suffix}}
+            Resources:
+              Child:
+                Type: AWS::CloudFormation::Stack
+                Properties:
+                  TemplateURL: child/queue.yaml
+                  Parameters:
+                    Suffix: !Ref Suffix
+            Outputs:
+              ChildQueue:
+                Value: !GetAtt Child.Outputs.QueueUrl
+              ChildStack:
+                Value: !Ref Child
+            """);
+        var endpoint = fixture.Nimbus.Endpoint;
+        var stack = "nested-" + suffix;
+
+        var created = await Cli(["deploy", "--stack-name", stack, "--endpoint-url", endpoint]);
+        Assert.Contains($"Successfully created/updated stack - {stack}", created.Stdout, StringComparison.Ordinal);
+        var outputs = JsonNode.Parse((await Cli(["outputs", "--stack-name", stack, "--endpoint-url", endpoint, "--output", "json"])).Stdout)!.AsArray();
+        var queueUrl = outputs.Single(o => o!["OutputKey"]!.ToString() == "ChildQueue")!["OutputValue"]!.ToString();
+        var childId = outputs.Single(o => o!["OutputKey"]!.ToString() == "ChildStack")!["OutputValue"]!.ToString();
+        Assert.EndsWith("/nested-" + suffix, queueUrl, StringComparison.Ordinal);
+        Assert.Contains($":stack/{stack}-Child-", childId, StringComparison.Ordinal);
+
+        // The child is a stack of its own, and it goes with its parent.
+        var child = JsonNode.Parse((await Cli(["outputs", "--stack-name", childId, "--endpoint-url", endpoint, "--output", "json"])).Stdout)!.AsArray();
+        Assert.Equal(queueUrl, child.Single()!["OutputValue"]!.ToString());
+        var deleted = await Cli(["delete", "--stack-name", stack, "--endpoint-url", endpoint]);
+        Assert.Contains("Deleted successfully", deleted.Stdout, StringComparison.Ordinal);
+        using var sqs = new Amazon.SQS.AmazonSQSClient(new Amazon.Runtime.BasicAWSCredentials("test", "test"),
+            new Amazon.SQS.AmazonSQSConfig { ServiceURL = endpoint, AuthenticationRegion = "us-east-1" });
+        await Assert.ThrowsAsync<Amazon.SQS.Model.QueueDoesNotExistException>(() => sqs.GetQueueUrlAsync("nested-" + suffix));
+    }
+
     private async Task<NimbusCli.Result> Cli(string[] args)
     {
         var result = await NimbusCli.RunAsync(_temp, args);
