@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -18,9 +17,8 @@ internal sealed record ApiEvent(string FunctionId, string EventId, bool Http, st
 /// </summary>
 /// <remarks>
 /// The deployment's logical id is <c>&lt;Api&gt;Deployment</c> + the first 10 hex digits of a SHA-1 over the body, so
-/// a changed body gives a new Deployment (CloudFormation then redeploys the stage), as the translator does. The
-/// translator hashes Python 2.7's <c>str()</c> of its dictionaries (hash-ordered keys); Nimbus hashes the same content
-/// in its own stable order, so the ids differ from the translator's while keeping the redeploy-on-change behaviour.
+/// a changed body gives a new Deployment (CloudFormation then redeploys the stage), as the translator does, with the
+/// translator's own digest (<see cref="SamDeploymentHash"/>).
 /// </remarks>
 internal sealed partial class SamApis(TranslationContext context)
 {
@@ -35,6 +33,7 @@ internal sealed partial class SamApis(TranslationContext context)
     public IEnumerable<(string Id, JsonObject Resource)> Collect(JsonObject inputResources, JsonNode? globals)
     {
         bool needRest = false, needHttp = false;
+        _resourceOrder = Py27Hash.Order(inputResources.Select(r => r.Key));
         foreach (var (functionId, node) in inputResources)
         {
             if (node is not JsonObject fn || Json.Str(fn["Type"]) != "AWS::Serverless::Function" || fn["Properties"]?["Events"] is not JsonObject events)
@@ -191,9 +190,8 @@ internal sealed partial class SamApis(TranslationContext context)
 
         output.Add((id, TranslationContext.NewResource("AWS::ApiGateway::RestApi", api, resource)));
 
-        // Deployment: id and description hashed over the body (and OpenApiVersion), so a change redeploys.
-        var hashInput = StableText(swagger) + (openApiVersion is null ? "" : "||" + openApiVersion);
-        var digest = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(hashInput)));
+        // Deployment: id and description hashed over the body as the translator does, so a change redeploys.
+        var digest = SamDeploymentHash.Digest(swagger, p["DefinitionUri"] is not null, p["DefinitionBody"], p["Cors"], openApiVersion, domainJson: null, FunctionNames(id));
         var deploymentId = id + "Deployment" + digest[..10];
         var deployment = new JsonObject
         {
@@ -734,7 +732,6 @@ internal sealed partial class SamApis(TranslationContext context)
     }
 
     /// <summary>A stable text of a JSON value: keys in order of first appearance, Python-like literals.</summary>
-    private static string StableText(JsonNode? node) => Parsing.TemplateReader.ToPythonJson(node, sortKeys: true);
 
     [GeneratedRegex(@"\{([a-zA-Z0-9._-]+\+?)\}")]
     private static partial Regex PathParameter();
