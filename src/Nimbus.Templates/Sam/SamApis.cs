@@ -191,7 +191,10 @@ internal sealed partial class SamApis(TranslationContext context)
         output.Add((id, TranslationContext.NewResource("AWS::ApiGateway::RestApi", api, resource)));
 
         // Deployment: id and description hashed over the body as the translator does, so a change redeploys.
-        var digest = SamDeploymentHash.Digest(swagger, p["DefinitionUri"] is not null, p["DefinitionBody"], p["Cors"], openApiVersion, domainJson: null, FunctionNames(id));
+        var stageName = p["StageName"]!;
+        var stageId = id + AlphaNumeric(Json.Str(context.ResolveParameterRefs(stageName)) ?? "") + "Stage";
+        var domainJson = RestDomain(id, resource, p, stageId, output);
+        var digest = SamDeploymentHash.Digest(swagger, p["DefinitionUri"] is not null, p["DefinitionBody"], p["Cors"], openApiVersion, domainJson, FunctionNames(id));
         var deploymentId = id + "Deployment" + digest[..10];
         var deployment = new JsonObject
         {
@@ -205,7 +208,6 @@ internal sealed partial class SamApis(TranslationContext context)
 
         output.Add((deploymentId, TranslationContext.NewResource("AWS::ApiGateway::Deployment", deployment, resource, "Condition")));
 
-        var stageName = p["StageName"]!;
         var stage = new JsonObject
         {
             ["DeploymentId"] = Json.Ref(deploymentId),
@@ -218,8 +220,9 @@ internal sealed partial class SamApis(TranslationContext context)
             stage["Tags"] = TranslationContext.TagList(id, stageTags, samTag: false);
         }
 
-        var stageText = Json.Str(context.ResolveParameterRefs(stageName)) ?? "";
-        output.Add((id + AlphaNumeric(stageText) + "Stage", TranslationContext.NewResource("AWS::ApiGateway::Stage", stage, resource, "Condition")));
+        output.Add((stageId, TranslationContext.NewResource("AWS::ApiGateway::Stage", stage, resource, "Condition")));
+        _resourceRefs[id + ".Stage"] = stageId;
+        _resourceRefs[id + ".Deployment"] = deploymentId;
         return output;
     }
 
@@ -532,6 +535,7 @@ internal sealed partial class SamApis(TranslationContext context)
                 ? (name == "$default" ? id + "ApiGatewayDefaultStage" : id + AlphaNumeric(name) + "Stage")
                 : id + "Stage";
         output.Add((stageId, TranslationContext.NewResource("AWS::ApiGatewayV2::Stage", stage, resource, "Condition")));
+        HttpDomain(id, resource, p, stageId, stageTags ?? p["Tags"] as JsonObject, output);
         return output;
     }
 

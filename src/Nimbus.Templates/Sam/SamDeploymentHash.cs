@@ -86,6 +86,108 @@ internal sealed class SamDeploymentHash
         return sb.ToString();
     }
 
+    /// <summary>Python's <c>json.dumps</c> (default separators, ASCII only) of template settings, dicts in 2.7 order.</summary>
+    public static string PythonJson(JsonNode? node)
+    {
+        var sb = new StringBuilder();
+        WriteJson(sb, node);
+        return sb.ToString();
+    }
+
+    private static void WriteJson(StringBuilder sb, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                sb.Append("null");
+                break;
+            case JsonObject o:
+                sb.Append('{');
+                var first = true;
+                foreach (var key in Py27Hash.Order(o.Select(kv => kv.Key)))
+                {
+                    if (!first)
+                    {
+                        sb.Append(", ");
+                    }
+
+                    first = false;
+                    WriteJsonString(sb, key);
+                    sb.Append(": ");
+                    WriteJson(sb, o[key]);
+                }
+
+                sb.Append('}');
+                break;
+            case JsonArray a:
+                sb.Append('[');
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        sb.Append(", ");
+                    }
+
+                    WriteJson(sb, a[i]);
+                }
+
+                sb.Append(']');
+                break;
+            case JsonValue v:
+                switch (v.GetValueKind())
+                {
+                    case JsonValueKind.String:
+                        WriteJsonString(sb, v.GetValue<string>());
+                        break;
+                    case JsonValueKind.True:
+                        sb.Append("true");
+                        break;
+                    case JsonValueKind.False:
+                        sb.Append("false");
+                        break;
+                    case JsonValueKind.Number:
+                        sb.Append(NumberRepr(v));
+                        break;
+                    default:
+                        sb.Append("null");
+                        break;
+                }
+
+                break;
+        }
+    }
+
+    private static void WriteJsonString(StringBuilder sb, string s)
+    {
+        sb.Append('"');
+        foreach (var c in s)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
+                default:
+                    if (c < 0x20 || c > 0x7e)
+                    {
+                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        sb.Append('"');
+    }
+
     private static void CollectStrings(JsonNode? node, HashSet<string> into)
     {
         switch (node)

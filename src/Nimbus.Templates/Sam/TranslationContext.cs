@@ -176,6 +176,7 @@ internal sealed partial class TranslationContext
             }
             _output[key] = value?.DeepClone();
         }
+        Apis.ResolveResourceRefs(_output);
         return _output;
     }
 
