@@ -176,11 +176,22 @@ internal sealed partial class SamApis(TranslationContext context)
         CopyIf(p, api, "Name", "Description", "BinaryMediaTypes", "MinimumCompressionSize", "Mode", "FailOnWarnings", "DisableExecuteApiEndpoint", "Policy", "ApiKeySourceType");
         if (p["EndpointConfiguration"] is { } endpoint)
         {
-            api["EndpointConfiguration"] = Json.IsString(endpoint) ? new JsonObject { ["Types"] = new JsonArray(endpoint.DeepClone()) } : endpoint.DeepClone();
-            if (Json.IsString(endpoint))
+            // {Type, VPCEndpointIds, IpAddressType} or just the type (a string or an intrinsic).
+            var type = endpoint is JsonObject e && Json.IsTruthy(e["Type"]) ? e["Type"]! : endpoint;
+            var configuration = new JsonObject { ["Types"] = new JsonArray(type.DeepClone()) };
+            if (!ReferenceEquals(type, endpoint))
             {
-                api["Parameters"] = new JsonObject { ["endpointConfigurationTypes"] = endpoint.DeepClone() };
+                foreach (var (from, to) in (ReadOnlySpan<(string, string)>)[("VPCEndpointIds", "VpcEndpointIds"), ("VpcEndpointIds", "VpcEndpointIds"), ("IpAddressType", "IpAddressType")])
+                {
+                    if (endpoint[from] is { } value)
+                    {
+                        configuration[to] = value.DeepClone();
+                    }
+                }
             }
+
+            api["EndpointConfiguration"] = configuration;
+            api["Parameters"] = new JsonObject { ["endpointConfigurationTypes"] = type.DeepClone() };
         }
 
         if (p["Tags"] is JsonObject tags && tags.Count > 0)

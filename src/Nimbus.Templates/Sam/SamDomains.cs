@@ -10,8 +10,8 @@ namespace Nimbus.Templates.Sam;
 /// <remarks>
 /// The domain's logical id is <c>ApiGatewayDomainName</c> (REST EDGE/REGIONAL), <c>ApiGatewayDomainNameV2</c> (REST
 /// PRIVATE, and HTTP APIs) + the hash of the domain name. Record sets of every API naming the same hosted zone share one
-/// <c>RecordSetGroup</c> + hash(zone), unless <c>SeparateRecordSetGroup</c> asks for one per domain. A PRIVATE REST
-/// domain is built from the domain settings with the template's parameters substituted, as the translator does.
+/// <c>RecordSetGroup</c> + hash(zone), unless <c>SeparateRecordSetGroup</c> asks for one per domain.
+/// The domain settings are used with the template's parameters substituted, as the translator does.
 /// </remarks>
 internal sealed partial class SamApis
 {
@@ -34,13 +34,12 @@ internal sealed partial class SamApis
             return null;
         }
 
-        if (p["Domain"] is not JsonObject given)
+        if (context.ResolveParameterRefs(p["Domain"]) is not JsonObject domain)
         {
             throw new InvalidResourceException(id, "Property 'Domain' should be a map.");
         }
 
-        var isPrivate = Json.Str(given["EndpointConfiguration"]) == "PRIVATE";
-        var domain = (JsonObject)(isPrivate ? context.ResolveParameterRefs(given)! : given.DeepClone());
+        var isPrivate = Json.Str(domain["EndpointConfiguration"]) == "PRIVATE";
         var domainName = domain["DomainName"] ?? throw new InvalidResourceException(id, "Property 'Domain.DomainName' is required.");
         var certificate = domain["CertificateArn"] ?? throw new InvalidResourceException(id, "Property 'Domain.CertificateArn' is required.");
         var domainId = (isPrivate ? "ApiGatewayDomainNameV2" : "ApiGatewayDomainName") + SamTranslator.Hash(domainName);
@@ -293,7 +292,7 @@ internal sealed partial class SamApis
             return;
         }
 
-        if (p["Domain"] is not JsonObject domain)
+        if (context.ResolveParameterRefs(p["Domain"]) is not JsonObject domain)
         {
             throw new InvalidResourceException(id, "Property 'Domain' should be a map.");
         }
