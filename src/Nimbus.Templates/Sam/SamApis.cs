@@ -131,6 +131,11 @@ internal sealed partial class SamApis(TranslationContext context)
     {
         var isImplicit = p.Remove("__Implicit");
         TranslationContext.CheckProperties(id, "AWS::Serverless::Api", p, RestProperties);
+        if (p["EndpointConfiguration"] is JsonObject endpointSettings && endpointSettings.ContainsKey("VPCEndpointIds") && endpointSettings.ContainsKey("VpcEndpointIds"))
+        {
+            throw new InvalidResourceException(id, "'VPCEndpointIds' and 'VpcEndpointIds' cannot be used together in EndpointConfiguration.");
+        }
+
         if (p["StageName"] is null)
         {
             throw new InvalidResourceException(id, "Missing required property 'StageName'.");

@@ -32,10 +32,12 @@ internal sealed class SamDeploymentHash
 
     private readonly HashSet<string> _templateStrings;
     private readonly bool _s3Location;
+    private readonly string? _openApiVersion;
 
-    private SamDeploymentHash(HashSet<string> templateStrings, bool s3Location)
+    private SamDeploymentHash(HashSet<string> templateStrings, bool s3Location, string? openApiVersion = null)
     {
         _templateStrings = templateStrings;
+        _openApiVersion = openApiVersion;
         _s3Location = s3Location;
     }
 
@@ -51,7 +53,7 @@ internal sealed class SamDeploymentHash
     {
         var strings = new HashSet<string>(StringComparer.Ordinal);
         CollectStrings(cors, strings);
-        var hasher = new SamDeploymentHash(strings, s3Location);
+        var hasher = new SamDeploymentHash(strings, s3Location, openApiVersion);
         var sb = new StringBuilder();
         hasher.Repr(sb, swagger, [], templateBody);
         var input = sb.ToString();
@@ -332,6 +334,12 @@ internal sealed class SamDeploymentHash
     {
         if (_s3Location)
         {
+            return true;
+        }
+
+        if (path is ["openapi"] && value == _openApiVersion)
+        {
+            // The translator writes OpenApiVersion (a template string) into the document it upgrades to OpenAPI 3.
             return true;
         }
 
