@@ -13,7 +13,8 @@ namespace Nimbus.Templates.Sam;
 /// the API. Which strings print as 2.7 unicode follows where they came from: everything copied from the template
 /// (DefinitionBody, DefinitionUri, paths and methods of events, Cors values, function logical ids inside integration
 /// URIs) is unicode; the translator's own keys and literals are plain. Dicts the translator builds are ordered by the
-/// 2.7 table after the order it inserts their keys in and one deep copy (the editor's <c>swagger</c> property copy).
+/// 2.7 table after the order it inserts their keys in and one deep copy (the editor's <c>swagger</c> property copy);
+/// the template's dicts after an even number of copies.
 /// </remarks>
 internal sealed class SamDeploymentHash
 {
@@ -234,7 +235,9 @@ internal sealed class SamDeploymentHash
                         .Select(k => k.Key);
                     var first = true;
                     sb.Append('{');
-                    foreach (var key in Py27Hash.Order(insertion, _s3Location ? 0 : 1))
+                    // The template's own dicts are deep-copied twice per editor pass (an even count: their order is back where it
+                    // was); a dict the translator builds inside a pass gets that pass's final copy on top.
+                    foreach (var key in Py27Hash.Order(insertion, _s3Location || templateObject is not null ? 0 : 1))
                     {
                         if (!first)
                         {

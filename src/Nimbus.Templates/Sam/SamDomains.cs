@@ -43,7 +43,12 @@ internal sealed partial class SamApis
         var domainName = domain["DomainName"] ?? throw new InvalidResourceException(id, "Property 'Domain.DomainName' is required.");
         var certificate = domain["CertificateArn"] ?? throw new InvalidResourceException(id, "Property 'Domain.CertificateArn' is required.");
         var domainId = (isPrivate ? "ApiGatewayDomainNameV2" : "ApiGatewayDomainName") + SamTranslator.Hash(domainName);
-        domain["ApiDomainName"] = domainId;
+        if (!isPrivate)
+        {
+            // Recorded in the settings the deployment hash prints (the PRIVATE path of the translator does not).
+            domain["ApiDomainName"] = domainId;
+        }
+
         var endpoint = Json.Str(domain["EndpointConfiguration"]);
         if (domain["EndpointConfiguration"] is null)
         {
