@@ -328,9 +328,16 @@ internal sealed partial class SamApis
         var props = new JsonObject { ["DomainName"] = domainName.DeepClone(), ["DomainNameConfigurations"] = new JsonArray(configuration) };
         if (Json.IsTruthy(domain["MutualTlsAuthentication"]))
         {
-            if (domain["MutualTlsAuthentication"] is not JsonObject)
+            if (domain["MutualTlsAuthentication"] is not JsonObject mutualTls)
             {
                 throw new InvalidResourceException(id, "MutualTlsAuthentication must be a map with at least one of the following fields ['TruststoreUri', 'TruststoreVersion'].");
+            }
+
+            var invalid = mutualTls.Select(kv => kv.Key).Where(k => k is not ("TruststoreUri" or "TruststoreVersion")).Order(StringComparer.Ordinal).ToList();
+            if (invalid.Count > 0)
+            {
+                // The translator names the offending fields where the resource id goes.
+                throw new InvalidResourceException(string.Join(",", invalid), "Available MutualTlsAuthentication fields are ['TruststoreUri', 'TruststoreVersion'].");
             }
 
             props["MutualTlsAuthentication"] = MutualTls(id, domain);
