@@ -228,7 +228,7 @@ internal sealed partial class SamApis
         return integration;
     }
 
-    private static void AddHttpAuth(string id, JsonObject body, JsonObject auth)
+    private void AddHttpAuth(string id, JsonObject body, JsonObject auth)
     {
         var schemes = new JsonObject();
         if (auth["Authorizers"] is JsonObject authorizers)
@@ -258,7 +258,7 @@ internal sealed partial class SamApis
                         ["authorizerUri"] = new JsonObject
                         {
                             ["Fn::Sub"] = new JsonArray(
-                                "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${__FunctionArn__}/invocations",
+                                $"arn:{context.Partition}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{__FunctionArn__}}/invocations",
                                 new JsonObject { ["__FunctionArn__"] = functionArn.DeepClone() }),
                         },
                         ["authorizerPayloadFormatVersion"] = a["AuthorizerPayloadFormatVersion"]?.DeepClone() ?? "2.0",
@@ -268,7 +268,7 @@ internal sealed partial class SamApis
                         authorizer["authorizerCredentials"] = invokeRole.DeepClone();
                     }
 
-                    if (a["EnableSimpleResponses"] is { } simple)
+                    if (a["EnableSimpleResponses"] is { } simple && Json.IsTruthy(simple))
                     {
                         authorizer["enableSimpleResponses"] = simple.DeepClone();
                     }

@@ -88,11 +88,17 @@ internal sealed partial class SamApis(TranslationContext context)
         if (needRest && !inputResources.ContainsKey(ImplicitRestApi))
         {
             var stage = Json.Str(globals?["Api"]?["StageName"]) ?? "Prod";
-            yield return (ImplicitRestApi, new JsonObject
+            var implicitApi = new JsonObject
             {
                 ["Type"] = "AWS::Serverless::Api",
                 ["Properties"] = new JsonObject { ["StageName"] = stage, ["__Implicit"] = true },
-            });
+            };
+            if (ImplicitRestApiCondition() is { } condition)
+            {
+                implicitApi["Condition"] = condition;
+            }
+
+            yield return (ImplicitRestApi, implicitApi);
         }
 
         if (needHttp && !inputResources.ContainsKey(ImplicitHttpApi))
@@ -167,6 +173,11 @@ internal sealed partial class SamApis(TranslationContext context)
             if (p["Cors"] is { } cors)
             {
                 AddCors(id, body, cors);
+            }
+
+            if (p["DefinitionBody"] is null)
+            {
+                MakePathsConditional(id, body);
             }
 
             if (p["DefinitionBody"] is null && body["paths"] is JsonObject { Count: 0 } && !isImplicit)
@@ -291,6 +302,14 @@ internal sealed partial class SamApis(TranslationContext context)
             operation["security"] = new JsonArray(new JsonObject { ["api_key"] = new JsonArray() });
             var definitions = body["securityDefinitions"] as JsonObject ?? (JsonObject)(body["securityDefinitions"] = new JsonObject());
             definitions["api_key"] = new JsonObject { ["type"] = "apiKey", ["name"] = "x-api-key", ["in"] = "header" };
+        }
+
+        if (EventCondition(ev) is { } condition)
+        {
+            var integration = (JsonObject)operation["x-amazon-apigateway-integration"]!;
+            integration["uri"] = Conditional(condition, integration["uri"]!.DeepClone());
+            path[method] = Conditional(condition, operation);
+            return;
         }
 
         path[method] = operation;

@@ -266,6 +266,13 @@ internal sealed class SamDeploymentHash
                     }
 
                     var t = template is JsonArray ta && i < ta.Count ? ta[i] : null;
+                    if (i == 0 && path.Count > 0 && path[^1] == "Fn::If" && Json.Str(a[i]) is { } condition && template is null)
+                    {
+                        // make_conditional: the condition is the function's (a template string) or a combined one the translator names.
+                        sb.Append(condition.EndsWith("PathCondition", StringComparison.Ordinal) ? Py27Hash.StrRepr(condition) : Py27Hash.UnicodeRepr(condition));
+                        continue;
+                    }
+
                     Repr(sb, a[i], path, t);
                 }
 
@@ -324,12 +331,20 @@ internal sealed class SamDeploymentHash
             return path.Count > 0;
         }
 
+        if (key is "Fn::If" or "Ref")
+        {
+            // make_conditional's own keys.
+            return false;
+        }
+
         if (path.Count == 1 && path[0] == "paths")
         {
             return true;
         }
 
-        return path.Count == 2 && path[0] == "paths" && key is not ("x-amazon-apigateway-any-method" or "options");
+        // Methods of a path item, also inside the Fn::If a conditional path is wrapped in.
+        var isPathItem = (path.Count == 2 && path[0] == "paths") || (path.Count == 3 && path[0] == "paths" && path[2] == "Fn::If");
+        return isPathItem && key is not ("x-amazon-apigateway-any-method" or "options");
     }
 
     /// <summary>Values the translator copies from the template, or builds by concatenating one.</summary>
@@ -347,7 +362,7 @@ internal sealed class SamDeploymentHash
         }
 
         var last = path.Count > 0 ? path[^1] : "";
-        if (last == "Fn::Sub" && path.Count >= 2 && path[^2] == "uri" && path.Contains("x-amazon-apigateway-integration"))
+        if (last == "Fn::Sub" && path.Count >= 2 && (path[^2] == "uri" || (path.Count >= 3 && path[^2] == "Fn::If" && path[^3] == "uri")) && path.Contains("x-amazon-apigateway-integration"))
         {
             // "...functions/${" + logical id + ".Arn}/invocations": the logical id is unicode; an alias Ref is not.
             return value.Contains(".Arn}", StringComparison.Ordinal);

@@ -222,6 +222,13 @@ internal sealed partial class TranslationContext
 
     public JsonObject? InputResource(string id) => _inputResources[id] as JsonObject;
 
+    /// <summary>Adds (or replaces) a condition in the output template's Conditions.</summary>
+    public void AddCondition(string name, JsonNode definition)
+    {
+        var conditions = _template["Conditions"] as JsonObject ?? (JsonObject)(_template["Conditions"] = new JsonObject());
+        conditions[name] = definition;
+    }
+
     public string? InputResourceType(string id) => InputResource(id) is { } r ? Json.Str(r["Type"]) : null;
 
     /// <summary>Replaces Ref to parameters (with values) in a copy of the node: the translator's resolve_parameter_refs.</summary>
