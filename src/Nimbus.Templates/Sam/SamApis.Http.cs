@@ -298,9 +298,9 @@ internal sealed partial class SamApis
         {
             foreach (var (_, pathNode) in paths)
             {
-                foreach (var (_, operationNode) in pathNode as JsonObject ?? [])
+                foreach (var (_, operationNode) in ConditionalContents(pathNode).SelectMany(item => item))
                 {
-                    if (operationNode is JsonObject operation && !operation.ContainsKey("security"))
+                    foreach (var operation in ConditionalContents(operationNode).Where(o => !o.ContainsKey("security")))
                     {
                         var scopes = auth["Authorizers"]?[defaultAuthorizer]?["AuthorizationScopes"]?.DeepClone() ?? new JsonArray();
                         operation["security"] = new JsonArray(new JsonObject { [defaultAuthorizer] = scopes });
@@ -308,5 +308,16 @@ internal sealed partial class SamApis
                 }
             }
         }
+    }
+
+    /// <summary>The objects a node stands for: itself, or both branches of an <c>Fn::If</c> (without <c>AWS::NoValue</c>).</summary>
+    private static IEnumerable<JsonObject> ConditionalContents(JsonNode? node)
+    {
+        if (node is JsonObject { Count: 1 } o && o["Fn::If"] is JsonArray { Count: 3 } branches)
+        {
+            return branches.Skip(1).OfType<JsonObject>().Where(b => !(b.Count == 1 && Json.Str(b["Ref"]) == "AWS::NoValue"));
+        }
+
+        return node is JsonObject self ? [self] : [];
     }
 }
