@@ -105,6 +105,8 @@ public class SamDeploymentHashTests
     [InlineData("api_with_basic_custom_domain_intrinsics")]
     [InlineData("implicit_and_explicit_api_with_conditions")]
     [InlineData("implicit_api_with_many_conditions")]
+    [InlineData("implicit_api_deletion_policy_precedence")]
+    [InlineData("valid_update_replace_policy_and_deletion_policy")]
     public void CorpusCase_MatchesTheTranslator(string name)
     {
         var input = File.ReadAllText(Path.Combine(Corpus, "input", name + ".yaml"));

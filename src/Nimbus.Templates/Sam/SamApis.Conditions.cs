@@ -2,7 +2,10 @@ using System.Text.Json.Nodes;
 
 namespace Nimbus.Templates.Sam;
 
-/// <summary>Functions with a <c>Condition</c> on REST APIs: conditional operations, paths and the implicit API itself.</summary>
+/// <summary>
+/// Functions with a <c>Condition</c> on REST APIs: conditional operations, paths and the implicit API itself (which also
+/// takes its deletion policies from the functions).
+/// </summary>
 /// <remarks>
 /// An operation added for a function with a Condition is wrapped in <c>Fn::If</c> (and so is its integration URI). On
 /// an API whose document the translator generates, a path whose operations all come from conditional functions is
@@ -37,6 +40,26 @@ internal sealed partial class SamApis
 
         AddCombinedCondition(ImplicitRestApi + "Condition", distinct!);
         return ImplicitRestApi + "Condition";
+    }
+
+    /// <summary>
+    /// The DeletionPolicy / UpdateReplacePolicy of the implicit REST API, from those of the functions with events on it:
+    /// the most protective one any of them sets (Retain, then Snapshot, then Delete), or null when none sets one.
+    /// </summary>
+    private string? ImplicitRestApiPolicy(string attribute)
+    {
+        var policies = _events.Where(e => !e.Http && e.ApiId == ImplicitRestApi)
+            .Select(e => Json.Str(context.InputResource(e.FunctionId)?[attribute]))
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var policy in (string[])["Retain", "Snapshot", "Delete"])
+        {
+            if (policies.Contains(policy) && (policy != "Snapshot" || attribute == "UpdateReplacePolicy"))
+            {
+                return policy;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Wraps each path whose operations all come from conditional functions in their condition(s).</summary>

@@ -28,4 +28,24 @@ internal sealed partial class SamApis
 
         return names.Length == 0 ? null : names;
     }
+
+    /// <summary>
+    /// Events in the order the translator adds them to a document: functions, then each function's events, in the order
+    /// of the 2.7 dicts it reads them from. Paths that collide in the hash table keep that insertion order.
+    /// </summary>
+    private IEnumerable<ApiEvent> InTranslatorOrder(IEnumerable<ApiEvent> events)
+    {
+        var list = events.ToList();
+        foreach (var functionId in _resourceOrder)
+        {
+            var ofFunction = list.Where(e => e.FunctionId == functionId).ToList();
+            foreach (var eventId in Py27Hash.Order(ofFunction.Select(e => e.EventId)))
+            {
+                foreach (var ev in ofFunction.Where(e => e.EventId == eventId))
+                {
+                    yield return ev;
+                }
+            }
+        }
+    }
 }

@@ -98,6 +98,14 @@ internal sealed partial class SamApis(TranslationContext context)
                 implicitApi["Condition"] = condition;
             }
 
+            foreach (var attribute in (string[])["DeletionPolicy", "UpdateReplacePolicy"])
+            {
+                if (ImplicitRestApiPolicy(attribute) is { } policy)
+                {
+                    implicitApi[attribute] = policy;
+                }
+            }
+
             yield return (ImplicitRestApi, implicitApi);
         }
 
@@ -165,7 +173,7 @@ internal sealed partial class SamApis(TranslationContext context)
         else
         {
             var body = p["DefinitionBody"] is JsonObject given ? (JsonObject)given.DeepClone() : NewSwagger(openApiVersion);
-            foreach (var ev in _events.Where(e => !e.Http && e.ApiId == id))
+            foreach (var ev in InTranslatorOrder(_events.Where(e => !e.Http && e.ApiId == id)))
             {
                 AddRestPath(body, ev);
             }
@@ -233,7 +241,7 @@ internal sealed partial class SamApis(TranslationContext context)
             deployment["StageName"] = "Stage";
         }
 
-        output.Add((deploymentId, TranslationContext.NewResource("AWS::ApiGateway::Deployment", deployment, resource, "Condition")));
+        output.Add((deploymentId, TranslationContext.NewResource("AWS::ApiGateway::Deployment", deployment, resource)));
 
         var stage = new JsonObject
         {
@@ -247,7 +255,7 @@ internal sealed partial class SamApis(TranslationContext context)
             stage["Tags"] = TranslationContext.TagList(id, stageTags, samTag: false);
         }
 
-        output.Add((stageId, TranslationContext.NewResource("AWS::ApiGateway::Stage", stage, resource, "Condition")));
+        output.Add((stageId, TranslationContext.NewResource("AWS::ApiGateway::Stage", stage, resource)));
         _resourceRefs[id + ".Stage"] = stageId;
         _resourceRefs[id + ".Deployment"] = deploymentId;
         return output;
