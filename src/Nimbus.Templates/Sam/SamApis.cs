@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -18,9 +17,8 @@ internal sealed record ApiEvent(string FunctionId, string EventId, bool Http, st
 /// </summary>
 /// <remarks>
 /// The deployment's logical id is <c>&lt;Api&gt;Deployment</c> + the first 10 hex digits of a SHA-1 over the body, so
-/// a changed body gives a new Deployment (CloudFormation then redeploys the stage), as the translator does. The
-/// translator hashes Python 2.7's <c>str()</c> of its dictionaries (hash-ordered keys); Nimbus hashes the same content
-/// in its own stable order, so the ids differ from the translator's while keeping the redeploy-on-change behaviour.
+/// a changed body gives a new Deployment (CloudFormation then redeploys the stage), as the translator does, with the
+/// translator's own digest (<see cref="SamDeploymentHash"/>).
 /// </remarks>
 internal sealed partial class SamApis(TranslationContext context)
 {
@@ -35,6 +33,7 @@ internal sealed partial class SamApis(TranslationContext context)
     public IEnumerable<(string Id, JsonObject Resource)> Collect(JsonObject inputResources, JsonNode? globals)
     {
         bool needRest = false, needHttp = false;
+        _resourceOrder = Py27Hash.Order(inputResources.Select(r => r.Key));
         foreach (var (functionId, node) in inputResources)
         {
             if (node is not JsonObject fn || Json.Str(fn["Type"]) != "AWS::Serverless::Function" || fn["Properties"]?["Events"] is not JsonObject events)
@@ -89,11 +88,25 @@ internal sealed partial class SamApis(TranslationContext context)
         if (needRest && !inputResources.ContainsKey(ImplicitRestApi))
         {
             var stage = Json.Str(globals?["Api"]?["StageName"]) ?? "Prod";
-            yield return (ImplicitRestApi, new JsonObject
+            var implicitApi = new JsonObject
             {
                 ["Type"] = "AWS::Serverless::Api",
                 ["Properties"] = new JsonObject { ["StageName"] = stage, ["__Implicit"] = true },
-            });
+            };
+            if (ImplicitRestApiCondition() is { } condition)
+            {
+                implicitApi["Condition"] = condition;
+            }
+
+            foreach (var attribute in (string[])["DeletionPolicy", "UpdateReplacePolicy"])
+            {
+                if (ImplicitRestApiPolicy(attribute) is { } policy)
+                {
+                    implicitApi[attribute] = policy;
+                }
+            }
+
+            yield return (ImplicitRestApi, implicitApi);
         }
 
         if (needHttp && !inputResources.ContainsKey(ImplicitHttpApi))
@@ -132,6 +145,11 @@ internal sealed partial class SamApis(TranslationContext context)
     {
         var isImplicit = p.Remove("__Implicit");
         TranslationContext.CheckProperties(id, "AWS::Serverless::Api", p, RestProperties);
+        if (p["EndpointConfiguration"] is JsonObject endpointSettings && endpointSettings.ContainsKey("VPCEndpointIds") && endpointSettings.ContainsKey("VpcEndpointIds"))
+        {
+            throw new InvalidResourceException(id, "'VPCEndpointIds' and 'VpcEndpointIds' cannot be used together in EndpointConfiguration.");
+        }
+
         if (p["StageName"] is null)
         {
             throw new InvalidResourceException(id, "Missing required property 'StageName'.");
@@ -155,7 +173,7 @@ internal sealed partial class SamApis(TranslationContext context)
         else
         {
             var body = p["DefinitionBody"] is JsonObject given ? (JsonObject)given.DeepClone() : NewSwagger(openApiVersion);
-            foreach (var ev in _events.Where(e => !e.Http && e.ApiId == id))
+            foreach (var ev in InTranslatorOrder(_events.Where(e => !e.Http && e.ApiId == id)))
             {
                 AddRestPath(body, ev);
             }
@@ -163,6 +181,11 @@ internal sealed partial class SamApis(TranslationContext context)
             if (p["Cors"] is { } cors)
             {
                 AddCors(id, body, cors);
+            }
+
+            if (p["DefinitionBody"] is null)
+            {
+                MakePathsConditional(id, body);
             }
 
             if (p["DefinitionBody"] is null && body["paths"] is JsonObject { Count: 0 } && !isImplicit)
@@ -177,11 +200,22 @@ internal sealed partial class SamApis(TranslationContext context)
         CopyIf(p, api, "Name", "Description", "BinaryMediaTypes", "MinimumCompressionSize", "Mode", "FailOnWarnings", "DisableExecuteApiEndpoint", "Policy", "ApiKeySourceType");
         if (p["EndpointConfiguration"] is { } endpoint)
         {
-            api["EndpointConfiguration"] = Json.IsString(endpoint) ? new JsonObject { ["Types"] = new JsonArray(endpoint.DeepClone()) } : endpoint.DeepClone();
-            if (Json.IsString(endpoint))
+            // {Type, VPCEndpointIds, IpAddressType} or just the type (a string or an intrinsic).
+            var type = endpoint is JsonObject e && Json.IsTruthy(e["Type"]) ? e["Type"]! : endpoint;
+            var configuration = new JsonObject { ["Types"] = new JsonArray(type.DeepClone()) };
+            if (!ReferenceEquals(type, endpoint))
             {
-                api["Parameters"] = new JsonObject { ["endpointConfigurationTypes"] = endpoint.DeepClone() };
+                foreach (var (from, to) in (ReadOnlySpan<(string, string)>)[("VPCEndpointIds", "VpcEndpointIds"), ("VpcEndpointIds", "VpcEndpointIds"), ("IpAddressType", "IpAddressType")])
+                {
+                    if (endpoint[from] is { } value)
+                    {
+                        configuration[to] = value.DeepClone();
+                    }
+                }
             }
+
+            api["EndpointConfiguration"] = configuration;
+            api["Parameters"] = new JsonObject { ["endpointConfigurationTypes"] = type.DeepClone() };
         }
 
         if (p["Tags"] is JsonObject tags && tags.Count > 0)
@@ -191,9 +225,11 @@ internal sealed partial class SamApis(TranslationContext context)
 
         output.Add((id, TranslationContext.NewResource("AWS::ApiGateway::RestApi", api, resource)));
 
-        // Deployment: id and description hashed over the body (and OpenApiVersion), so a change redeploys.
-        var hashInput = StableText(swagger) + (openApiVersion is null ? "" : "||" + openApiVersion);
-        var digest = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(hashInput)));
+        // Deployment: id and description hashed over the body as the translator does, so a change redeploys.
+        var stageName = p["StageName"]!;
+        var stageId = id + AlphaNumeric(Json.Str(context.ResolveParameterRefs(stageName)) ?? "") + "Stage";
+        var domainJson = RestDomain(id, resource, p, stageId, output);
+        var digest = SamDeploymentHash.Digest(swagger, p["DefinitionUri"] is not null, p["DefinitionBody"], p["Cors"], openApiVersion, domainJson, FunctionNames(id));
         var deploymentId = id + "Deployment" + digest[..10];
         var deployment = new JsonObject
         {
@@ -205,9 +241,8 @@ internal sealed partial class SamApis(TranslationContext context)
             deployment["StageName"] = "Stage";
         }
 
-        output.Add((deploymentId, TranslationContext.NewResource("AWS::ApiGateway::Deployment", deployment, resource, "Condition")));
+        output.Add((deploymentId, TranslationContext.NewResource("AWS::ApiGateway::Deployment", deployment, resource)));
 
-        var stageName = p["StageName"]!;
         var stage = new JsonObject
         {
             ["DeploymentId"] = Json.Ref(deploymentId),
@@ -220,8 +255,9 @@ internal sealed partial class SamApis(TranslationContext context)
             stage["Tags"] = TranslationContext.TagList(id, stageTags, samTag: false);
         }
 
-        var stageText = Json.Str(context.ResolveParameterRefs(stageName)) ?? "";
-        output.Add((id + AlphaNumeric(stageText) + "Stage", TranslationContext.NewResource("AWS::ApiGateway::Stage", stage, resource, "Condition")));
+        output.Add((stageId, TranslationContext.NewResource("AWS::ApiGateway::Stage", stage, resource)));
+        _resourceRefs[id + ".Stage"] = stageId;
+        _resourceRefs[id + ".Deployment"] = deploymentId;
         return output;
     }
 
@@ -274,6 +310,14 @@ internal sealed partial class SamApis(TranslationContext context)
             operation["security"] = new JsonArray(new JsonObject { ["api_key"] = new JsonArray() });
             var definitions = body["securityDefinitions"] as JsonObject ?? (JsonObject)(body["securityDefinitions"] = new JsonObject());
             definitions["api_key"] = new JsonObject { ["type"] = "apiKey", ["name"] = "x-api-key", ["in"] = "header" };
+        }
+
+        if (EventCondition(ev) is { } condition)
+        {
+            var integration = (JsonObject)operation["x-amazon-apigateway-integration"]!;
+            integration["uri"] = Conditional(condition, integration["uri"]!.DeepClone());
+            path[method] = Conditional(condition, operation);
+            return;
         }
 
         path[method] = operation;
@@ -374,307 +418,6 @@ internal sealed partial class SamApis(TranslationContext context)
         }
     }
 
-    // ---- HTTP APIs ------------------------------------------------------------------------------------------------
-
-    private static readonly string[] HttpProperties =
-    [
-        "StageName", "DefinitionBody", "DefinitionUri", "Name", "Description", "StageVariables", "Tags", "Auth", "CorsConfiguration",
-        "AccessLogSettings", "DefaultRouteSettings", "RouteSettings", "Domain", "FailOnWarnings", "DisableExecuteApiEndpoint",
-        "PropagateTags",
-    ];
-
-    public List<(string Id, JsonObject Resource)> TranslateHttpApi(string id, JsonObject resource, JsonObject p)
-    {
-        var isImplicit = p.Remove("__Implicit");
-        TranslationContext.CheckProperties(id, "AWS::Serverless::HttpApi", p, HttpProperties);
-        if (p["DefinitionBody"] is not null && p["DefinitionUri"] is not null)
-        {
-            throw new InvalidResourceException(id, "Specify either 'DefinitionUri' or 'DefinitionBody' property and not both.");
-        }
-
-        var output = new List<(string, JsonObject)>();
-        var api = new JsonObject();
-        if (p["DefinitionUri"] is { } uri)
-        {
-            api["BodyS3Location"] = TranslationContext.S3Location(id, "DefinitionUri", uri, "Bucket", "Key", "Version");
-        }
-        else
-        {
-            var body = p["DefinitionBody"] is JsonObject given
-                ? (JsonObject)given.DeepClone()
-                : new JsonObject
-                {
-                    ["openapi"] = "3.0.1",
-                    ["info"] = new JsonObject { ["version"] = "1.0", ["title"] = Json.Ref("AWS::StackName") },
-                    ["paths"] = new JsonObject(),
-                };
-            var generated = p["DefinitionBody"] is null && !isImplicit;
-            foreach (var ev in _events.Where(e => e.Http && e.ApiId == id))
-            {
-                AddHttpPath(body, ev, generated, p["Auth"] as JsonObject);
-            }
-
-            if (p["Auth"] is JsonObject auth)
-            {
-                AddHttpAuth(id, body, auth);
-            }
-
-            switch (context.ResolveParameterRefs(p["CorsConfiguration"]))
-            {
-                case JsonObject corsObject:
-                    var corsBody = new JsonObject();
-                    foreach (var (key, value) in corsObject)
-                    {
-                        if (key is not ("AllowOrigins" or "AllowHeaders" or "AllowMethods" or "AllowCredentials" or "ExposeHeaders" or "MaxAge"))
-                        {
-                            throw new InvalidResourceException(id, $"Invalid key '{key}' for 'Cors' property.");
-                        }
-
-                        corsBody[char.ToLowerInvariant(key[0]) + key[1..]] = value?.DeepClone();
-                    }
-
-                    body["x-amazon-apigateway-cors"] = corsBody;
-                    break;
-                case JsonValue corsFlag when corsFlag.TryGetValue<bool>(out var enabled) && enabled:
-                    body["x-amazon-apigateway-cors"] = new JsonObject { ["allowOrigins"] = new JsonArray("*") };
-                    break;
-            }
-
-            if (p["Name"] is not null || p["Description"] is not null)
-            {
-                var info = body["info"] as JsonObject ?? (JsonObject)(body["info"] = new JsonObject());
-                if (p["Name"] is { } apiName)
-                {
-                    info["title"] = apiName.DeepClone();
-                }
-
-                if (p["Description"] is { } description)
-                {
-                    info["description"] = description.DeepClone();
-                }
-            }
-
-            var tags = body["tags"] as JsonArray ?? (JsonArray)(body["tags"] = new JsonArray());
-            tags.Add(new JsonObject { ["name"] = "httpapi:createdBy", ["x-amazon-apigateway-tag-value"] = "SAM" });
-            if (p["Tags"] is JsonObject userTags)
-            {
-                foreach (var (k, v) in userTags)
-                {
-                    tags.Add(new JsonObject { ["name"] = k, ["x-amazon-apigateway-tag-value"] = v?.DeepClone() });
-                }
-            }
-
-            api["Body"] = body;
-        }
-
-        if (p["DefinitionUri"] is not null)
-        {
-            CopyIf(p, api, "Name", "Description");
-        }
-
-        CopyIf(p, api, "FailOnWarnings", "DisableExecuteApiEndpoint");
-        output.Add((id, TranslationContext.NewResource("AWS::ApiGatewayV2::Api", api, resource)));
-
-        JsonObject? stageTags = null;
-        if (p["DefinitionUri"] is null)
-        {
-            stageTags = new JsonObject { ["httpapi:createdBy"] = "SAM" };
-            if (p["Tags"] is JsonObject t)
-            {
-                foreach (var (k, v) in t)
-                {
-                    stageTags[k] = v?.DeepClone();
-                }
-            }
-        }
-
-        var stage = new JsonObject
-        {
-            ["ApiId"] = Json.Ref(id),
-            ["AutoDeploy"] = true,
-            ["StageName"] = p["StageName"]?.DeepClone() ?? "$default",
-        };
-        if (stageTags is not null)
-        {
-            stage["Tags"] = stageTags;
-        }
-
-        if (p["StageVariables"] is { } variables)
-        {
-            stage["StageVariables"] = variables.DeepClone();
-        }
-
-        CopyIf(p, stage, "AccessLogSettings", "DefaultRouteSettings");
-        if (p["RouteSettings"] is { } apiRouteSettings and not JsonObject)
-        {
-            throw new InvalidResourceException(id, "Property 'RouteSettings' should be a map.");
-        }
-
-        var routeSettings = p["RouteSettings"]?.DeepClone() as JsonObject ?? new JsonObject();
-        foreach (var ev in _events.Where(e => e.Http && e.ApiId == id && e.Properties["RouteSettings"] is JsonObject))
-        {
-            var key = ev.Path is null ? "$default" : $"{(ev.Method!.Equals("any", StringComparison.OrdinalIgnoreCase) ? "ANY" : ev.Method.ToUpperInvariant())} {ev.Path}";
-            var merged = routeSettings[key] as JsonObject ?? new JsonObject();
-            foreach (var (k, v) in ev.Properties["RouteSettings"]!.AsObject())
-            {
-                merged[k] = v?.DeepClone();
-            }
-
-            routeSettings[key] = merged;
-        }
-
-        if (routeSettings.Count > 0)
-        {
-            stage["RouteSettings"] = routeSettings;
-        }
-
-        var stageId = p["StageName"] is not { } named
-            ? id + "ApiGatewayDefaultStage"
-            : Json.Str(context.ResolveParameterRefs(named)) is { } name
-                ? (name == "$default" ? id + "ApiGatewayDefaultStage" : id + AlphaNumeric(name) + "Stage")
-                : id + "Stage";
-        output.Add((stageId, TranslationContext.NewResource("AWS::ApiGatewayV2::Stage", stage, resource, "Condition")));
-        return output;
-    }
-
-    private void AddHttpPath(JsonObject body, ApiEvent ev, bool explicitGenerated, JsonObject? apiAuth)
-    {
-        var paths = body["paths"] as JsonObject ?? (JsonObject)(body["paths"] = new JsonObject());
-        var isDefault = ev.Path is null && ev.Method is null;
-        // The translator writes an explicit, generated API's default route as "/$default" when the API has Auth.
-        var pathName = isDefault ? (explicitGenerated && apiAuth is not null ? "/$default" : "$default") : ev.Path ?? "/";
-        var path = paths[pathName] as JsonObject ?? (JsonObject)(paths[pathName] = new JsonObject());
-        var method = isDefault ? "x-amazon-apigateway-any-method" : OpenApiMethod(ev.Method ?? "any");
-        if (path[method] is JsonObject existing)
-        {
-            if (existing["x-amazon-apigateway-integration"] is null)
-            {
-                existing["x-amazon-apigateway-integration"] = HttpIntegration(ev);
-            }
-
-            return;
-        }
-
-        var operation = new JsonObject();
-        if (isDefault)
-        {
-            operation["isDefaultRoute"] = true;
-        }
-
-        var parameters = PathParameter().Matches(pathName).Select(m => m.Groups[1].Value).Where(n => !n.EndsWith('+')).ToList();
-        if (parameters.Count > 0)
-        {
-            operation["parameters"] = new JsonArray(parameters.Select(n => (JsonNode)new JsonObject { ["name"] = n, ["in"] = "path", ["required"] = true }).ToArray());
-        }
-
-        operation["x-amazon-apigateway-integration"] = HttpIntegration(ev);
-        operation["responses"] = new JsonObject();
-        if (ev.Properties["Auth"] is JsonObject auth && (Json.Str(auth["Authorizer"]) ?? Json.Str(apiAuth?["DefaultAuthorizer"])) is { } authorizer
-            && (auth["Authorizer"] is not null || auth["AuthorizationScopes"] is not null))
-        {
-            // An event without scopes inherits a JWT authorizer's AuthorizationScopes.
-            var inherited = authorizer != "AWS_IAM" && apiAuth?["Authorizers"]?[authorizer] is JsonObject { } definition && definition.ContainsKey("JwtConfiguration") ? definition["AuthorizationScopes"] : null;
-            var scopes = auth["AuthorizationScopes"]?.DeepClone() ?? inherited?.DeepClone() ?? new JsonArray();
-            operation["security"] = new JsonArray(new JsonObject { [authorizer] = scopes });
-        }
-
-        path[method] = operation;
-    }
-
-    private JsonObject HttpIntegration(ApiEvent ev)
-    {
-        var integration = new JsonObject
-        {
-            ["httpMethod"] = "POST",
-            ["type"] = "aws_proxy",
-            ["uri"] = Json.Sub($"arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/{FunctionArnVariable(ev)}/invocations"),
-            ["payloadFormatVersion"] = ev.Properties["PayloadFormatVersion"]?.DeepClone() ?? "2.0",
-        };
-        if (ev.Properties["TimeoutInMillis"] is { } timeout)
-        {
-            integration["timeoutInMillis"] = timeout.DeepClone();
-        }
-
-        return integration;
-    }
-
-    private static void AddHttpAuth(string id, JsonObject body, JsonObject auth)
-    {
-        var schemes = new JsonObject();
-        if (auth["Authorizers"] is JsonObject authorizers)
-        {
-            foreach (var (name, node) in authorizers)
-            {
-                if (node is not JsonObject a)
-                {
-                    throw new InvalidResourceException(id, $"Authorizer {name} must be a map.");
-                }
-
-                if (a["JwtConfiguration"] is { } jwt)
-                {
-                    var authorizer = new JsonObject { ["type"] = "jwt", ["jwtConfiguration"] = jwt.DeepClone() };
-                    if (a["IdentitySource"] is { } source)
-                    {
-                        authorizer["identitySource"] = source.DeepClone();
-                    }
-
-                    schemes[name] = new JsonObject { ["type"] = "oauth2", ["x-amazon-apigateway-authorizer"] = authorizer };
-                }
-                else if (a["FunctionArn"] is { } functionArn)
-                {
-                    var authorizer = new JsonObject
-                    {
-                        ["type"] = "request",
-                        ["authorizerUri"] = new JsonObject
-                        {
-                            ["Fn::Sub"] = new JsonArray(
-                                "arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${__FunctionArn__}/invocations",
-                                new JsonObject { ["__FunctionArn__"] = functionArn.DeepClone() }),
-                        },
-                        ["authorizerPayloadFormatVersion"] = a["AuthorizerPayloadFormatVersion"]?.DeepClone() ?? "2.0",
-                    };
-                    if (a["EnableSimpleResponses"] is { } simple)
-                    {
-                        authorizer["enableSimpleResponses"] = simple.DeepClone();
-                    }
-
-                    if (a["Identity"]?["Headers"] is JsonArray headers)
-                    {
-                        authorizer["identitySource"] = new JsonArray(headers.Select(h => (JsonNode?)("$request.header." + Json.Str(h))).ToArray());
-                    }
-
-                    if (a["Identity"]?["ReauthorizeEvery"] is { } ttl)
-                    {
-                        authorizer["authorizerResultTtlInSeconds"] = ttl.DeepClone();
-                    }
-
-                    schemes[name] = new JsonObject { ["type"] = "apiKey", ["name"] = "Unused", ["in"] = "header", ["x-amazon-apigateway-authorizer"] = authorizer };
-                }
-            }
-        }
-
-        if (schemes.Count > 0)
-        {
-            var components = body["components"] as JsonObject ?? (JsonObject)(body["components"] = new JsonObject());
-            components["securitySchemes"] = schemes;
-        }
-
-        if (Json.Str(auth["DefaultAuthorizer"]) is { } defaultAuthorizer && body["paths"] is JsonObject paths)
-        {
-            foreach (var (_, pathNode) in paths)
-            {
-                foreach (var (_, operationNode) in pathNode as JsonObject ?? [])
-                {
-                    if (operationNode is JsonObject operation && !operation.ContainsKey("security"))
-                    {
-                        var scopes = auth["Authorizers"]?[defaultAuthorizer]?["AuthorizationScopes"]?.DeepClone() ?? new JsonArray();
-                        operation["security"] = new JsonArray(new JsonObject { [defaultAuthorizer] = scopes });
-                    }
-                }
-            }
-        }
-    }
-
     // ---- permissions (called by SamFunction) -----------------------------------------------------------------------
 
     /// <summary>The Lambda permission an Api/HttpApi event creates: its logical id and SourceArn.</summary>
@@ -734,7 +477,6 @@ internal sealed partial class SamApis(TranslationContext context)
     }
 
     /// <summary>A stable text of a JSON value: keys in order of first appearance, Python-like literals.</summary>
-    private static string StableText(JsonNode? node) => Parsing.TemplateReader.ToPythonJson(node, sortKeys: true);
 
     [GeneratedRegex(@"\{([a-zA-Z0-9._-]+\+?)\}")]
     private static partial Regex PathParameter();

@@ -134,9 +134,13 @@ internal sealed partial class TranslationContext
             }
         }
 
+        var generatedTypes = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var (source, id, resource) in generated)
         {
-            if (resources.ContainsKey(id) || (_inputResources.ContainsKey(id) && id != source))
+            // A later SAM resource may regenerate the same resource (a custom domain shared through Globals): it replaces it.
+            var regenerated = generatedTypes.TryGetValue(id, out var earlierType) && earlierType == Json.Str(resource["Type"]);
+            generatedTypes[id] = Json.Str(resource["Type"]);
+            if ((resources.ContainsKey(id) && !regenerated) || (_inputResources.ContainsKey(id) && id != source))
             {
                 var type = Json.Str(resource["Type"]);
                 _errors.Add((source, $"Transforming resource with id [{source}] attempts to create a new resource with id [{id}] and type \"{type}\". A resource with that id already exists within this template. Please use a different id for that resource."));
@@ -183,6 +187,7 @@ internal sealed partial class TranslationContext
             }
             _output[key] = value?.DeepClone();
         }
+        Apis.ResolveResourceRefs(_output);
         return _output;
     }
 
@@ -223,6 +228,13 @@ internal sealed partial class TranslationContext
     public JsonObject? OutputResource(string id) => _outputResources[id] as JsonObject;
 
     public JsonObject? InputResource(string id) => _inputResources[id] as JsonObject;
+
+    /// <summary>Adds (or replaces) a condition in the output template's Conditions.</summary>
+    public void AddCondition(string name, JsonNode definition)
+    {
+        var conditions = _template["Conditions"] as JsonObject ?? (JsonObject)(_template["Conditions"] = new JsonObject());
+        conditions[name] = definition;
+    }
 
     public string? InputResourceType(string id) => InputResource(id) is { } r ? Json.Str(r["Type"]) : null;
 

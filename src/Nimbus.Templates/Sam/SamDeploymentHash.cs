@@ -1,0 +1,373 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Nimbus.Templates.Sam;
+
+/// <summary>The hash in a REST API deployment's logical id and description, computed over the API's body as the translator does.</summary>
+/// <remarks>
+/// The translator hashes <c>str(swagger)</c> (Python 2.7 style, see <see cref="Py27Hash"/>), then appends with
+/// <c>||</c> the OpenApiVersion, the JSON of the custom domain and the FunctionNames of the functions whose events name
+/// the API. Which strings print as 2.7 unicode follows where they came from: everything copied from the template
+/// (DefinitionBody, DefinitionUri, paths and methods of events, Cors values, function logical ids inside integration
+/// URIs) is unicode; the translator's own keys and literals are plain. Dicts the translator builds are ordered by the
+/// 2.7 table after the order it inserts their keys in and one deep copy (the editor's <c>swagger</c> property copy);
+/// the template's dicts after an even number of copies.
+/// </remarks>
+internal sealed class SamDeploymentHash
+{
+    /// <summary>The translator's insertion order for the keys it writes into a swagger document.</summary>
+    private static readonly string[] InsertionRank =
+    [
+        "swagger", "openapi", "info", "version", "title", "paths", "summary", "consumes", "produces", "type", "requestTemplates",
+        "statusCode", "responseParameters", "responseTemplates", "description", "headers", "x-amazon-apigateway-integration",
+        "httpMethod", "uri", "credentials", "responses", "security",
+        "method.response.header.Access-Control-Allow-Origin", "method.response.header.Access-Control-Allow-Headers",
+        "method.response.header.Access-Control-Allow-Methods", "method.response.header.Access-Control-Max-Age",
+        "method.response.header.Access-Control-Allow-Credentials",
+        "Access-Control-Allow-Origin", "Access-Control-Allow-Headers", "Access-Control-Allow-Methods", "Access-Control-Max-Age",
+        "Access-Control-Allow-Credentials", "name", "in",
+    ];
+
+    private readonly HashSet<string> _templateStrings;
+    private readonly bool _s3Location;
+    private readonly string? _openApiVersion;
+
+    private SamDeploymentHash(HashSet<string> templateStrings, bool s3Location, string? openApiVersion = null)
+    {
+        _templateStrings = templateStrings;
+        _openApiVersion = openApiVersion;
+        _s3Location = s3Location;
+    }
+
+    /// <summary>The full 40-hex-digit SHA-1 the deployment's id (first 10) and description use.</summary>
+    /// <param name="swagger">The RestApi's Body, or its BodyS3Location.</param>
+    /// <param name="s3Location">Whether <paramref name="swagger"/> is a BodyS3Location.</param>
+    /// <param name="templateBody">The DefinitionBody as the template gave it (strings from it print as unicode).</param>
+    /// <param name="cors">The API's Cors setting as the template gave it.</param>
+    /// <param name="openApiVersion">The OpenApiVersion, when set.</param>
+    /// <param name="domainJson">The custom domain as the translator's <c>json.dumps</c> prints it, when set.</param>
+    /// <param name="functionNames">The FunctionNames of the functions whose Api events name this API, concatenated.</param>
+    public static string Digest(JsonNode swagger, bool s3Location, JsonNode? templateBody, JsonNode? cors, string? openApiVersion, string? domainJson, string? functionNames)
+    {
+        var strings = new HashSet<string>(StringComparer.Ordinal);
+        CollectStrings(cors, strings);
+        var hasher = new SamDeploymentHash(strings, s3Location, openApiVersion);
+        var sb = new StringBuilder();
+        hasher.Repr(sb, swagger, [], templateBody);
+        var input = sb.ToString();
+        if (!string.IsNullOrEmpty(openApiVersion))
+        {
+            input += "||" + openApiVersion;
+        }
+
+        if (!string.IsNullOrEmpty(domainJson))
+        {
+            input += "||" + domainJson;
+        }
+
+        if (!string.IsNullOrEmpty(functionNames))
+        {
+            input += "||" + functionNames;
+        }
+
+        return Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(input)));
+    }
+
+    /// <summary><c>str()</c> of a value copied from the template (every string unicode, dicts in 2.7 order).</summary>
+    public static string TemplateValueText(JsonNode? node)
+    {
+        if (Json.Str(node) is { } s)
+        {
+            return s;
+        }
+
+        var sb = new StringBuilder();
+        new SamDeploymentHash([], s3Location: false).Repr(sb, node, [], node);
+        return sb.ToString();
+    }
+
+    /// <summary>Python's <c>json.dumps</c> (default separators, ASCII only) of template settings, dicts in 2.7 order.</summary>
+    public static string PythonJson(JsonNode? node)
+    {
+        var sb = new StringBuilder();
+        WriteJson(sb, node);
+        return sb.ToString();
+    }
+
+    private static void WriteJson(StringBuilder sb, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                sb.Append("null");
+                break;
+            case JsonObject o:
+                sb.Append('{');
+                var first = true;
+                foreach (var key in Py27Hash.Order(o.Select(kv => kv.Key)))
+                {
+                    if (!first)
+                    {
+                        sb.Append(", ");
+                    }
+
+                    first = false;
+                    WriteJsonString(sb, key);
+                    sb.Append(": ");
+                    WriteJson(sb, o[key]);
+                }
+
+                sb.Append('}');
+                break;
+            case JsonArray a:
+                sb.Append('[');
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        sb.Append(", ");
+                    }
+
+                    WriteJson(sb, a[i]);
+                }
+
+                sb.Append(']');
+                break;
+            case JsonValue v:
+                switch (v.GetValueKind())
+                {
+                    case JsonValueKind.String:
+                        WriteJsonString(sb, v.GetValue<string>());
+                        break;
+                    case JsonValueKind.True:
+                        sb.Append("true");
+                        break;
+                    case JsonValueKind.False:
+                        sb.Append("false");
+                        break;
+                    case JsonValueKind.Number:
+                        sb.Append(NumberRepr(v));
+                        break;
+                    default:
+                        sb.Append("null");
+                        break;
+                }
+
+                break;
+        }
+    }
+
+    private static void WriteJsonString(StringBuilder sb, string s)
+    {
+        sb.Append('"');
+        foreach (var c in s)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
+                default:
+                    if (c < 0x20 || c > 0x7e)
+                    {
+                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        sb.Append('"');
+    }
+
+    private static void CollectStrings(JsonNode? node, HashSet<string> into)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var (_, v) in o)
+                {
+                    CollectStrings(v, into);
+                }
+
+                break;
+            case JsonArray a:
+                foreach (var v in a)
+                {
+                    CollectStrings(v, into);
+                }
+
+                break;
+            default:
+                if (Json.Str(node) is { } s)
+                {
+                    into.Add(s);
+                }
+
+                break;
+        }
+    }
+
+    private void Repr(StringBuilder sb, JsonNode? node, List<string> path, JsonNode? template)
+    {
+        switch (node)
+        {
+            case null:
+                sb.Append("None");
+                break;
+            case JsonObject o:
+                {
+                    var templateObject = template as JsonObject;
+                    var insertion = o.Select((kv, i) => (kv.Key, Index: i))
+                        .OrderBy(k => templateObject is not null && templateObject.ContainsKey(k.Key) ? -1 : Rank(k.Key))
+                        .ThenBy(k => k.Index)
+                        .Select(k => k.Key);
+                    var first = true;
+                    sb.Append('{');
+                    // The template's own dicts are deep-copied twice per editor pass (an even count: their order is back where it
+                    // was); a dict the translator builds inside a pass gets that pass's final copy on top.
+                    foreach (var key in Py27Hash.Order(insertion, _s3Location || templateObject is not null ? 0 : 1))
+                    {
+                        if (!first)
+                        {
+                            sb.Append(", ");
+                        }
+
+                        first = false;
+                        var fromTemplate = templateObject is not null && templateObject.ContainsKey(key);
+                        sb.Append(fromTemplate || KeyIsUnicode(key, path) ? Py27Hash.UnicodeRepr(key) : Py27Hash.StrRepr(key)).Append(": ");
+                        path.Add(key);
+                        Repr(sb, o[key], path, templateObject?[key]);
+                        path.RemoveAt(path.Count - 1);
+                    }
+
+                    sb.Append('}');
+                    break;
+                }
+
+            case JsonArray a:
+                sb.Append('[');
+                for (var i = 0; i < a.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        sb.Append(", ");
+                    }
+
+                    var t = template is JsonArray ta && i < ta.Count ? ta[i] : null;
+                    if (i == 0 && path.Count > 0 && path[^1] == "Fn::If" && Json.Str(a[i]) is { } condition && template is null)
+                    {
+                        // make_conditional: the condition is the function's (a template string) or a combined one the translator names.
+                        sb.Append(condition.EndsWith("PathCondition", StringComparison.Ordinal) ? Py27Hash.StrRepr(condition) : Py27Hash.UnicodeRepr(condition));
+                        continue;
+                    }
+
+                    Repr(sb, a[i], path, t);
+                }
+
+                sb.Append(']');
+                break;
+            case JsonValue v:
+                switch (v.GetValueKind())
+                {
+                    case JsonValueKind.String:
+                        var s = v.GetValue<string>();
+                        var unicode = (Json.Str(template) == s && template is not null) || ValueIsUnicode(s, path);
+                        sb.Append(unicode ? Py27Hash.UnicodeRepr(s) : Py27Hash.StrRepr(s));
+                        break;
+                    case JsonValueKind.True:
+                        sb.Append("True");
+                        break;
+                    case JsonValueKind.False:
+                        sb.Append("False");
+                        break;
+                    case JsonValueKind.Number:
+                        sb.Append(NumberRepr(v));
+                        break;
+                    default:
+                        sb.Append("None");
+                        break;
+                }
+
+                break;
+        }
+    }
+
+    private static int Rank(string key)
+    {
+        var i = Array.IndexOf(InsertionRank, key);
+        return i < 0 ? InsertionRank.Length : i;
+    }
+
+    private static string NumberRepr(JsonValue v)
+    {
+        var text = v.ToJsonString();
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var l))
+        {
+            return l.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var d = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+        var r = d.ToString("R", CultureInfo.InvariantCulture);
+        return r.Contains('.', StringComparison.Ordinal) || r.Contains('E', StringComparison.Ordinal) ? r : r + ".0";
+    }
+
+    /// <summary>Keys the translator copies from the template: path names and (lower-cased) event methods.</summary>
+    private bool KeyIsUnicode(string key, List<string> path)
+    {
+        if (_s3Location)
+        {
+            return path.Count > 0;
+        }
+
+        if (key is "Fn::If" or "Ref")
+        {
+            // make_conditional's own keys.
+            return false;
+        }
+
+        if (path.Count == 1 && path[0] == "paths")
+        {
+            return true;
+        }
+
+        // Methods of a path item, also inside the Fn::If a conditional path is wrapped in.
+        var isPathItem = (path.Count == 2 && path[0] == "paths") || (path.Count == 3 && path[0] == "paths" && path[2] == "Fn::If");
+        return isPathItem && key is not ("x-amazon-apigateway-any-method" or "options");
+    }
+
+    /// <summary>Values the translator copies from the template, or builds by concatenating one.</summary>
+    private bool ValueIsUnicode(string value, List<string> path)
+    {
+        if (_s3Location)
+        {
+            return true;
+        }
+
+        if (path is ["openapi"] && value == _openApiVersion)
+        {
+            // The translator writes OpenApiVersion (a template string) into the document it upgrades to OpenAPI 3.
+            return true;
+        }
+
+        var last = path.Count > 0 ? path[^1] : "";
+        if (last == "Fn::Sub" && path.Count >= 2 && (path[^2] == "uri" || (path.Count >= 3 && path[^2] == "Fn::If" && path[^3] == "uri")) && path.Contains("x-amazon-apigateway-integration"))
+        {
+            // "...functions/${" + logical id + ".Arn}/invocations": the logical id is unicode; an alias Ref is not.
+            return value.Contains(".Arn}", StringComparison.Ordinal);
+        }
+
+        return last.StartsWith("method.response.header.", StringComparison.Ordinal) && path.Contains("responseParameters") && _templateStrings.Contains(value);
+    }
+}
