@@ -205,6 +205,7 @@ internal sealed partial class TranslationContext
             "AWS::Serverless::Api" => Apis.TranslateRestApi(id, resource, properties),
             "AWS::Serverless::HttpApi" => Apis.TranslateHttpApi(id, resource, properties),
             "AWS::Serverless::LayerVersion" => TranslateLayer(id, resource, properties),
+            "AWS::Serverless::GraphQLApi" => new SamGraphQlApi(id, resource, properties).Translate(),
             _ => throw new InvalidResourceException(id, $"Resource type {type} is not supported by this transform yet."),
         };
     }
