@@ -126,6 +126,10 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
                 }
                 managed.Add(arn);
             }
+            else if (SamConditionalPolicies.IsConditional(entry))
+            {
+                SamConditionalPolicies.Add((JsonObject)entry!, id, $"{id}RolePolicy{index}", index, managed, documents);
+            }
             else if (entry is JsonObject doc && doc.ContainsKey("Statement"))
             {
                 documents.Add(new JsonObject { ["PolicyName"] = $"{id}RolePolicy{index}", ["PolicyDocument"] = doc.DeepClone() });

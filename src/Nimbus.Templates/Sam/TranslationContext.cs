@@ -206,6 +206,7 @@ internal sealed partial class TranslationContext
             "AWS::Serverless::HttpApi" => Apis.TranslateHttpApi(id, resource, properties),
             "AWS::Serverless::LayerVersion" => TranslateLayer(id, resource, properties),
             "AWS::Serverless::GraphQLApi" => new SamGraphQlApi(id, resource, properties).Translate(),
+            "AWS::Serverless::WebSocketApi" => new SamWebSocketApi(this, id, resource, properties).Translate(),
             _ => throw new InvalidResourceException(id, $"Resource type {type} is not supported by this transform yet."),
         };
     }
