@@ -23,11 +23,27 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
         {
             throw new InvalidResourceException(id, "Specify either 'Definition' or 'DefinitionUri' property and not both.");
         }
+        var generatedSubstitutions = new JsonObject();
         if (p["Definition"] is { } definition)
         {
             if (definition is not JsonObject)
             {
                 throw new InvalidResourceException(id, "Property 'Definition' should be a map.");
+            }
+            definition = definition.DeepClone();
+            var counter = 0;
+            foreach (var (holder, key) in DynamicValues(definition))
+            {
+                var substitution = "definition_substitution_" + TranslationContext.IntString(++counter);
+                generatedSubstitutions[substitution] = holder is JsonObject o ? o[(string)key]!.DeepClone() : ((JsonArray)holder)[(int)key]!.DeepClone();
+                if (holder is JsonObject target)
+                {
+                    target[(string)key] = "${" + substitution + "}";
+                }
+                else
+                {
+                    ((JsonArray)holder)[(int)key] = "${" + substitution + "}";
+                }
             }
             var lines = new JsonArray();
             foreach (var line in PrettyJson(definition).Split('\n'))
@@ -44,9 +60,20 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
         {
             throw new InvalidResourceException(id, "Either 'Definition' or 'DefinitionUri' property must be specified.");
         }
-        if (p["DefinitionSubstitutions"] is { } subs)
+        if (p["DefinitionSubstitutions"] is JsonObject subs)
         {
-            props["DefinitionSubstitutions"] = subs.DeepClone();
+            foreach (var (k, v) in subs)
+            {
+                generatedSubstitutions[k] = v?.DeepClone();
+            }
+        }
+        else if (p["DefinitionSubstitutions"] is { } other)
+        {
+            props["DefinitionSubstitutions"] = other.DeepClone();
+        }
+        if (generatedSubstitutions.Count > 0)
+        {
+            props["DefinitionSubstitutions"] = generatedSubstitutions;
         }
         if (p["Name"] is { } name)
         {
@@ -87,6 +114,7 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
             _out.Add((id + "Role", BuildRole(tags)));
         }
         _out.Insert(0, (id, TranslationContext.NewResource("AWS::StepFunctions::StateMachine", props, resource, "Condition", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata")));
+        AddVersionAndAlias();
         if (p["Events"] is JsonObject events)
         {
             foreach (var (eventId, node) in events)
@@ -102,6 +130,38 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
             }
         }
         return _out;
+    }
+
+    /// <summary>The Ref an event rule targets: the alias when UseAliasAsEventTarget (and AutoPublishAlias) is set.</summary>
+    private JsonObject EventTarget => _aliasId is not null && Json.IsTruthy(p["UseAliasAsEventTarget"]) ? Json.Ref(_aliasId) : Json.Ref(id);
+
+    private string? _aliasId;
+
+    /// <summary>AutoPublishAlias: a StateMachineVersion (kept on delete and replace) and an alias deployed to it.</summary>
+    private void AddVersionAndAlias()
+    {
+        if (p["AutoPublishAlias"] is not { } aliasNode)
+        {
+            return;
+        }
+        var alias = Json.Str(aliasNode) ?? throw new InvalidResourceException(id, "'AutoPublishAlias' must be a string.");
+        var versionId = id + "Version";
+        var version = TranslationContext.NewResource("AWS::StepFunctions::StateMachineVersion", new JsonObject
+        {
+            ["StateMachineArn"] = Json.Ref(id),
+            ["StateMachineRevisionId"] = Json.GetAtt(id, "StateMachineRevisionId"),
+        }, resource);
+        version["DeletionPolicy"] ??= "Retain";
+        version["UpdateReplacePolicy"] ??= "Retain";
+        var preference = p["DeploymentPreference"] is JsonObject given ? given.DeepClone().AsObject() : new JsonObject { ["Type"] = "ALL_AT_ONCE" };
+        preference["StateMachineVersionArn"] = Json.Ref(versionId);
+        _aliasId = id + "Alias" + alias;
+        _out.Add((versionId, version));
+        _out.Add((_aliasId, TranslationContext.NewResource("AWS::StepFunctions::StateMachineAlias", new JsonObject
+        {
+            ["Name"] = alias,
+            ["DeploymentPreference"] = preference,
+        }, resource)));
     }
 
     private JsonObject BuildRole(JsonArray tags)
@@ -233,7 +293,7 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
             }
         }
         var targetId = props["Target"] is JsonObject t && t["Id"] is { } tid ? tid.DeepClone() : logicalId + "StepFunctionsTarget";
-        var target = new JsonObject { ["Arn"] = Json.Ref(id), ["Id"] = targetId };
+        var target = new JsonObject { ["Arn"] = EventTarget, ["Id"] = targetId };
         foreach (var name in new[] { "Input", "InputPath", "InputTransformer", "RetryPolicy" })
         {
             if (props[name] is { } v)
@@ -260,13 +320,40 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
                     ["PolicyName"] = logicalId + "RoleStartExecutionPolicy",
                     ["PolicyDocument"] = new JsonObject
                     {
-                        ["Statement"] = new JsonArray(new JsonObject { ["Action"] = "states:StartExecution", ["Effect"] = "Allow", ["Resource"] = Json.Ref(id) }),
+                        ["Statement"] = new JsonArray(new JsonObject { ["Action"] = "states:StartExecution", ["Effect"] = "Allow", ["Resource"] = EventTarget }),
                     },
                 }),
             }, resource, "Condition")));
         }
         rule["Targets"] = new JsonArray(target);
         _out.Add((logicalId, TranslationContext.NewResource("AWS::Events::Rule", rule, resource, "Condition")));
+    }
+
+    /// <summary>
+    /// The intrinsics and dynamic references ({{resolve:...}}) in a definition, depth first with keys in sorted order
+    /// (the translator numbers its definition_substitution_N in that order).
+    /// </summary>
+    private static List<(JsonNode Holder, object Key)> DynamicValues(JsonNode? node)
+    {
+        var found = new List<(JsonNode, object)>();
+        IEnumerable<(object Key, JsonNode? Value)> children = node switch
+        {
+            JsonObject o => o.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => ((object)kv.Key, kv.Value)).ToList(),
+            JsonArray a => a.Select((v, i) => ((object)i, v)).ToList(),
+            _ => [],
+        };
+        foreach (var (key, value) in children)
+        {
+            if (Json.IsIntrinsic(value) || (Json.Str(value) is { } s && s.StartsWith("{{resolve:", StringComparison.Ordinal)))
+            {
+                found.Add((node!, key));
+            }
+            else if (value is JsonObject or JsonArray)
+            {
+                found.AddRange(DynamicValues(value));
+            }
+        }
+        return found;
     }
 
     /// <summary>Python's json.dumps(value, indent=4, sort_keys=True).</summary>

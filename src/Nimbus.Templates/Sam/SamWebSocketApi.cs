@@ -27,6 +27,17 @@ internal sealed partial class SamWebSocketApi(TranslationContext context, string
     public List<(string Id, JsonObject Resource)> Translate()
     {
         TranslationContext.CheckProperties(id, "AWS::Serverless::WebSocketApi", p, KnownProperties);
+        if (p["Routes"] is null)
+        {
+            throw new InvalidResourceException(id, "Missing required property 'Routes'.");
+        }
+        foreach (var name in new[] { "Routes", "AccessLogSettings", "DefaultRouteSettings", "RouteSettings", "StageVariables", "Tags", "Auth", "Domain" })
+        {
+            if (p[name] is { } value && value is not JsonObject && !Json.IsIntrinsic(value))
+            {
+                throw new InvalidResourceException(id, $"Property '{name}' should be a map.");
+            }
+        }
         if (p["Routes"] is not JsonObject routes || routes.Count == 0)
         {
             throw new InvalidResourceException(id, "WebSocket API must have at least one route.");

@@ -207,6 +207,8 @@ internal sealed partial class TranslationContext
             "AWS::Serverless::LayerVersion" => TranslateLayer(id, resource, properties),
             "AWS::Serverless::GraphQLApi" => new SamGraphQlApi(id, resource, properties).Translate(),
             "AWS::Serverless::WebSocketApi" => new SamWebSocketApi(this, id, resource, properties).Translate(),
+            "AWS::Serverless::CapacityProvider" => new SamCapacityProvider(this, id, resource, properties).Translate(),
+            "AWS::Serverless::Application" => new SamApplication(this, id, resource, properties).Translate(),
             _ => throw new InvalidResourceException(id, $"Resource type {type} is not supported by this transform yet."),
         };
     }
