@@ -61,7 +61,7 @@ internal sealed class SamApplication(TranslationContext context, string id, Json
         {
             throw new InvalidResourceException(id, $"Resource is missing the required [{name}] property.");
         }
-        var value = context.ResolveApplicationValue(location[name]);
+        var value = context.ResolveRefsAndMappings(location[name]);
         if (value is null)
         {
             throw new InvalidResourceException(id, $"Property '{name}' is required.");
@@ -71,36 +71,5 @@ internal sealed class SamApplication(TranslationContext context, string id, Json
             throw new InvalidResourceException(id, $"Property '{name}' cannot be resolved. Only FindInMap and Ref intrinsic functions are supported.");
         }
         return Json.Str(value) ?? throw new InvalidResourceException(id, $"Property 'Location.{name}' should be a string.");
-    }
-}
-
-internal sealed partial class TranslationContext
-{
-    public Func<string, string, string>? ServerlessApplicationTemplateUrl => _options.ServerlessApplicationTemplateUrl;
-
-    /// <summary>Adds a condition the transform generates to the template's Conditions.</summary>
-    public void AddCondition(string name, JsonNode value)
-    {
-        if (_template["Conditions"] is not JsonObject conditions)
-        {
-            conditions = [];
-            _template["Conditions"] = conditions;
-        }
-        conditions[name] = value;
-    }
-
-    /// <summary>Ref to parameters (and pseudo parameters) and Fn::FindInMap over the template's Mappings, as the application plugin resolves them.</summary>
-    public JsonNode? ResolveApplicationValue(JsonNode? node)
-    {
-        if (node is JsonObject o && o.Count == 1 && o["Fn::FindInMap"] is JsonArray args && args.Count == 3)
-        {
-            var keys = args.Select(a => Json.Str(ResolveApplicationValue(a))).ToList();
-            if (keys.All(k => k is not null) && _template["Mappings"]?[keys[0]!]?[keys[1]!]?[keys[2]!] is { } mapped)
-            {
-                return mapped.DeepClone();
-            }
-            return node.DeepClone();
-        }
-        return ResolveParameterRefs(node);
     }
 }

@@ -91,6 +91,7 @@ internal sealed partial class SamFunction
                 created.Item2["Condition"] = combined;
             }
             _out.Add(created);
+            context.AddReferable(id, type == "SQS" ? "DestinationQueue" : "DestinationTopic", created.Item1);
             JsonNode createdArn = type == "SQS" ? Json.GetAtt(created.Item1, "Arn") : Json.Ref(created.Item1);
             arn = propertyCondition is not null
                 ? new JsonObject { ["Fn::If"] = new JsonArray(propertyCondition, createdArn, otherArn?.DeepClone()) }

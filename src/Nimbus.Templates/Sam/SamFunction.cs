@@ -186,6 +186,19 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
         Copy("CodeSigningConfigArn");
         Copy("TenancyConfig");
         Copy("DurableConfig");
+        Copy("FunctionScalingConfig");
+        if (p["CapacityProviderConfig"] is JsonObject capacity)
+        {
+            var managed = new JsonObject();
+            foreach (var (from, to) in new[] { ("Arn", "CapacityProviderArn"), ("PerExecutionEnvironmentMaxConcurrency", "PerExecutionEnvironmentMaxConcurrency"), ("ExecutionEnvironmentMemoryGiBPerVCpu", "ExecutionEnvironmentMemoryGiBPerVCpu") })
+            {
+                if (capacity[from] is { } v)
+                {
+                    managed[to] = v.DeepClone();
+                }
+            }
+            props["CapacityProviderConfig"] = new JsonObject { ["LambdaManagedInstancesCapacityProviderConfig"] = managed };
+        }
         if (p["Tracing"] is { } tracing && TracingEnabled)
         {
             props["TracingConfig"] = new JsonObject { ["Mode"] = tracing.DeepClone() };
@@ -280,7 +293,7 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
                 ["Enabled"] = true,
                 ["Events"] = new JsonArray("DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"),
             },
-            ["DeploymentConfigName"] = ReplaceDeploymentTypes(context.ResolveParameterRefs(type), null),
+            ["DeploymentConfigName"] = ReplaceDeploymentTypes(context.ResolveRefsAndMappings(type), null),
             ["DeploymentStyle"] = new JsonObject { ["DeploymentOption"] = "WITH_TRAFFIC_CONTROL", ["DeploymentType"] = "BLUE_GREEN" },
         };
         if (preference["Role"] is { } role)

@@ -140,6 +140,7 @@ internal sealed partial class TranslationContext
         }
 
         FinishDeferred(resources);
+        RewriteReferables(resources);
         if (NeedsDeploymentApplication)
         {
             generated.Clear();
