@@ -69,7 +69,11 @@ public sealed class SamServerlessTypesTests : IDisposable
     [Fact]
     public async Task GraphQlApi_DeployFailsNamingTheAppSyncType()
     {
-        var stack = await _bed.CreateAsync("graphql", JsonSerializerText(TemplateReader.ReadYaml(GraphQl)));
+        var id = await _bed.Engine.CreateStackAsync(
+            new StackRequest { StackName = "graphql", TemplateBody = TemplateReader.ReadYaml(GraphQl).ToJsonString(), Capabilities = ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"] },
+            _bed.Caller);
+        await _bed.Engine.WhenIdleAsync(id);
+        var stack = _bed.Store.GetStack(id)!;
 
         Assert.Equal(StackStatus.RollbackComplete, stack.Status);
         var failure = _bed.Store.Events(stack.StackId).First(e => e.Status == StackStatus.CreateFailed).Reason;
@@ -191,6 +195,4 @@ public sealed class SamServerlessTypesTests : IDisposable
             kinesis[1]!["Resource"]!.ToJsonString());
         Assert.Equal("""["ec2:DescribeRegions","ec2:DescribeInstances"]""", policies[1]!["PolicyDocument"]!["Statement"]![0]!["Action"]!.ToJsonString());
     }
-
-    private static string JsonSerializerText(JsonObject template) => template.ToJsonString();
 }

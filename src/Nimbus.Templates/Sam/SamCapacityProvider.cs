@@ -17,6 +17,25 @@ internal sealed class SamCapacityProvider(TranslationContext context, string id,
     public List<(string Id, JsonObject Resource)> Translate()
     {
         TranslationContext.CheckProperties(id, "AWS::Serverless::CapacityProvider", p, KnownProperties);
+        if (p["VpcConfig"] is null)
+        {
+            throw new InvalidResourceException(id, "Missing required property 'VpcConfig'.");
+        }
+        foreach (var name in new[] { "VpcConfig", "Tags", "InstanceRequirements", "ScalingConfig" })
+        {
+            if (p[name] is { } value && value is not JsonObject)
+            {
+                throw new InvalidResourceException(id, $"Property '{name}' should be a map.");
+            }
+        }
+        if (p["VpcConfig"]!["SubnetIds"] is null)
+        {
+            throw new InvalidResourceException(id, "Property 'VpcConfig.SubnetIds' is required.");
+        }
+        if (p["InstanceRequirements"]?["AllowedTypes"] is not null && p["InstanceRequirements"]?["ExcludedTypes"] is not null)
+        {
+            throw new InvalidResourceException(id, "Cannot specify 'InstanceRequirements.AllowedTypes' and 'InstanceRequirements.ExcludedTypes' together.");
+        }
         var output = new List<(string Id, JsonObject Resource)>();
         var operatorRole = p["OperatorRole"]?.DeepClone();
         if (operatorRole is null)

@@ -29,11 +29,19 @@ internal sealed partial class TranslationContext
         if (node is JsonObject o && o.Count == 1 && o["Fn::FindInMap"] is JsonArray args && args.Count == 3)
         {
             var keys = args.Select(a => Json.Str(ResolveRefsAndMappings(a))).ToList();
-            if (keys.All(k => k is not null) && _template["Mappings"]?[keys[0]!]?[keys[1]!]?[keys[2]!] is { } mapped)
+            if (keys.Any(k => k is null) || (_template["Mappings"] as JsonObject)?[keys[0]!] is not JsonObject mapping)
             {
-                return mapped.DeepClone();
+                return node.DeepClone();
             }
-            return node.DeepClone();
+            if (mapping[keys[1]!] is not { } level)
+            {
+                return node.DeepClone();
+            }
+            if (level is not JsonObject second)
+            {
+                throw new InvalidTemplateException($"Structure of the SAM template is invalid. Cannot use Fn::FindInMap on Mapping '{keys[0]}' which is not a a two-level map.");
+            }
+            return second[keys[2]!]?.DeepClone() ?? node.DeepClone();
         }
         return ResolveParameterRefs(node);
     }
