@@ -9,7 +9,10 @@ internal sealed partial class SamFunction
 
     private JsonObject BuildRole()
     {
-        var managed = new JsonArray(context.ManagedPolicyArn("service-role/AWSLambdaBasicExecutionRole"));
+        // A durable function's basic policy also covers its checkpoints.
+        var managed = new JsonArray(context.ManagedPolicyArn(p["DurableConfig"] is null
+            ? "service-role/AWSLambdaBasicExecutionRole"
+            : "service-role/AWSLambdaBasicDurableExecutionRolePolicy"));
         if (p["Tracing"] is not null && TracingEnabled)
         {
             managed.Add(context.ManagedPolicyArn("AWSXrayWriteOnlyAccess"));

@@ -387,10 +387,6 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
         {
             logical["SnapStart"] = snap.DeepClone();
         }
-        if (fprops["RuntimeManagementConfig"] is { } rmc)
-        {
-            logical["RuntimeManagementConfig"] = rmc.DeepClone();
-        }
         if (Json.IsTruthy(p["AutoPublishAliasAllProperties"]))
         {
             logical = new JsonObject();

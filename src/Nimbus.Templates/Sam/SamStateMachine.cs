@@ -206,7 +206,11 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
         }
         if (p["Tracing"] is JsonObject tracing && Json.IsTruthy(tracing["Enabled"]))
         {
-            managed.Add(context.ManagedPolicyArn("AWSXrayWriteOnlyAccess"));
+            var xray = context.ManagedPolicyArn("AWSXrayWriteOnlyAccess");
+            if (!managed.Any(m => Json.Str(m) == xray))
+            {
+                managed.Add(xray);
+            }
         }
         var props = new JsonObject
         {

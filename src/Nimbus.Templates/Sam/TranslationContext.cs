@@ -438,7 +438,16 @@ internal sealed partial class TranslationContext
     {
         CheckProperties(id, "AWS::Serverless::LayerVersion", p, "LayerName", "Description", "ContentUri", "CompatibleArchitectures", "CompatibleRuntimes", "LicenseInfo", "RetentionPolicy", "PublishLambdaVersion");
         var resolved = (JsonObject)ResolveParameterRefs(p)!;
-        var hashSource = new JsonObject { ["Type"] = "AWS::Serverless::LayerVersion", ["Properties"] = resolved.DeepClone() };
+        var hashProperties = resolved.DeepClone().AsObject();
+        foreach (var list in new[] { "CompatibleArchitectures", "CompatibleRuntimes" })
+        {
+            // The translator resolves parameters in the layer's string properties only: lists hash as written.
+            if (p[list] is { } written)
+            {
+                hashProperties[list] = written.DeepClone();
+            }
+        }
+        var hashSource = new JsonObject { ["Type"] = "AWS::Serverless::LayerVersion", ["Properties"] = hashProperties };
         foreach (var attr in new[] { "Condition", "DependsOn" })
         {
             if (resource[attr] is { } v)
@@ -449,13 +458,17 @@ internal sealed partial class TranslationContext
         var newId = id + SamTranslator.Hash(new JsonObject { [id] = hashSource });
         var props = new JsonObject();
         props["Content"] = S3Location(id, "ContentUri", p["ContentUri"]);
-        props["LayerName"] = p["LayerName"]?.DeepClone() ?? id;
-        foreach (var name in new[] { "Description", "CompatibleRuntimes", "CompatibleArchitectures", "LicenseInfo" })
+        props["LayerName"] = resolved["LayerName"]?.DeepClone() ?? id;
+        foreach (var name in new[] { "Description", "CompatibleRuntimes", "CompatibleArchitectures" })
         {
             if (p[name] is { } v)
             {
                 props[name] = v.DeepClone();
             }
+        }
+        if (resolved["LicenseInfo"] is { } license)
+        {
+            props["LicenseInfo"] = license.DeepClone();
         }
         var layer = NewResource("AWS::Lambda::LayerVersion", props, resource, "Condition", "DependsOn", "Metadata", "UpdateReplacePolicy");
         var retention = resolved["RetentionPolicy"];
