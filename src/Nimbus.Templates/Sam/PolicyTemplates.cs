@@ -8,14 +8,13 @@ namespace Nimbus.Templates.Sam;
 /// </summary>
 /// <remarks>
 /// Nimbus does not enforce IAM, but the generated role must be what SAM generates so templates translate (and stacks
-/// deploy) unchanged. The commonly used templates are defined here; a known SAM template that is not defined yet fails
-/// the transform with a message naming it, and an unknown name gives SAM's "Policy at index N … is not valid".
-/// Parameters are substituted where a definition says <c>{"Ref": "ParameterName"}</c>; extra parameters are ignored.
+/// deploy) unchanged. The definitions are data (PolicyTemplates.json, embedded): SAM's policy_templates.json as the
+/// translator's kitchen-sink test expands it. A documented template missing from that file fails the transform with a
+/// message naming it, and an unknown name gives SAM's "Policy at index N … is not valid". Parameters are substituted
+/// where a definition says <c>{"Ref": "ParameterName"}</c>; extra parameters are ignored.
 /// </remarks>
 internal static class PolicyTemplates
 {
-    private const string Account = "arn:${AWS::Partition}:";
-
     /// <summary>Every policy template name SAM documents (the ones not in <see cref="Definitions"/> are not defined yet).</summary>
     private static readonly HashSet<string> KnownNames = new(StringComparer.Ordinal)
     {
@@ -42,68 +41,29 @@ internal static class PolicyTemplates
         "AWSSecretsManagerCreateSecretPolicy", "StepFunctionsCallbackPolicy",
     };
 
-    private sealed record Template(string[] Parameters, Func<JsonArray> Statements);
+    private sealed record Template(string[] Parameters, JsonObject Definition);
 
-    private static readonly Dictionary<string, Template> Definitions = new(StringComparer.Ordinal)
+    /// <summary>The templates' definitions, from the embedded PolicyTemplates.json (SAM's policy_templates.json).</summary>
+    private static readonly Dictionary<string, Template> Definitions = Load();
+
+    private static Dictionary<string, Template> Load()
     {
-        ["SQSPollerPolicy"] = new(["QueueName"], () => Statements(
-            Allow(["sqs:ChangeMessageVisibility", "sqs:ChangeMessageVisibilityBatch", "sqs:DeleteMessage", "sqs:DeleteMessageBatch", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
-                Sub(Account + "sqs:${AWS::Region}:${AWS::AccountId}:${queueName}", "queueName", "QueueName")))),
-        ["SQSSendMessagePolicy"] = new(["QueueName"], () => Statements(
-            Allow(["sqs:SendMessage*"], Sub(Account + "sqs:${AWS::Region}:${AWS::AccountId}:${queueName}", "queueName", "QueueName")))),
-        ["LambdaInvokePolicy"] = new(["FunctionName"], () => Statements(
-            Allow(["lambda:InvokeFunction"], Sub(Account + "lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}*", "functionName", "FunctionName")))),
-        ["DynamoDBCrudPolicy"] = new(["TableName"], () => Statements(
-            Allow(["dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Scan", "dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem", "dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:ConditionCheckItem"],
-                TableAndIndexes()))),
-        ["DynamoDBReadPolicy"] = new(["TableName"], () => Statements(
-            Allow(["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:DescribeTable"], TableAndIndexes()))),
-        ["DynamoDBWritePolicy"] = new(["TableName"], () => Statements(
-            Allow(["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"], TableAndIndexes()))),
-        ["DynamoDBStreamReadPolicy"] = new(["TableName", "StreamName"], () => Statements(
-            Allow(["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
-                Sub2(Account + "dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/stream/${streamName}", ("tableName", "TableName"), ("streamName", "StreamName"))),
-            Allow(["dynamodb:ListStreams"], Sub(Account + "dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/stream/*", "tableName", "TableName")))),
-        ["S3ReadPolicy"] = new(["BucketName"], () => Statements(
-            Allow(["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion", "s3:GetLifecycleConfiguration"], BucketAndObjects()))),
-        ["S3WritePolicy"] = new(["BucketName"], () => Statements(
-            Allow(["s3:PutObject", "s3:PutObjectAcl", "s3:PutLifecycleConfiguration"], BucketAndObjects()))),
-        ["S3CrudPolicy"] = new(["BucketName"], () => Statements(
-            Allow(["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion", "s3:PutObject", "s3:PutObjectAcl", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration", "s3:DeleteObject"], BucketAndObjects()))),
-        ["S3FullAccessPolicy"] = new(["BucketName"], () => Statements(
-            Allow(["s3:GetObject", "s3:GetObjectAcl", "s3:GetObjectVersion", "s3:PutObject", "s3:PutObjectAcl", "s3:DeleteObject", "s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging", "s3:GetObjectTagging", "s3:GetObjectVersionTagging", "s3:PutObjectTagging", "s3:PutObjectVersionTagging"],
-                Sub(Account + "s3:::${bucketName}/*", "bucketName", "BucketName")),
-            Allow(["s3:ListBucket", "s3:GetBucketLocation", "s3:GetLifecycleConfiguration", "s3:PutLifecycleConfiguration"],
-                Sub(Account + "s3:::${bucketName}", "bucketName", "BucketName")))),
-        ["SNSPublishMessagePolicy"] = new(["TopicName"], () => Statements(
-            Allow(["sns:Publish"], Sub(Account + "sns:${AWS::Region}:${AWS::AccountId}:${topicName}", "topicName", "TopicName")))),
-        ["SNSCrudPolicy"] = new(["TopicName"], () => Statements(
-            Allow(["sns:ListSubscriptionsByTopic", "sns:CreateTopic", "sns:SetTopicAttributes", "sns:Subscribe", "sns:Publish"],
-                Sub(Account + "sns:${AWS::Region}:${AWS::AccountId}:${topicName}*", "topicName", "TopicName")))),
-        ["StepFunctionsExecutionPolicy"] = new(["StateMachineName"], () => Statements(
-            Allow(["states:StartExecution"], Sub(Account + "states:${AWS::Region}:${AWS::AccountId}:stateMachine:${stateMachineName}", "stateMachineName", "StateMachineName")))),
-        ["EventBridgePutEventsPolicy"] = new(["EventBusName"], () => Statements(
-            AllowOne("events:PutEvents", Sub(Account + "events:${AWS::Region}:${AWS::AccountId}:event-bus/${eventBusName}", "eventBusName", "EventBusName")))),
-        ["CloudWatchPutMetricPolicy"] = new([], () => Statements(Allow(["cloudwatch:PutMetricData"], "*"))),
-        ["CloudFormationDescribeStacksPolicy"] = new([], () => Statements(
-            Allow(["cloudformation:DescribeStacks"], new JsonObject { ["Fn::Sub"] = Account + "cloudformation:${AWS::Region}:${AWS::AccountId}:stack/*" }))),
-        ["SSMParameterReadPolicy"] = new(["ParameterName"], () => Statements(
-            Allow(["ssm:DescribeParameters"], "*"),
-            Allow(["ssm:GetParameters", "ssm:GetParameter", "ssm:GetParametersByPath"],
-                Sub(Account + "ssm:${AWS::Region}:${AWS::AccountId}:parameter/${parameterName}", "parameterName", "ParameterName")))),
-        ["AWSSecretsManagerGetSecretValuePolicy"] = new(["SecretArn"], () => Statements(
-            Allow(["secretsmanager:GetSecretValue"], Sub("${secretArn}", "secretArn", "SecretArn")))),
-        ["KMSDecryptPolicy"] = new(["KeyId"], () => Statements(
-            Allow(["kms:Decrypt"], Sub(Account + "kms:${AWS::Region}:${AWS::AccountId}:key/${keyId}", "keyId", "KeyId")))),
-        ["KMSEncryptPolicy"] = new(["KeyId"], () => Statements(
-            Allow(["kms:Encrypt"], Sub(Account + "kms:${AWS::Region}:${AWS::AccountId}:key/${keyId}", "keyId", "KeyId")))),
-        ["VPCAccessPolicy"] = new([], () => Statements(
-            Allow(["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DetachNetworkInterface"], "*"))),
-        ["AMIDescribePolicy"] = new([], () => Statements(Allow(["ec2:DescribeImages"], "*"))),
-        ["CloudWatchDescribeAlarmHistoryPolicy"] = new([], () => Statements(Allow(["cloudwatch:DescribeAlarmHistory"], "*"))),
-        ["FilterLogEventsPolicy"] = new(["LogGroupName"], () => Statements(
-            Allow(["logs:FilterLogEvents"], Sub(Account + "logs:${AWS::Region}:${AWS::AccountId}:log-group:${logGroupName}:log-stream:*", "logGroupName", "LogGroupName")))),
-    };
+        using var stream = typeof(PolicyTemplates).Assembly.GetManifestResourceStream("Nimbus.Templates.Sam.PolicyTemplates.json")
+            ?? throw new InvalidOperationException("The embedded SAM policy templates are missing.");
+        var root = JsonNode.Parse(stream)!.AsObject();
+        var templates = new Dictionary<string, Template>(StringComparer.Ordinal);
+        foreach (var (name, node) in root["Templates"]!.AsObject())
+        {
+            var t = node!.AsObject();
+            templates[name] = new Template(
+                t["Parameters"]!.AsArray().Select(x => x!.GetValue<string>()).ToArray(),
+                t["Definition"]!.AsObject());
+        }
+        return templates;
+    }
+
+    /// <summary>Whether <paramref name="name"/> is a SAM policy template (defined here or not).</summary>
+    public static bool IsTemplate(string name) => Definitions.ContainsKey(name) || KnownNames.Contains(name);
 
     /// <summary>
     /// Expands <paramref name="entry"/> (a one-key map) when it names a policy template; null when it is not a template.
@@ -133,9 +93,9 @@ internal static class PolicyTemplates
             throw new InvalidResourceException(resourceId, $"Following required parameters of template '{name}' don't have values: [{string.Join(", ", missing.Select(m => "'" + m + "'"))}]");
         }
 
-        var statements = template.Statements();
-        Substitute(statements, values);
-        return new JsonObject { ["Statement"] = statements };
+        var document = template.Definition.DeepClone().AsObject();
+        Substitute(document, values);
+        return document;
     }
 
     private static void Substitute(JsonNode? node, JsonObject values)
@@ -172,42 +132,4 @@ internal static class PolicyTemplates
                 break;
         }
     }
-
-    private static JsonArray Statements(params JsonObject[] statements) => new(statements.Select(s => (JsonNode?)s).ToArray());
-
-    private static JsonObject Allow(string[] actions, JsonNode resource) => new()
-    {
-        ["Effect"] = "Allow",
-        ["Action"] = new JsonArray(actions.Select(a => (JsonNode?)a).ToArray()),
-        ["Resource"] = resource,
-    };
-
-    /// <summary>A statement whose Action is a single string (as SAM's template for it has it), not a list.</summary>
-    private static JsonObject AllowOne(string action, JsonNode resource) => new()
-    {
-        ["Action"] = action,
-        ["Effect"] = "Allow",
-        ["Resource"] = resource,
-    };
-
-    private static JsonObject Sub(string text, string variable, string parameter) => Sub2(text, (variable, parameter));
-
-    private static JsonObject Sub2(string text, params (string Variable, string Parameter)[] variables)
-    {
-        var map = new JsonObject();
-        foreach (var (variable, parameter) in variables)
-        {
-            map[variable] = new JsonObject { ["Ref"] = parameter };
-        }
-
-        return new JsonObject { ["Fn::Sub"] = new JsonArray(text, map) };
-    }
-
-    private static JsonArray TableAndIndexes() => new(
-        Sub(Account + "dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}", "tableName", "TableName"),
-        Sub(Account + "dynamodb:${AWS::Region}:${AWS::AccountId}:table/${tableName}/index/*", "tableName", "TableName"));
-
-    private static JsonArray BucketAndObjects() => new(
-        Sub(Account + "s3:::${bucketName}", "bucketName", "BucketName"),
-        Sub(Account + "s3:::${bucketName}/*", "bucketName", "BucketName"));
 }

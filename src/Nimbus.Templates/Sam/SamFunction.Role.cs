@@ -9,7 +9,10 @@ internal sealed partial class SamFunction
 
     private JsonObject BuildRole()
     {
-        var managed = new JsonArray(context.ManagedPolicyArn("service-role/AWSLambdaBasicExecutionRole"));
+        // A durable function's basic policy also covers its checkpoints.
+        var managed = new JsonArray(context.ManagedPolicyArn(p["DurableConfig"] is null
+            ? "service-role/AWSLambdaBasicExecutionRole"
+            : "service-role/AWSLambdaBasicDurableExecutionRolePolicy"));
         if (p["Tracing"] is not null && TracingEnabled)
         {
             managed.Add(context.ManagedPolicyArn("AWSXrayWriteOnlyAccess"));
@@ -59,26 +62,9 @@ internal sealed partial class SamFunction
                     managed.Add(arn);
                 }
             }
-            else if (entry is JsonObject o && o.ContainsKey("Fn::If") && o["Fn::If"] is JsonArray iff && iff.Count == 3)
+            else if (SamConditionalPolicies.IsConditional(entry))
             {
-                var copy = (JsonObject)o.DeepClone();
-                var branches = copy["Fn::If"]!.AsArray();
-                var isStatement = IsStatement(branches[1]) || IsStatement(branches[2]);
-                if (!isStatement)
-                {
-                    managed.Add(copy);
-                }
-                else
-                {
-                    for (var b = 1; b <= 2; b++)
-                    {
-                        if (!IsNoValue(branches[b]))
-                        {
-                            branches[b] = new JsonObject { ["PolicyName"] = $"{roleId}Policy{index}", ["PolicyDocument"] = branches[b]!.DeepClone() };
-                        }
-                    }
-                    documents.Add(copy);
-                }
+                SamConditionalPolicies.Add((JsonObject)entry!, id, $"{roleId}Policy{index}", index, managed, documents);
             }
             else if (entry is JsonObject doc && doc.ContainsKey("Statement"))
             {
@@ -123,10 +109,6 @@ internal sealed partial class SamFunction
         }
         return TranslationContext.NewResource("AWS::IAM::Role", props, resource);
     }
-
-    private static bool IsNoValue(JsonNode? n) => n is JsonObject o && o.Count == 1 && Json.Str(o["Ref"]) == "AWS::NoValue";
-
-    private static bool IsStatement(JsonNode? n) => n is JsonObject o && o.ContainsKey("Statement");
 
     private void AddManagedPolicy(string name)
     {

@@ -21,6 +21,7 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
     private JsonObject? _role;
     private bool _cognitoPermission;
     private string? _aliasId;
+    private string? _aliasName;
 
     public List<(string Id, JsonObject Resource)> Translate()
     {
@@ -87,6 +88,7 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
             {
                 throw new InvalidResourceException(id, $"AutoPublishAlias name ('{name}') must contain only alphanumeric characters, hyphens, or underscores matching (?!^[0-9]+$)([a-zA-Z0-9-_]+) pattern.");
             }
+            _aliasName = name;
             var version = BuildVersion(fprops);
             var versionId = version.Id;
             _out.Add(version);
@@ -125,6 +127,7 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
             fprops["Role"] = Json.GetAtt(id + "Role", "Arn");
             _out.Add((id + "Role", _role));
         }
+        EventInvokeConfig();
 
         if (p["Events"] is JsonObject events)
         {
@@ -183,6 +186,19 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
         Copy("CodeSigningConfigArn");
         Copy("TenancyConfig");
         Copy("DurableConfig");
+        Copy("FunctionScalingConfig");
+        if (p["CapacityProviderConfig"] is JsonObject capacity)
+        {
+            var managed = new JsonObject();
+            foreach (var (from, to) in new[] { ("Arn", "CapacityProviderArn"), ("PerExecutionEnvironmentMaxConcurrency", "PerExecutionEnvironmentMaxConcurrency"), ("ExecutionEnvironmentMemoryGiBPerVCpu", "ExecutionEnvironmentMemoryGiBPerVCpu") })
+            {
+                if (capacity[from] is { } v)
+                {
+                    managed[to] = v.DeepClone();
+                }
+            }
+            props["CapacityProviderConfig"] = new JsonObject { ["LambdaManagedInstancesCapacityProviderConfig"] = managed };
+        }
         if (p["Tracing"] is { } tracing && TracingEnabled)
         {
             props["TracingConfig"] = new JsonObject { ["Mode"] = tracing.DeepClone() };
@@ -199,6 +215,57 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
         "Canary10Percent30Minutes", "Canary10Percent5Minutes", "Canary10Percent10Minutes", "Canary10Percent15Minutes",
         "Linear10PercentEvery10Minutes", "Linear10PercentEvery1Minute", "Linear10PercentEvery2Minutes", "Linear10PercentEvery3Minutes", "AllAtOnce",
     ];
+
+    /// <summary>The deployment group's AlarmConfiguration from a list of alarms, or from a Fn::If choosing between lists.</summary>
+    private static JsonNode? AlarmConfiguration(JsonNode? alarms)
+    {
+        switch (alarms)
+        {
+            case JsonArray list when list.Count > 0:
+                var names = new JsonArray();
+                foreach (var a in list)
+                {
+                    names.Add(new JsonObject { ["Name"] = a?.DeepClone() });
+                }
+                return new JsonObject { ["Alarms"] = names, ["Enabled"] = true };
+            case JsonObject o when o.Count == 1 && o["Fn::If"] is JsonArray iff && iff.Count == 3:
+                var branches = new JsonArray(iff[0]?.DeepClone());
+                for (var b = 1; b <= 2; b++)
+                {
+                    branches.Add(iff[b] is JsonArray ? AlarmConfiguration(iff[b]) ?? new JsonObject { ["Ref"] = "AWS::NoValue" } : iff[b]?.DeepClone());
+                }
+                return new JsonObject { ["Fn::If"] = branches };
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>Predefined CodeDeploy configuration names become CodeDeployDefault.Lambda* (inside intrinsics too, as the translator does).</summary>
+    private static JsonNode? ReplaceDeploymentTypes(JsonNode? value, string? key)
+    {
+        switch (value)
+        {
+            case JsonArray list:
+                for (var i = 0; i < list.Count; i++)
+                {
+                    list[i] = ReplaceDeploymentTypes(list[i]?.DeepClone(), null);
+                }
+                return list;
+            case JsonObject o when Json.IsIntrinsic(o):
+                foreach (var (k, v) in o.ToList())
+                {
+                    o[k] = ReplaceDeploymentTypes(v?.DeepClone(), k);
+                }
+                return o;
+            default:
+                if (Json.Str(value) is { } t && PredefinedDeploymentTypes.Contains(t))
+                {
+                    var sub = new JsonArray("CodeDeployDefault.Lambda${ConfigName}", new JsonObject { ["ConfigName"] = t });
+                    return key == "Fn::Sub" ? sub : new JsonObject { ["Fn::Sub"] = sub };
+                }
+                return value;
+        }
+    }
 
     private bool DeploymentEnabled(JsonObject preference)
     {
@@ -226,9 +293,7 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
                 ["Enabled"] = true,
                 ["Events"] = new JsonArray("DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM", "DEPLOYMENT_STOP_ON_REQUEST"),
             },
-            ["DeploymentConfigName"] = Json.Str(type) is { } t && PredefinedDeploymentTypes.Contains(t)
-                ? new JsonObject { ["Fn::Sub"] = new JsonArray("CodeDeployDefault.Lambda${ConfigName}", new JsonObject { ["ConfigName"] = t }) }
-                : type.DeepClone(),
+            ["DeploymentConfigName"] = ReplaceDeploymentTypes(context.ResolveRefsAndMappings(type), null),
             ["DeploymentStyle"] = new JsonObject { ["DeploymentOption"] = "WITH_TRAFFIC_CONTROL", ["DeploymentType"] = "BLUE_GREEN" },
         };
         if (preference["Role"] is { } role)
@@ -241,14 +306,9 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
             context.NeedsCodeDeployRole = true;
         }
         context.NeedsDeploymentApplication = true;
-        if (preference["Alarms"] is JsonArray alarms && alarms.Count > 0)
+        if (AlarmConfiguration(preference["Alarms"]) is { } alarmConfiguration)
         {
-            var list = new JsonArray();
-            foreach (var a in alarms)
-            {
-                list.Add(new JsonObject { ["Name"] = a?.DeepClone() });
-            }
-            group["AlarmConfiguration"] = new JsonObject { ["Alarms"] = list, ["Enabled"] = true };
+            group["AlarmConfiguration"] = alarmConfiguration;
         }
         if (preference["TriggerConfigurations"] is { } triggers)
         {
@@ -326,10 +386,6 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
         if (fprops["SnapStart"] is JsonObject snap && Json.Str(snap["ApplyOn"]) is { } applyOn && applyOn != "None")
         {
             logical["SnapStart"] = snap.DeepClone();
-        }
-        if (fprops["RuntimeManagementConfig"] is { } rmc)
-        {
-            logical["RuntimeManagementConfig"] = rmc.DeepClone();
         }
         if (Json.IsTruthy(p["AutoPublishAliasAllProperties"]))
         {

@@ -23,25 +23,30 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
         {
             throw new InvalidResourceException(id, "Specify either 'Definition' or 'DefinitionUri' property and not both.");
         }
+        var generatedSubstitutions = new JsonObject();
         if (p["Definition"] is { } definition)
         {
             if (definition is not JsonObject)
             {
                 throw new InvalidResourceException(id, "Property 'Definition' should be a map.");
             }
-            var lines = new JsonArray();
-            var processed = definition.DeepClone();
-            var found = DefinitionSubstitutions.Extract(processed);
-            if (found.Count > 0)
+            definition = definition.DeepClone();
+            var counter = 0;
+            foreach (var (holder, key) in DynamicValues(definition))
             {
-                var merged = p["DefinitionSubstitutions"] is JsonObject given && given.Count > 0 ? given.DeepClone().AsObject() : new JsonObject();
-                foreach (var (k, v) in found)
+                var substitution = "definition_substitution_" + TranslationContext.IntString(++counter);
+                generatedSubstitutions[substitution] = holder is JsonObject o ? o[(string)key]!.DeepClone() : ((JsonArray)holder)[(int)key]!.DeepClone();
+                if (holder is JsonObject target)
                 {
-                    merged[k] = v?.DeepClone();
+                    target[(string)key] = "${" + substitution + "}";
                 }
-                props["DefinitionSubstitutions"] = merged;
+                else
+                {
+                    ((JsonArray)holder)[(int)key] = "${" + substitution + "}";
+                }
             }
-            foreach (var line in PrettyJson(processed).Split('\n'))
+            var lines = new JsonArray();
+            foreach (var line in PrettyJson(definition).Split('\n'))
             {
                 lines.Add(line);
             }
@@ -55,9 +60,20 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
         {
             throw new InvalidResourceException(id, "Either 'Definition' or 'DefinitionUri' property must be specified.");
         }
-        if (p["DefinitionSubstitutions"] is { } subs && !props.ContainsKey("DefinitionSubstitutions"))
+        if (p["DefinitionSubstitutions"] is JsonObject subs)
         {
-            props["DefinitionSubstitutions"] = subs.DeepClone();
+            foreach (var (k, v) in subs)
+            {
+                generatedSubstitutions[k] = v?.DeepClone();
+            }
+        }
+        else if (p["DefinitionSubstitutions"] is { } other)
+        {
+            props["DefinitionSubstitutions"] = other.DeepClone();
+        }
+        if (generatedSubstitutions.Count > 0)
+        {
+            props["DefinitionSubstitutions"] = generatedSubstitutions;
         }
         if (p["Name"] is { } name)
         {
@@ -98,6 +114,7 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
             _out.Add((id + "Role", BuildRole(tags)));
         }
         _out.Insert(0, (id, TranslationContext.NewResource("AWS::StepFunctions::StateMachine", props, resource, "Condition", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy", "Metadata")));
+        AddVersionAndAlias();
         if (p["Events"] is JsonObject events)
         {
             foreach (var (eventId, node) in events)
@@ -113,6 +130,38 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
             }
         }
         return _out;
+    }
+
+    /// <summary>The Ref an event rule targets: the alias when UseAliasAsEventTarget (and AutoPublishAlias) is set.</summary>
+    private JsonObject EventTarget => _aliasId is not null && Json.IsTruthy(p["UseAliasAsEventTarget"]) ? Json.Ref(_aliasId) : Json.Ref(id);
+
+    private string? _aliasId;
+
+    /// <summary>AutoPublishAlias: a StateMachineVersion (kept on delete and replace) and an alias deployed to it.</summary>
+    private void AddVersionAndAlias()
+    {
+        if (p["AutoPublishAlias"] is not { } aliasNode)
+        {
+            return;
+        }
+        var alias = Json.Str(aliasNode) ?? throw new InvalidResourceException(id, "'AutoPublishAlias' must be a string.");
+        var versionId = id + "Version";
+        var version = TranslationContext.NewResource("AWS::StepFunctions::StateMachineVersion", new JsonObject
+        {
+            ["StateMachineArn"] = Json.Ref(id),
+            ["StateMachineRevisionId"] = Json.GetAtt(id, "StateMachineRevisionId"),
+        }, resource);
+        version["DeletionPolicy"] ??= "Retain";
+        version["UpdateReplacePolicy"] ??= "Retain";
+        var preference = p["DeploymentPreference"] is JsonObject given ? given.DeepClone().AsObject() : new JsonObject { ["Type"] = "ALL_AT_ONCE" };
+        preference["StateMachineVersionArn"] = Json.Ref(versionId);
+        _aliasId = id + "Alias" + alias;
+        _out.Add((versionId, version));
+        _out.Add((_aliasId, TranslationContext.NewResource("AWS::StepFunctions::StateMachineAlias", new JsonObject
+        {
+            ["Name"] = alias,
+            ["DeploymentPreference"] = preference,
+        }, resource)));
     }
 
     private JsonObject BuildRole(JsonArray tags)
@@ -137,6 +186,10 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
                 }
                 managed.Add(arn);
             }
+            else if (SamConditionalPolicies.IsConditional(entry))
+            {
+                SamConditionalPolicies.Add((JsonObject)entry!, id, $"{id}RolePolicy{index}", index, managed, documents);
+            }
             else if (entry is JsonObject doc && doc.ContainsKey("Statement"))
             {
                 documents.Add(new JsonObject { ["PolicyName"] = $"{id}RolePolicy{index}", ["PolicyDocument"] = doc.DeepClone() });
@@ -153,7 +206,11 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
         }
         if (p["Tracing"] is JsonObject tracing && Json.IsTruthy(tracing["Enabled"]))
         {
-            managed.Add(context.ManagedPolicyArn("AWSXrayWriteOnlyAccess"));
+            var xray = context.ManagedPolicyArn("AWSXrayWriteOnlyAccess");
+            if (!managed.Any(m => Json.Str(m) == xray))
+            {
+                managed.Add(xray);
+            }
         }
         var props = new JsonObject
         {
@@ -240,7 +297,7 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
             }
         }
         var targetId = props["Target"] is JsonObject t && t["Id"] is { } tid ? tid.DeepClone() : logicalId + "StepFunctionsTarget";
-        var target = new JsonObject { ["Arn"] = Json.Ref(id), ["Id"] = targetId };
+        var target = new JsonObject { ["Arn"] = EventTarget, ["Id"] = targetId };
         foreach (var name in new[] { "Input", "InputPath", "InputTransformer", "RetryPolicy" })
         {
             if (props[name] is { } v)
@@ -267,13 +324,40 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
                     ["PolicyName"] = logicalId + "RoleStartExecutionPolicy",
                     ["PolicyDocument"] = new JsonObject
                     {
-                        ["Statement"] = new JsonArray(new JsonObject { ["Action"] = "states:StartExecution", ["Effect"] = "Allow", ["Resource"] = Json.Ref(id) }),
+                        ["Statement"] = new JsonArray(new JsonObject { ["Action"] = "states:StartExecution", ["Effect"] = "Allow", ["Resource"] = EventTarget }),
                     },
                 }),
             }, resource, "Condition")));
         }
         rule["Targets"] = new JsonArray(target);
         _out.Add((logicalId, TranslationContext.NewResource("AWS::Events::Rule", rule, resource, "Condition")));
+    }
+
+    /// <summary>
+    /// The intrinsics and dynamic references ({{resolve:...}}) in a definition, depth first with keys in sorted order
+    /// (the translator numbers its definition_substitution_N in that order).
+    /// </summary>
+    private static List<(JsonNode Holder, object Key)> DynamicValues(JsonNode? node)
+    {
+        var found = new List<(JsonNode, object)>();
+        IEnumerable<(object Key, JsonNode? Value)> children = node switch
+        {
+            JsonObject o => o.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => ((object)kv.Key, kv.Value)).ToList(),
+            JsonArray a => a.Select((v, i) => ((object)i, v)).ToList(),
+            _ => [],
+        };
+        foreach (var (key, value) in children)
+        {
+            if (Json.IsIntrinsic(value) || (Json.Str(value) is { } s && s.StartsWith("{{resolve:", StringComparison.Ordinal)))
+            {
+                found.Add((node!, key));
+            }
+            else if (value is JsonObject or JsonArray)
+            {
+                found.AddRange(DynamicValues(value));
+            }
+        }
+        return found;
     }
 
     /// <summary>Python's json.dumps(value, indent=4, sort_keys=True).</summary>

@@ -10,6 +10,12 @@ namespace Nimbus.Templates.Sam;
 /// <summary>What the transform needs from its environment (the translator takes these from the boto session and callers).</summary>
 public sealed record SamTranslatorOptions(string Region, string Partition, IReadOnlyDictionary<string, string> ParameterValues, IReadOnlyDictionary<string, string> ManagedPolicyMap)
 {
+    /// <summary>
+    /// The signed template URL of an AWS Serverless Application Repository application (id, semantic version); null
+    /// where no repository is reachable (Nimbus), so AWS::Serverless::Application needs a template URL as its Location.
+    /// </summary>
+    public Func<string, string, string>? ServerlessApplicationTemplateUrl { get; init; }
+
     /// <summary>The settings of upstream's tests/translator/test_translator.py (aws partition, ap-southeast-1).</summary>
     public static SamTranslatorOptions ConformanceHarness { get; } = new(
         "ap-southeast-1",
@@ -22,7 +28,11 @@ public sealed record SamTranslatorOptions(string Region, string Partition, IRead
             ["AmazonDynamoDBReadOnlyAccess"] = "arn:aws:iam::aws:policy/AmazonDynamoDBReadOnlyAccess",
             ["AWSLambdaRole"] = "arn:aws:iam::aws:policy/service-role/AWSLambdaRole",
             ["AWSXrayWriteOnlyAccess"] = "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
-        });
+        })
+    {
+        // test_translator.py mocks the repository's CreateCloudFormationTemplate with this URL.
+        ServerlessApplicationTemplateUrl = (_, _) => "https://awsserverlessrepo-changesets-xxx.s3.amazonaws.com/signed-url",
+    };
 
     public static SamTranslatorOptions For(string region, string partition = "aws") =>
         new(region, partition, new Dictionary<string, string>(), new Dictionary<string, string>());

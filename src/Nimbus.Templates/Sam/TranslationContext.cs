@@ -151,6 +151,7 @@ internal sealed partial class TranslationContext
 
         TranslateConnectors(resources);
         FinishDeferred(resources);
+        RewriteReferables(resources);
         if (NeedsDeploymentApplication)
         {
             generated.Clear();
@@ -217,6 +218,10 @@ internal sealed partial class TranslationContext
             "AWS::Serverless::Api" => Apis.TranslateRestApi(id, resource, properties),
             "AWS::Serverless::HttpApi" => Apis.TranslateHttpApi(id, resource, properties),
             "AWS::Serverless::LayerVersion" => TranslateLayer(id, resource, properties),
+            "AWS::Serverless::GraphQLApi" => new SamGraphQlApi(id, resource, properties).Translate(),
+            "AWS::Serverless::WebSocketApi" => new SamWebSocketApi(this, id, resource, properties).Translate(),
+            "AWS::Serverless::CapacityProvider" => new SamCapacityProvider(this, id, resource, properties).Translate(),
+            "AWS::Serverless::Application" => new SamApplication(this, id, resource, properties).Translate(),
             _ => throw new InvalidResourceException(id, $"Resource type {type} is not supported by this transform yet."),
         };
     }
@@ -452,7 +457,16 @@ internal sealed partial class TranslationContext
     {
         CheckProperties(id, "AWS::Serverless::LayerVersion", p, "LayerName", "Description", "ContentUri", "CompatibleArchitectures", "CompatibleRuntimes", "LicenseInfo", "RetentionPolicy", "PublishLambdaVersion");
         var resolved = (JsonObject)ResolveParameterRefs(p)!;
-        var hashSource = new JsonObject { ["Type"] = "AWS::Serverless::LayerVersion", ["Properties"] = resolved.DeepClone() };
+        var hashProperties = resolved.DeepClone().AsObject();
+        foreach (var list in new[] { "CompatibleArchitectures", "CompatibleRuntimes" })
+        {
+            // The translator resolves parameters in the layer's string properties only: lists hash as written.
+            if (p[list] is { } written)
+            {
+                hashProperties[list] = written.DeepClone();
+            }
+        }
+        var hashSource = new JsonObject { ["Type"] = "AWS::Serverless::LayerVersion", ["Properties"] = hashProperties };
         foreach (var attr in new[] { "Condition", "DependsOn" })
         {
             if (resource[attr] is { } v)
@@ -463,13 +477,17 @@ internal sealed partial class TranslationContext
         var newId = id + SamTranslator.Hash(new JsonObject { [id] = hashSource });
         var props = new JsonObject();
         props["Content"] = S3Location(id, "ContentUri", p["ContentUri"]);
-        props["LayerName"] = p["LayerName"]?.DeepClone() ?? id;
-        foreach (var name in new[] { "Description", "CompatibleRuntimes", "CompatibleArchitectures", "LicenseInfo" })
+        props["LayerName"] = resolved["LayerName"]?.DeepClone() ?? id;
+        foreach (var name in new[] { "Description", "CompatibleRuntimes", "CompatibleArchitectures" })
         {
             if (p[name] is { } v)
             {
                 props[name] = v.DeepClone();
             }
+        }
+        if (resolved["LicenseInfo"] is { } license)
+        {
+            props["LicenseInfo"] = license.DeepClone();
         }
         var layer = NewResource("AWS::Lambda::LayerVersion", props, resource, "Condition", "DependsOn", "Metadata", "UpdateReplacePolicy");
         var retention = resolved["RetentionPolicy"];
