@@ -51,6 +51,7 @@ internal sealed partial class TranslationContext
         _parameters["AWS::Partition"] = Partition;
 
         _inputResources = _template["Resources"]!.AsObject();
+        Validation.ImplicitApiChecks.Run(_inputResources);
         var globals = new SamGlobals(_template["Globals"]);
         var resources = new JsonObject();
         _output["Resources"] = resources;
@@ -165,7 +166,9 @@ internal sealed partial class TranslationContext
 
         if (_errors.Count > 0)
         {
-            throw new InvalidSamDocumentException(_errors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Message).ToList());
+            // The translator drops causes with the same message, and its callers list them by logical id (or event id).
+            var unique = _errors.DistinctBy(e => e.Message, StringComparer.Ordinal);
+            throw new InvalidSamDocumentException(unique.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Message).ToList());
         }
 
         foreach (var (key, value) in _template)
