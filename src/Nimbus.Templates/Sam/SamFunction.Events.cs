@@ -115,7 +115,7 @@ internal sealed partial class SamFunction
                     }
                     if (Json.Str(poolRef["Ref"]) is not { } poolId)
                     {
-                        throw new InvalidEventException(eventId, "Ref in Userpool is not a string.");
+                        throw new InvalidEventException(logicalId, "Ref in Userpool is not a string.");
                     }
                     var userPool = context.InputResourceType(poolId) == "AWS::Cognito::UserPool" ? context.OutputResource(poolId) : null;
                     if (userPool is null)

@@ -11,7 +11,7 @@ internal sealed partial class SamFunction
         {
             if (!allowed.Contains(k))
             {
-                throw new InvalidEventException(eventId, $"Property {k} not defined for resource of type {type}.");
+                throw new InvalidEventException(logicalId, $"Property {k} not defined for resource of type {type}.");
             }
         }
         if (props[sourceProperty] is null)

@@ -350,7 +350,7 @@ internal sealed partial class SamFunction
                 target[name] = v.DeepClone();
             }
         }
-        if (TranslationContext.EventDeadLetter(logicalId, eventId, props, _out, resource) is { } dlq)
+        if (TranslationContext.EventDeadLetter(logicalId, props, _out, resource) is { } dlq)
         {
             target["DeadLetterConfig"] = dlq;
         }

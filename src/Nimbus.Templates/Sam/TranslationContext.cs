@@ -119,6 +119,10 @@ internal sealed partial class TranslationContext
             {
                 _errors.Add((e.LogicalId, e.Message));
             }
+            catch (InvalidEventException e) when (type == "AWS::Serverless::StateMachine")
+            {
+                _errors.Add((e.EventId, e.Message));
+            }
             catch (InvalidEventException e)
             {
                 _errors.Add((id, $"Resource with id [{id}] is invalid. {e.Message}"));
@@ -550,7 +554,7 @@ internal sealed partial class TranslationContext
     /// An event rule's DeadLetterConfig: either an existing queue (Arn) or one generated with its queue policy (Type: SQS).
     /// Returns the target's DeadLetterConfig, or null when the event has none.
     /// </summary>
-    public static JsonObject? EventDeadLetter(string ruleId, string eventId, JsonObject props, List<(string Id, JsonObject Resource)> output, JsonObject resource)
+    public static JsonObject? EventDeadLetter(string ruleId, JsonObject props, List<(string Id, JsonObject Resource)> output, JsonObject resource)
     {
         if (props["DeadLetterConfig"] is not JsonObject dlc)
         {
@@ -560,7 +564,7 @@ internal sealed partial class TranslationContext
         var type = dlc["Type"];
         if (arn is not null && type is not null)
         {
-            throw new InvalidEventException(eventId, "You can either define 'Arn' or 'Type' property of DeadLetterConfig");
+            throw new InvalidEventException(ruleId, "You can either define 'Arn' or 'Type' property of DeadLetterConfig.");
         }
         if (arn is not null)
         {
@@ -568,16 +572,16 @@ internal sealed partial class TranslationContext
         }
         if (type is null)
         {
-            throw new InvalidEventException(eventId, "No 'Arn' or 'Type' property provided for DeadLetterConfig.");
+            throw new InvalidEventException(ruleId, "No 'Arn' or 'Type' property provided for DeadLetterConfig.");
         }
         if (Json.Str(type) != "SQS")
         {
-            throw new InvalidEventException(eventId, "The only valid value for 'Type' property of DeadLetterConfig is 'SQS'.");
+            throw new InvalidEventException(ruleId, "The only valid value for 'Type' property of DeadLetterConfig is 'SQS'.");
         }
         var queueId = ruleId + "Queue";
         if (dlc["QueueLogicalId"] is { } q)
         {
-            queueId = Json.Str(q) ?? throw new InvalidEventException(eventId, "QueueLogicalId must be a string");
+            queueId = Json.Str(q) ?? throw new InvalidEventException(ruleId, "QueueLogicalId must be a string");
         }
         output.Add((queueId, NewResource("AWS::SQS::Queue", new JsonObject(), resource, "Condition")));
         output.Add((ruleId + "QueuePolicy", NewResource("AWS::SQS::QueuePolicy", new JsonObject

@@ -49,7 +49,7 @@ internal static class ImplicitApiChecks
         }
         if (errors.Count > 0)
         {
-            throw new InvalidSamDocumentException(errors.Select(e => e.Message).ToList());
+            throw new InvalidSamDocumentException(errors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Message).ToList());
         }
     }
 
