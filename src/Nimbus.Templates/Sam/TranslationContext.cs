@@ -204,6 +204,10 @@ internal sealed partial class TranslationContext
 
     private List<(string Id, JsonObject Resource)> TranslateResource(string id, string type, JsonObject resource, JsonObject properties)
     {
+        if (type is "AWS::Serverless::Api" or "AWS::Serverless::HttpApi")
+        {
+            Validation.SwaggerChecks.Check(id, type, properties, Apis.Events);
+        }
         return type switch
         {
             "AWS::Serverless::Function" => new SamFunction(this, id, resource, properties).Translate(),
