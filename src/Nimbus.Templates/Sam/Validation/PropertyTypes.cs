@@ -77,7 +77,6 @@ internal static class PropertyTypes
             new("AccessLogSetting", PropertyKind.Map),
             new("CanarySetting", PropertyKind.Map),
             new("TracingEnabled", PropertyKind.Bool),
-            new("OpenApiVersion", PropertyKind.String),
             new("Models", PropertyKind.Map),
             new("Domain", PropertyKind.Map),
             new("FailOnWarnings", PropertyKind.Bool),
