@@ -205,6 +205,10 @@ internal sealed partial class TranslationContext
     private List<(string Id, JsonObject Resource)> TranslateResource(string id, string type, JsonObject resource, JsonObject properties)
     {
         Validation.PropertyTypes.Check(id, type, properties);
+        if (type == "AWS::Serverless::Function")
+        {
+            Validation.FunctionChecks.Check(id, properties);
+        }
         if (type is "AWS::Serverless::Api" or "AWS::Serverless::HttpApi")
         {
             Validation.SwaggerChecks.Check(id, type, properties, Apis.Events);
