@@ -37,7 +37,7 @@ internal sealed partial class SamApis(TranslationContext context)
         bool needRest = false, needHttp = false;
         foreach (var (functionId, node) in inputResources)
         {
-            if (node is not JsonObject fn || Json.Str(fn["Type"]) != "AWS::Serverless::Function" || fn["Properties"]?["Events"] is not JsonObject events)
+            if (node is not JsonObject fn || Json.Str(fn["Type"]) != "AWS::Serverless::Function" || fn["Properties"] is not JsonObject fnProps || fnProps["Events"] is not JsonObject events)
             {
                 continue;
             }

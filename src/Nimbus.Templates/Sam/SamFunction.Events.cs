@@ -46,7 +46,7 @@ internal sealed partial class SamFunction
                     copy.Remove("ConsumerGroupId");
                     copy.Remove("SchemaRegistryConfig");
                     PullEvent(logicalId, eventId, ev, copy, "MSK", "Stream", "service-role/AWSLambdaMSKExecutionRole",
-                        ["Stream", "Topics", "StartingPosition", "StartingPositionTimestamp", "BatchSize", "Enabled", "MaximumBatchingWindowInSeconds", "FilterCriteria", "SourceAccessConfigurations", "KmsKeyArn", "MetricsConfig", "ProvisionedPollerConfig", "DestinationConfig", "BisectBatchOnFunctionError", "MaximumRecordAgeInSeconds", "MaximumRetryAttempts"]);
+                        ["Stream", "Topics", "StartingPosition", "StartingPositionTimestamp", "BatchSize", "Enabled", "MaximumBatchingWindowInSeconds", "FilterCriteria", "SourceAccessConfigurations", "KmsKeyArn", "MetricsConfig", "ProvisionedPollerConfig", "DestinationConfig", "BisectBatchOnFunctionError", "MaximumRecordAgeInSeconds", "MaximumRetryAttempts", "LoggingConfig"]);
                     if (config is not null || schema is not null)
                     {
                         var kafka = new JsonObject();

@@ -212,6 +212,7 @@ internal sealed partial class TranslationContext
         if (type is "AWS::Serverless::Api" or "AWS::Serverless::HttpApi")
         {
             Validation.SwaggerChecks.Check(id, type, properties, Apis.Events);
+            Validation.AuthChecks.Check(id, type, properties);
         }
         return type switch
         {

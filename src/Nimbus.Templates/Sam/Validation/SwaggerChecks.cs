@@ -151,6 +151,6 @@ internal static partial class SwaggerChecks
         _ => Convert.ToString(node.ToJsonString(), CultureInfo.InvariantCulture),
     };
 
-    [GeneratedRegex(@"^3\.\d+\.\d+$")]
+    [GeneratedRegex(@"^3(\.\d+){1,2}$")]
     private static partial Regex OpenApi3();
 }
