@@ -51,6 +51,7 @@ internal sealed partial class TranslationContext
         _parameters["AWS::Partition"] = Partition;
 
         _inputResources = _template["Resources"]!.AsObject();
+        Validation.TemplateChecks.Run(_inputResources);
         Validation.ImplicitApiChecks.Run(_inputResources);
         var globals = new SamGlobals(_template["Globals"]);
         var resources = new JsonObject();
@@ -208,10 +209,12 @@ internal sealed partial class TranslationContext
         if (type == "AWS::Serverless::Function")
         {
             Validation.FunctionChecks.Check(id, properties);
+            Validation.FunctionChecks.CheckApiEventTargets(properties, _inputResources);
         }
         if (type is "AWS::Serverless::Api" or "AWS::Serverless::HttpApi")
         {
             Validation.SwaggerChecks.Check(id, type, properties, Apis.Events);
+            Validation.ApiChecks.Check(id, type, properties);
             Validation.AuthChecks.Check(id, type, properties);
         }
         return type switch

@@ -41,4 +41,43 @@ internal static class FunctionChecks
             throw new InvalidResourceException(id, "'Hooks' property of 'DeploymentPreference' must be a dictionary");
         }
     }
+
+    /// <summary>
+    /// What linking an Api/HttpApi event to its explicit API finds wrong with that API (an error of the API's resource,
+    /// raised while translating the function): an empty StageName, an HTTP API body that is not OpenAPI.
+    /// </summary>
+    public static void CheckApiEventTargets(JsonObject p, JsonObject resources)
+    {
+        if (p["Events"] is not JsonObject events)
+        {
+            return;
+        }
+        foreach (var (_, node) in events)
+        {
+            if (node is not JsonObject ev || ev["Properties"] is not JsonObject props)
+            {
+                continue;
+            }
+            var http = Json.Str(ev["Type"]) == "HttpApi";
+            if (!http && Json.Str(ev["Type"]) != "Api")
+            {
+                continue;
+            }
+            var given = props[http ? "ApiId" : "RestApiId"];
+            var apiId = given is JsonObject r && r.Count == 1 ? Json.Str(r["Ref"]) : Json.Str(given);
+            if (apiId is null || resources[apiId] is not JsonObject api || api["Properties"] is not JsonObject apiProps)
+            {
+                continue;
+            }
+            if (!http && Json.Str(api["Type"]) == "AWS::Serverless::Api" && Json.Str(apiProps["StageName"]) == "")
+            {
+                throw new InvalidResourceException(apiId, "StageName cannot be empty.");
+            }
+            if (http && Json.Str(api["Type"]) == "AWS::Serverless::HttpApi" && apiProps["DefinitionBody"] is JsonObject body && !Json.IsIntrinsic(body)
+                && !ApiChecks.IsValidOpenApi(body))
+            {
+                throw new InvalidResourceException(apiId, "Structure of the SAM template is invalid. Invalid OpenApi document. Invalid values or missing keys for 'openapi' or 'paths' in 'DefinitionBody'.");
+            }
+        }
+    }
 }
