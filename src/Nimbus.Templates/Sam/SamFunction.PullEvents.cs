@@ -18,6 +18,17 @@ internal sealed partial class SamFunction
         {
             throw new InvalidResourceException(logicalId, $"Missing required property '{sourceProperty}'.");
         }
+        if (props["FilterCriteria"] is { } filter && Json.IsTruthy(filter) && !Json.IsIntrinsic(filter))
+        {
+            if (filter is not JsonObject criteria)
+            {
+                throw new InvalidEventException(eventId, "Property 'FilterCriteria' should be a map.");
+            }
+            if (criteria.Any(kv => kv.Key != "Filters"))
+            {
+                throw new InvalidEventException(eventId, "FilterCriteria field has a wrong format");
+            }
+        }
         if (props["SourceAccessConfigurations"] is { } access && access is not JsonArray && !Json.IsIntrinsic(access))
         {
             throw new InvalidResourceException(logicalId, "Type of property 'SourceAccessConfigurations' is invalid.");
