@@ -40,6 +40,83 @@ internal static class FunctionChecks
         {
             throw new InvalidResourceException(id, "'Hooks' property of 'DeploymentPreference' must be a dictionary");
         }
+        if (p["FunctionUrlConfig"] is JsonObject url)
+        {
+            CheckUrlCors(id, url["Cors"]);
+        }
+        if (p["EventInvokeConfig"] is JsonObject invoke)
+        {
+            CheckDestinations(id, invoke);
+        }
+    }
+
+    private static readonly (string Name, string Type)[] UrlCorsProperties =
+    [
+        ("AllowOrigins", "list"), ("AllowMethods", "list"), ("AllowCredentials", "bool"), ("AllowHeaders", "list"), ("ExposeHeaders", "list"), ("MaxAge", "int"),
+    ];
+
+    private static void CheckUrlCors(string id, JsonNode? cors)
+    {
+        if (!Json.IsTruthy(cors) || Json.IsIntrinsic(cors))
+        {
+            return;
+        }
+        if (cors is not JsonObject o)
+        {
+            throw new InvalidResourceException(id, "Property 'FunctionUrlConfig.Cors' should be a map.");
+        }
+        foreach (var (name, value) in o)
+        {
+            var known = UrlCorsProperties.FirstOrDefault(c => c.Name == name);
+            if (known.Name is null)
+            {
+                throw new InvalidResourceException(id, $"{name} is not a valid property for configuring Cors.");
+            }
+            var ok = Json.IsIntrinsic(value) || known.Type switch
+            {
+                "list" => value is JsonArray,
+                "bool" => PropertyTypes.Matches(PropertyKind.Bool, value),
+                _ => PropertyTypes.Matches(PropertyKind.Integer, value),
+            };
+            if (!ok)
+            {
+                throw new InvalidResourceException(id, $"{name} must be of type {known.Type}.");
+            }
+        }
+    }
+
+    private static void CheckDestinations(string id, JsonObject invoke)
+    {
+        var config = invoke["DestinationConfig"];
+        if (!Json.IsTruthy(config))
+        {
+            return;
+        }
+        if (config is not JsonObject destinations)
+        {
+            throw new InvalidResourceException(id, "Property 'EventInvokeConfig.DestinationConfig' should be a map.");
+        }
+        foreach (var name in new[] { "OnSuccess", "OnFailure" })
+        {
+            if (destinations[name] is not { } destination)
+            {
+                continue;
+            }
+            if (destination is not JsonObject d)
+            {
+                throw new InvalidResourceException(id, $"Property 'EventInvokeConfig.DestinationConfig.{name}' should be a map.");
+            }
+            var type = Json.Str(d["Type"]);
+            if (type is not ("SQS" or "SNS" or "EventBridge" or "Lambda" or "S3Bucket"))
+            {
+                var shown = d["Type"] is null ? "None" : type ?? d["Type"]!.ToJsonString();
+                throw new InvalidResourceException(id, $"'Type: {shown}' must be one of ['SQS', 'SNS', 'EventBridge', 'Lambda', 'S3Bucket']");
+            }
+            if (d["Destination"] is null && type is not ("SQS" or "SNS"))
+            {
+                throw new InvalidResourceException(id, "Destination is required if Type is not ['SQS', 'SNS']");
+            }
+        }
     }
 
     /// <summary>
