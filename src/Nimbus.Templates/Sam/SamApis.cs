@@ -297,7 +297,7 @@ internal sealed partial class SamApis(TranslationContext context)
             credentials = c["AllowCredentials"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
             if (origin is null && c["AllowOrigin"] is null)
             {
-                throw new InvalidResourceException(id, "Cors.AllowOrigin is required");
+                origin = "'*'"; // the translator's CorsProperties default
             }
         }
         else

@@ -214,7 +214,8 @@ internal sealed partial class TranslationContext
         if (type is "AWS::Serverless::Api" or "AWS::Serverless::HttpApi")
         {
             Validation.SwaggerChecks.Check(id, type, properties, Apis.Events);
-            Validation.ApiChecks.Check(id, type, properties);
+            var hasPaths = properties["DefinitionBody"]?["paths"] is JsonObject { Count: > 0 } || Apis.Events.Any(e => e.ApiId == id);
+            Validation.ApiChecks.Check(id, type, properties, hasPaths);
             Validation.AuthChecks.Check(id, type, properties);
         }
         return type switch

@@ -9,7 +9,10 @@ namespace Nimbus.Templates.Sam.Validation;
 /// </summary>
 internal static partial class ApiChecks
 {
-    public static void Check(string id, string type, JsonObject p)
+    private static readonly string[] CorsProperties = ["AllowMethods", "AllowHeaders", "AllowOrigin", "MaxAge", "AllowCredentials"];
+
+    /// <param name="hasPaths">Whether the API's body will have paths (its own, or from events) for Cors to be added to.</param>
+    public static void Check(string id, string type, JsonObject p, bool hasPaths)
     {
         if (type == "AWS::Serverless::Api")
         {
@@ -21,6 +24,7 @@ internal static partial class ApiChecks
             {
                 Fail(id, "Cannot set 'MergeDefinitions' to True when using `DefinitionUri`.");
             }
+            CheckRestCors(id, p, hasPaths);
             return;
         }
         if (type != "AWS::Serverless::HttpApi")
@@ -52,6 +56,30 @@ internal static partial class ApiChecks
             {
                 Fail(id, "Unable to add `Tags` because 'DefinitionBody' does not contain a valid OpenApi definition.");
             }
+        }
+    }
+
+    private static void CheckRestCors(string id, JsonObject p, bool hasPaths)
+    {
+        if (p["Cors"] is not JsonObject cors || Json.IsIntrinsic(cors))
+        {
+            return;
+        }
+        foreach (var (key, _) in cors)
+        {
+            if (!CorsProperties.Contains(key))
+            {
+                Fail(id, $"Invalid key '{key}' for 'Cors' property.");
+            }
+        }
+        var origin = cors.ContainsKey("AllowOrigin") ? cors["AllowOrigin"] : "'*'";
+        if (cors["AllowCredentials"] is JsonValue credentials && credentials.GetValueKind() == System.Text.Json.JsonValueKind.True && Json.Str(origin) == "'*'")
+        {
+            Fail(id, "Unable to add Cors configuration because 'AllowCredentials' can not be true when 'AllowOrigin' is \"'*'\" or not set");
+        }
+        if (hasPaths && !Json.IsTruthy(origin))
+        {
+            Fail(id, "Structure of the SAM template is invalid. Invalid input. Value for AllowedOrigins is required");
         }
     }
 
