@@ -83,6 +83,57 @@ internal static partial class ApiChecks
         }
     }
 
+    private static readonly string[] GatewayResponseProperties = ["ResponseParameters", "ResponseTemplates", "StatusCode"];
+
+    private static readonly string[] GatewayResponseParameters = ["Headers", "Paths", "QueryStrings"];
+
+    /// <summary>A REST API's GatewayResponses (checked after Cors and Auth, as the generator adds them in that order).</summary>
+    public static void CheckGatewayResponses(string id, string type, JsonObject p)
+    {
+        if (type != "AWS::Serverless::Api" || p["GatewayResponses"] is not JsonObject responses || Json.IsIntrinsic(responses))
+        {
+            return;
+        }
+        foreach (var (name, value) in responses)
+        {
+            if (value is not JsonObject response)
+            {
+                Fail(id, $"Invalid property type '{PythonTypeName(value)}' for GatewayResponses. Expected an object of type 'GatewayResponse'.");
+                return;
+            }
+            foreach (var (key, _) in response)
+            {
+                if (!GatewayResponseProperties.Contains(key))
+                {
+                    Fail(id, $"Invalid property '{key}' in 'GatewayResponses' property '{name}'.");
+                }
+            }
+        }
+        foreach (var (_, value) in responses)
+        {
+            if (value!["ResponseParameters"] is JsonObject parameters)
+            {
+                foreach (var (key, _) in parameters)
+                {
+                    if (!GatewayResponseParameters.Contains(key))
+                    {
+                        Fail(id, $"Invalid gateway response parameter '{key}'");
+                    }
+                }
+            }
+        }
+    }
+
+    private static string PythonTypeName(JsonNode? value) => value switch
+    {
+        null => "NoneType",
+        JsonArray => "list",
+        JsonValue v when Json.IsString(v) => "str",
+        JsonValue v when v.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => "bool",
+        JsonValue v when PropertyTypes.Matches(PropertyKind.Integer, v) => "int",
+        _ => "float",
+    };
+
     /// <summary>The OpenAPI editor's is_valid: a map with an OpenAPI 3 version and a paths map.</summary>
     public static bool IsValidOpenApi(JsonObject body) =>
         body["paths"] is JsonObject && Json.Str(body["openapi"]) is { } v && OpenApi3().IsMatch(v);
