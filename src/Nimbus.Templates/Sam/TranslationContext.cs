@@ -209,7 +209,7 @@ internal sealed partial class TranslationContext
         if (type == "AWS::Serverless::Function")
         {
             Validation.FunctionChecks.Check(id, properties);
-            Validation.FunctionChecks.CheckApiEventTargets(properties, _inputResources);
+            Validation.FunctionChecks.CheckApiEventTargets(properties, _inputResources, _template["Globals"]?["Api"]?["Auth"]);
         }
         if (type is "AWS::Serverless::Api" or "AWS::Serverless::HttpApi")
         {

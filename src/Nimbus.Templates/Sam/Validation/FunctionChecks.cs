@@ -123,13 +123,13 @@ internal static class FunctionChecks
     /// What linking an Api/HttpApi event to its explicit API finds wrong with that API (an error of the API's resource,
     /// raised while translating the function): an empty StageName, an HTTP API body that is not OpenAPI.
     /// </summary>
-    public static void CheckApiEventTargets(JsonObject p, JsonObject resources)
+    public static void CheckApiEventTargets(JsonObject p, JsonObject resources, JsonNode? globalApiAuth)
     {
         if (p["Events"] is not JsonObject events)
         {
             return;
         }
-        foreach (var (_, node) in events)
+        foreach (var (eventId, node) in events)
         {
             if (node is not JsonObject ev || ev["Properties"] is not JsonObject props)
             {
@@ -142,9 +142,19 @@ internal static class FunctionChecks
             }
             var given = props[http ? "ApiId" : "RestApiId"];
             var apiId = given is JsonObject r && r.Count == 1 ? Json.Str(r["Ref"]) : Json.Str(given);
+            if (!http && given is null)
+            {
+                // The implicit API: its Auth comes from the Api Globals.
+                CheckRestEventAuth(eventId, props, globalApiAuth);
+                continue;
+            }
             if (apiId is null || resources[apiId] is not JsonObject api || api["Properties"] is not JsonObject apiProps)
             {
                 continue;
+            }
+            if (!http && Json.Str(api["Type"]) == "AWS::Serverless::Api")
+            {
+                CheckRestEventAuth(eventId, props, apiProps["Auth"] ?? globalApiAuth);
             }
             if (!http && Json.Str(api["Type"]) == "AWS::Serverless::Api" && Json.Str(apiProps["StageName"]) == "")
             {
@@ -157,4 +167,56 @@ internal static class FunctionChecks
             }
         }
     }
+
+    /// <summary>An Api event's Auth against its REST API's Auth (the Api event source's checks when it adds its method).</summary>
+    private static void CheckRestEventAuth(string eventId, JsonObject props, JsonNode? apiAuthNode)
+    {
+        if (props["Auth"] is not JsonObject auth)
+        {
+            return;
+        }
+        var apiAuth = apiAuthNode as JsonObject;
+        var method = Json.Str(props["Method"]);
+        var path = Json.Str(props["Path"]);
+        var authorizer = auth["Authorizer"];
+        if (Json.IsTruthy(authorizer))
+        {
+            var apiAuthorizers = apiAuth?["Authorizers"];
+            var name = Json.Str(authorizer);
+            if (name != "AWS_IAM" && name != "NONE")
+            {
+                if (!Json.IsTruthy(apiAuthorizers))
+                {
+                    throw new InvalidEventException(eventId, $"Unable to set Authorizer [{name ?? Repr(authorizer)}] on API method [{method}] for path [{path}] because the related API does not define any Authorizers.");
+                }
+                if (name is null)
+                {
+                    throw new InvalidEventException(eventId, $"Unable to set Authorizer [{Repr(authorizer)}] on API method [{method}] for path [{path}]. The method authorizer must be a string with a corresponding dict entry in the api authorizer.");
+                }
+                if (apiAuthorizers is JsonObject defined && !defined.ContainsKey(name))
+                {
+                    throw new InvalidEventException(eventId, $"Unable to set Authorizer [{name}] on API method [{method}] for path [{path}] because it wasn't defined in the API's Authorizers.");
+                }
+            }
+            else if (name == "NONE" && !Json.IsTruthy(apiAuth?["DefaultAuthorizer"]))
+            {
+                throw new InvalidEventException(eventId, $"Unable to set Authorizer on API method [{method}] for path [{path}] because 'NONE' is only a valid value when a DefaultAuthorizer on the API is specified.");
+            }
+        }
+        else if (Json.IsTruthy(auth["AuthorizationScopes"]) && !Json.IsTruthy(apiAuth?["DefaultAuthorizer"]))
+        {
+            throw new InvalidEventException(eventId, "AuthorizationScopes works only when Authorizer is set");
+        }
+        if (auth["ApiKeyRequired"] is { } keyRequired && !Json.IsTruthy(keyRequired) && !Json.IsTruthy(apiAuth?["ApiKeyRequired"]))
+        {
+            throw new InvalidEventException(eventId, $"Unable to set ApiKeyRequired [False] on API method [{method}] for path [{path}] because the related API does not specify any ApiKeyRequired.");
+        }
+    }
+
+    private static string Repr(JsonNode? node) => node switch
+    {
+        JsonArray a => "[" + string.Join(", ", a.Select(Repr)) + "]",
+        JsonValue v when Json.IsString(v) => "'" + v.GetValue<string>() + "'",
+        _ => node?.ToJsonString() ?? "None",
+    };
 }
