@@ -36,7 +36,7 @@ internal sealed partial class SamApis(TranslationContext context)
         _resourceOrder = Py27Hash.Order(inputResources.Select(r => r.Key));
         foreach (var (functionId, node) in inputResources)
         {
-            if (node is not JsonObject fn || Json.Str(fn["Type"]) != "AWS::Serverless::Function" || fn["Properties"]?["Events"] is not JsonObject events)
+            if (node is not JsonObject fn || Json.Str(fn["Type"]) != "AWS::Serverless::Function" || fn["Properties"] is not JsonObject fnProps || fnProps["Events"] is not JsonObject events)
             {
                 continue;
             }
@@ -341,7 +341,7 @@ internal sealed partial class SamApis(TranslationContext context)
             credentials = c["AllowCredentials"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
             if (origin is null && c["AllowOrigin"] is null)
             {
-                throw new InvalidResourceException(id, "Cors.AllowOrigin is required");
+                origin = "'*'"; // the translator's CorsProperties default
             }
         }
         else

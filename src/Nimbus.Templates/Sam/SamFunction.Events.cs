@@ -46,7 +46,7 @@ internal sealed partial class SamFunction
                     copy.Remove("ConsumerGroupId");
                     copy.Remove("SchemaRegistryConfig");
                     PullEvent(logicalId, eventId, ev, copy, "MSK", "Stream", "service-role/AWSLambdaMSKExecutionRole",
-                        ["Stream", "Topics", "StartingPosition", "StartingPositionTimestamp", "BatchSize", "Enabled", "MaximumBatchingWindowInSeconds", "FilterCriteria", "SourceAccessConfigurations", "KmsKeyArn", "MetricsConfig", "ProvisionedPollerConfig", "DestinationConfig", "BisectBatchOnFunctionError", "MaximumRecordAgeInSeconds", "MaximumRetryAttempts"]);
+                        ["Stream", "Topics", "StartingPosition", "StartingPositionTimestamp", "BatchSize", "Enabled", "MaximumBatchingWindowInSeconds", "FilterCriteria", "SourceAccessConfigurations", "KmsKeyArn", "MetricsConfig", "ProvisionedPollerConfig", "DestinationConfig", "BisectBatchOnFunctionError", "MaximumRecordAgeInSeconds", "MaximumRetryAttempts", "LoggingConfig"]);
                     if (config is not null || schema is not null)
                     {
                         var kafka = new JsonObject();
@@ -115,7 +115,7 @@ internal sealed partial class SamFunction
                     }
                     if (Json.Str(poolRef["Ref"]) is not { } poolId)
                     {
-                        throw new InvalidEventException(eventId, "Ref in Userpool is not a string.");
+                        throw new InvalidEventException(logicalId, "Ref in Userpool is not a string.");
                     }
                     var userPool = context.InputResourceType(poolId) == "AWS::Cognito::UserPool" ? context.OutputResource(poolId) : null;
                     if (userPool is null)

@@ -11,12 +11,27 @@ internal sealed partial class SamFunction
         {
             if (!allowed.Contains(k))
             {
-                throw new InvalidEventException(eventId, $"Property {k} not defined for resource of type {type}.");
+                throw new InvalidEventException(logicalId, $"Property {k} not defined for resource of type {type}.");
             }
         }
         if (props[sourceProperty] is null)
         {
             throw new InvalidResourceException(logicalId, $"Missing required property '{sourceProperty}'.");
+        }
+        if (props["FilterCriteria"] is { } filter && Json.IsTruthy(filter) && !Json.IsIntrinsic(filter))
+        {
+            if (filter is not JsonObject criteria)
+            {
+                throw new InvalidEventException(eventId, "Property 'FilterCriteria' should be a map.");
+            }
+            if (criteria.Any(kv => kv.Key != "Filters"))
+            {
+                throw new InvalidEventException(eventId, "FilterCriteria field has a wrong format");
+            }
+        }
+        if (props["SourceAccessConfigurations"] is { } access && access is not JsonArray && !Json.IsIntrinsic(access))
+        {
+            throw new InvalidResourceException(logicalId, "Type of property 'SourceAccessConfigurations' is invalid.");
         }
         if (type is "Kinesis" or "DynamoDB" or "MSK" && props["StartingPosition"] is null)
         {
@@ -35,7 +50,15 @@ internal sealed partial class SamFunction
             }
             if (k == "DestinationConfig" && v is JsonObject dc)
             {
+                if (dc.ContainsKey("OnFailure") && dc["OnFailure"] is not JsonObject || !dc.ContainsKey("OnFailure") && dc.Count > 0)
+                {
+                    throw new InvalidEventException(logicalId, "Property 'DestinationConfig.OnFailure' should be a map.");
+                }
                 var onFailure = dc["OnFailure"] as JsonObject;
+                if (onFailure?["Type"] is { } destType && Json.Str(destType) is not ("SQS" or "SNS" or "S3" or "Kafka"))
+                {
+                    throw new InvalidEventException(logicalId, "The only valid values for 'Type' are 'SQS', 'SNS', 'S3', and 'Kafka'");
+                }
                 var copy = new JsonObject();
                 if (onFailure is not null)
                 {
@@ -117,6 +140,14 @@ internal sealed partial class SamFunction
         if (topics.Count != 1)
         {
             throw new InvalidEventException(eventId, "Topics for self managed kafka only supports single configuration entry.");
+        }
+        if (props["SourceAccessConfigurations"] is { } given && given is not JsonArray)
+        {
+            throw new InvalidEventException(eventId, "SourceAccessConfigurations for self managed kafka event should be a list.");
+        }
+        if (props["SecretsManagerKmsKeyId"] is { } kmsKey && !Json.IsString(kmsKey))
+        {
+            throw new InvalidEventException(eventId, "Property 'SecretsManagerKmsKeyId' should be a string.");
         }
         var sac = SourceAccess(eventId, props, "No SourceAccessConfigurations for self managed kafka event provided.");
         var statements = new JsonArray();

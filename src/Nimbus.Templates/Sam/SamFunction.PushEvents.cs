@@ -25,6 +25,10 @@ internal sealed partial class SamFunction
         {
             throw new InvalidEventException(eventId, "S3 events must reference an S3 bucket in the same template.");
         }
+        if (bucket.ContainsKey("Properties") && bucket["Properties"] is not JsonObject)
+        {
+            throw new InvalidResourceException(bucketId!, "Properties should be a map.");
+        }
         var permission = Permission(logicalId, "s3.amazonaws.com", null, Json.Ref("AWS::AccountId"));
         _ = permission;
         if (resource["Condition"] is { } permissionCondition)
@@ -33,6 +37,10 @@ internal sealed partial class SamFunction
             {
                 taggedProps = new JsonObject();
                 bucket["Properties"] = taggedProps;
+            }
+            if (taggedProps["Tags"] is { } givenTags && givenTags is not JsonArray)
+            {
+                throw new InvalidResourceException(bucketId!, "Property 'Tags' should be a list.");
             }
             if (taggedProps["Tags"] is not JsonArray bucketTags)
             {
@@ -50,7 +58,7 @@ internal sealed partial class SamFunction
         var dependsOn = new List<string>();
         switch (bucket["DependsOn"])
         {
-            case null:
+            case null when !bucket.ContainsKey("DependsOn"):
                 break;
             case JsonArray list when list.All(Json.IsString):
                 dependsOn.AddRange(list.Select(x => x!.GetValue<string>()));
@@ -82,7 +90,7 @@ internal sealed partial class SamFunction
         }
         if (bucketProps["NotificationConfiguration"] is not JsonObject notification)
         {
-            throw new InvalidResourceException(bucketId, "Invalid type for NotificationConfiguration.");
+            throw new InvalidResourceException(bucketId, "Property 'NotificationConfiguration' should be a map.");
         }
         if (notification["LambdaConfigurations"] is null)
         {
@@ -350,7 +358,7 @@ internal sealed partial class SamFunction
                 target[name] = v.DeepClone();
             }
         }
-        if (TranslationContext.EventDeadLetter(logicalId, eventId, props, _out, resource) is { } dlq)
+        if (TranslationContext.EventDeadLetter(logicalId, props, _out, resource) is { } dlq)
         {
             target["DeadLetterConfig"] = dlq;
         }

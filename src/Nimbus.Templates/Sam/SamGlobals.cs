@@ -36,11 +36,21 @@ internal sealed class SamGlobals
         {
             if (!Sections.TryGetValue(section, out var type))
             {
-                throw new InvalidSamDocumentException([$"'Globals' section is invalid. '{section}' is not supported. Must be one of the following values - [{string.Join(", ", Sections.Keys.Select(k => "'" + k + "'"))}]"]);
+                throw new InvalidSamDocumentException([$"'Globals' section is invalid. '{section}' is not supported. Must be one of the following values - [{string.Join(", ", Sections.Keys.Order(StringComparer.Ordinal).Select(k => "'" + k + "'"))}]"]);
             }
             if (value is not JsonObject props)
             {
                 throw new InvalidSamDocumentException([$"'Globals' section is invalid. Value of {section} must be a dictionary."]);
+            }
+            if (Validation.GlobalsProperties.Supported.TryGetValue(section, out var supported))
+            {
+                foreach (var (key, _) in props)
+                {
+                    if (!supported.Contains(key))
+                    {
+                        throw new InvalidSamDocumentException([$"'Globals' section is invalid. '{key}' is not a supported property of '{section}'. Must be one of the following values - [{string.Join(", ", supported.Select(k => "'" + k + "'"))}]"]);
+                    }
+                }
             }
             _byType[type] = props;
         }

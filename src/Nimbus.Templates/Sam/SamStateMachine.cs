@@ -119,14 +119,8 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
         {
             foreach (var (eventId, node) in events)
             {
-                try
-                {
-                    TranslateEvent(eventId, node);
-                }
-                catch (InvalidEventException e)
-                {
-                    throw new InvalidResourceException(id, e.Message);
-                }
+                // The translator's state machine generator lets an event's error through as is (no resource wrapper).
+                TranslateEvent(eventId, node);
             }
         }
         return _out;
@@ -305,7 +299,7 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
                 target[name] = v.DeepClone();
             }
         }
-        if (TranslationContext.EventDeadLetter(logicalId, eventId, props, _out, resource) is { } dlq)
+        if (TranslationContext.EventDeadLetter(logicalId, props, _out, resource) is { } dlq)
         {
             target["DeadLetterConfig"] = dlq;
         }

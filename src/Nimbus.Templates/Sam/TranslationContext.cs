@@ -51,6 +51,8 @@ internal sealed partial class TranslationContext
         _parameters["AWS::Partition"] = Partition;
 
         _inputResources = _template["Resources"]!.AsObject();
+        Validation.TemplateChecks.Run(_inputResources);
+        Validation.ImplicitApiChecks.Run(_inputResources);
         ExtractEmbeddedConnectors(_inputResources);
         var globals = new SamGlobals(_template["Globals"]);
         var resources = new JsonObject();
@@ -124,6 +126,10 @@ internal sealed partial class TranslationContext
             {
                 _errors.Add((e.LogicalId, e.Message));
             }
+            catch (InvalidEventException e) when (type == "AWS::Serverless::StateMachine")
+            {
+                _errors.Add((e.EventId, e.Message));
+            }
             catch (InvalidEventException e)
             {
                 _errors.Add((id, $"Resource with id [{id}] is invalid. {e.Message}"));
@@ -177,7 +183,9 @@ internal sealed partial class TranslationContext
 
         if (_errors.Count > 0)
         {
-            throw new InvalidSamDocumentException(_errors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Message).ToList());
+            // The translator drops causes with the same message, and its callers list them by logical id (or event id).
+            var unique = _errors.DistinctBy(e => e.Message, StringComparer.Ordinal);
+            throw new InvalidSamDocumentException(unique.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Message).ToList());
         }
 
         foreach (var (key, value) in _template)
@@ -210,6 +218,20 @@ internal sealed partial class TranslationContext
 
     private List<(string Id, JsonObject Resource)> TranslateResource(string id, string type, JsonObject resource, JsonObject properties)
     {
+        Validation.PropertyTypes.Check(id, type, properties);
+        if (type == "AWS::Serverless::Function")
+        {
+            Validation.FunctionChecks.Check(id, properties);
+            Validation.FunctionChecks.CheckApiEventTargets(properties, _inputResources, _template["Globals"]?["Api"]?["Auth"]);
+        }
+        if (type is "AWS::Serverless::Api" or "AWS::Serverless::HttpApi")
+        {
+            Validation.SwaggerChecks.Check(id, type, properties, Apis.Events);
+            var hasPaths = properties["DefinitionBody"]?["paths"] is JsonObject { Count: > 0 } || Apis.Events.Any(e => e.ApiId == id);
+            Validation.ApiChecks.Check(id, type, properties, hasPaths);
+            Validation.AuthChecks.Check(id, type, properties);
+            Validation.ApiChecks.CheckGatewayResponses(id, type, properties);
+        }
         return type switch
         {
             "AWS::Serverless::Function" => new SamFunction(this, id, resource, properties).Translate(),
@@ -584,7 +606,7 @@ internal sealed partial class TranslationContext
     /// An event rule's DeadLetterConfig: either an existing queue (Arn) or one generated with its queue policy (Type: SQS).
     /// Returns the target's DeadLetterConfig, or null when the event has none.
     /// </summary>
-    public static JsonObject? EventDeadLetter(string ruleId, string eventId, JsonObject props, List<(string Id, JsonObject Resource)> output, JsonObject resource)
+    public static JsonObject? EventDeadLetter(string ruleId, JsonObject props, List<(string Id, JsonObject Resource)> output, JsonObject resource)
     {
         if (props["DeadLetterConfig"] is not JsonObject dlc)
         {
@@ -594,7 +616,7 @@ internal sealed partial class TranslationContext
         var type = dlc["Type"];
         if (arn is not null && type is not null)
         {
-            throw new InvalidEventException(eventId, "You can either define 'Arn' or 'Type' property of DeadLetterConfig");
+            throw new InvalidEventException(ruleId, "You can either define 'Arn' or 'Type' property of DeadLetterConfig.");
         }
         if (arn is not null)
         {
@@ -602,16 +624,16 @@ internal sealed partial class TranslationContext
         }
         if (type is null)
         {
-            throw new InvalidEventException(eventId, "No 'Arn' or 'Type' property provided for DeadLetterConfig.");
+            throw new InvalidEventException(ruleId, "No 'Arn' or 'Type' property provided for DeadLetterConfig.");
         }
         if (Json.Str(type) != "SQS")
         {
-            throw new InvalidEventException(eventId, "The only valid value for 'Type' property of DeadLetterConfig is 'SQS'.");
+            throw new InvalidEventException(ruleId, "The only valid value for 'Type' property of DeadLetterConfig is 'SQS'.");
         }
         var queueId = ruleId + "Queue";
         if (dlc["QueueLogicalId"] is { } q)
         {
-            queueId = Json.Str(q) ?? throw new InvalidEventException(eventId, "QueueLogicalId must be a string");
+            queueId = Json.Str(q) ?? throw new InvalidEventException(ruleId, "QueueLogicalId must be a string");
         }
         output.Add((queueId, NewResource("AWS::SQS::Queue", new JsonObject(), resource, "Condition")));
         output.Add((ruleId + "QueuePolicy", NewResource("AWS::SQS::QueuePolicy", new JsonObject
