@@ -134,8 +134,9 @@ for name in $lambda_targets; do
 done
 
 { echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"; echo "cpu: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"; echo "uptime at start: $(uptime)"; } | tee "$out/machine.txt"
-# CPU seconds (user+system, in clock ticks) of a process and its children (a Nimbus and its runtime processes).
-ticks() { local t=0 p; for p in "$1" $(pgrep -P "$1"); do t=$((t + $(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+# CPU time (user+system, in clock ticks) of a process and all its descendants (a Nimbus, bwrap and the runtimes).
+descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
+ticks() { local t=0 p; for p in "$1" $(descendants "$1"); do t=$((t + $(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
 per_request() { # name, ticks before, ticks after, requests
     [ -n "${server_pid[$1]:-}" ] && [ "$4" -gt 0 ] && echo ", server+runtimes CPU $(( ($3 - $2) * 1000000 / $(getconf CLK_TCK) / $4 )) us/request ($(pgrep -P "${server_pid[$1]}" | wc -l) runtime processes)"
     true
