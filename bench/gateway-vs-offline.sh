@@ -4,7 +4,11 @@
 # integration on Nimbus and a bare Kestrel endpoint (`nimbus-bench echo-server`, the machine's ceiling for one hop).
 # autocannon (from the peer's node_modules) at 10 and 50 connections, GET, keep-alive. Only 127.0.0.1 traffic; stops
 # everything it started. Knobs: DURATION (s per run, 10), WARMUP (s, 2), CONNECTIONS ("10 50"), NO_BUILD=1,
-# PEER_DIR (a folder whose node_modules has serverless@3, serverless-offline@13, autocannon; bench/gateway-peer).
+# PEER_DIR (a folder whose node_modules has serverless@3, serverless-offline@13, autocannon; bench/gateway-peer),
+# BEFORE_CLI (a second nimbus executable, e.g. a build of an older commit, measured side by side as before-*),
+# TARGETS (a subset of the target names). When wrk is installed every cell is also run with wrk (C, one thread:
+# autocannon itself takes about a core of this 2-core machine); CPU time of each Nimbus (with its runtime processes)
+# per request is printed from /proc.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,18 +40,32 @@ mkdir -p "$out"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_ok() { for _ in $(seq 1 600); do curl -fs -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "not ready: $1" >&2; return 1; }
 
-# Nimbus.
-port=$(free_port)
-nimbus="http://127.0.0.1:$port"
-NIMBUS_APIGW_ACCOUNT_RATE=${NIMBUS_APIGW_ACCOUNT_RATE:-1000000} NIMBUS_APIGW_ACCOUNT_BURST=${NIMBUS_APIGW_ACCOUNT_BURST:-1000000} "$cli" up --port "$port" --state-dir "$tmp/state" --log-level Warning > "$out/nimbus.log" 2>&1 &
-pids+=($!)
-wait_ok "$nimbus/_nimbus/health"
+# Nimbus (and the "before" build, if any).
+start_nimbus() { # executable, state dir, log → sets started_url, started_pid
+    local p
+    p=$(free_port)
+    NIMBUS_APIGW_ACCOUNT_RATE=${NIMBUS_APIGW_ACCOUNT_RATE:-1000000} NIMBUS_APIGW_ACCOUNT_BURST=${NIMBUS_APIGW_ACCOUNT_BURST:-1000000} "$1" up --port "$p" --state-dir "$2" --log-level Warning > "$3" 2>&1 &
+    started_pid=$!
+    pids+=($started_pid)
+    started_url="http://127.0.0.1:$p"
+    wait_ok "$started_url/_nimbus/health"
+}
+start_nimbus "$cli" "$tmp/state" "$out/nimbus.log"
+nimbus=$started_url
+nimbus_pid=$started_pid
+if [ -n "${BEFORE_CLI:-}" ]; then
+    start_nimbus "$BEFORE_CLI" "$tmp/state-before" "$out/nimbus-before.log"
+    before=$started_url
+    before_pid=$started_pid
+fi
 
-# Bare Kestrel.
+# Bare Kestrel (unless TARGETS leaves it out).
 kport=$(free_port)
-"$bench" echo-server --port "$kport" > "$out/kestrel.log" 2>&1 &
-pids+=($!)
-wait_ok "http://127.0.0.1:$kport/"
+if [ -z "${TARGETS:-}" ] || [[ " $TARGETS " == *" kestrel-bare "* ]]; then
+    "$bench" echo-server --port "$kport" > "$out/kestrel.log" 2>&1 &
+    pids+=($!)
+    wait_ok "http://127.0.0.1:$kport/"
+fi
 
 # serverless-offline, in a scratch copy of the service with the peer's node_modules.
 svc="$tmp/offline"
@@ -61,21 +79,26 @@ wait_ok "http://127.0.0.1:3055/hello"
 
 # The same handler on Nimbus: one function (hot-reload code folder), an HTTP API and a REST API in front of it.
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-call() { curl -fsS -X "$1" "$nimbus$2" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
 fn_arn="arn:aws:lambda:us-east-1:000000000000:function:bench-hello"
-call POST /2015-03-31/functions "{\"FunctionName\":\"bench-hello\",\"Runtime\":\"nodejs20.x\",\"Handler\":\"handler.hello\",\"Role\":\"arn:aws:iam::000000000000:role/x\",\"Timeout\":30,\"Code\":{\"S3Bucket\":\"hot-reload\",\"S3Key\":\"$root/bench/gateway-offline\"}}" > /dev/null
-http_api=$(call POST /v2/apis "{\"name\":\"bench-http\",\"protocolType\":\"HTTP\",\"routeKey\":\"GET /hello\",\"target\":\"$fn_arn\"}" | json '["apiId"]')
-rest_api=$(call POST /restapis '{"name":"bench-rest"}' | json '["id"]')
-root_id=$(call GET "/restapis/$rest_api/resources" | json '["item"][0]["id"]')
-hello_id=$(call POST "/restapis/$rest_api/resources/$root_id" '{"pathPart":"hello"}' | json '["id"]')
-mock_id=$(call POST "/restapis/$rest_api/resources/$root_id" '{"pathPart":"mock"}' | json '["id"]')
-for r in "$hello_id" "$mock_id"; do call PUT "/restapis/$rest_api/resources/$r/methods/GET" '{"authorizationType":"NONE"}' > /dev/null; done
-call PUT "/restapis/$rest_api/resources/$hello_id/methods/GET/integration" \
-    "{\"type\":\"AWS_PROXY\",\"httpMethod\":\"POST\",\"uri\":\"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/$fn_arn/invocations\"}" > /dev/null
-call PUT "/restapis/$rest_api/resources/$mock_id/methods/GET/integration" '{"type":"MOCK","requestTemplates":{"application/json":"{\"statusCode\": 200}"}}' > /dev/null
-call PUT "/restapis/$rest_api/resources/$mock_id/methods/GET/responses/200" '{}' > /dev/null
-call PUT "/restapis/$rest_api/resources/$mock_id/methods/GET/integration/responses/200" '{"responseTemplates":{"application/json":"{\"message\":\"hello\"}"}}' > /dev/null
-call POST "/restapis/$rest_api/deployments" '{"stageName":"bench"}' > /dev/null
+setup_nimbus() { # base URL → sets http_api, rest_api
+    local base=$1
+    call() { curl -fsS -X "$1" "$base$2" -H 'Content-Type: application/json' ${3:+-d "$3"}; }
+    call POST /2015-03-31/functions "{\"FunctionName\":\"bench-hello\",\"Runtime\":\"nodejs20.x\",\"Handler\":\"handler.hello\",\"Role\":\"arn:aws:iam::000000000000:role/x\",\"Timeout\":30,\"Code\":{\"S3Bucket\":\"hot-reload\",\"S3Key\":\"$root/bench/gateway-offline\"}}" > /dev/null
+    http_api=$(call POST /v2/apis "{\"name\":\"bench-http\",\"protocolType\":\"HTTP\",\"routeKey\":\"GET /hello\",\"target\":\"$fn_arn\"}" | json '["apiId"]')
+    rest_api=$(call POST /restapis '{"name":"bench-rest"}' | json '["id"]')
+    local root_id hello_id mock_id r
+    root_id=$(call GET "/restapis/$rest_api/resources" | json '["item"][0]["id"]')
+    hello_id=$(call POST "/restapis/$rest_api/resources/$root_id" '{"pathPart":"hello"}' | json '["id"]')
+    mock_id=$(call POST "/restapis/$rest_api/resources/$root_id" '{"pathPart":"mock"}' | json '["id"]')
+    for r in "$hello_id" "$mock_id"; do call PUT "/restapis/$rest_api/resources/$r/methods/GET" '{"authorizationType":"NONE"}' > /dev/null; done
+    call PUT "/restapis/$rest_api/resources/$hello_id/methods/GET/integration" \
+        "{\"type\":\"AWS_PROXY\",\"httpMethod\":\"POST\",\"uri\":\"arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/$fn_arn/invocations\"}" > /dev/null
+    call PUT "/restapis/$rest_api/resources/$mock_id/methods/GET/integration" '{"type":"MOCK","requestTemplates":{"application/json":"{\"statusCode\": 200}"}}' > /dev/null
+    call PUT "/restapis/$rest_api/resources/$mock_id/methods/GET/responses/200" '{}' > /dev/null
+    call PUT "/restapis/$rest_api/resources/$mock_id/methods/GET/integration/responses/200" '{"responseTemplates":{"application/json":"{\"message\":\"hello\"}"}}' > /dev/null
+    call POST "/restapis/$rest_api/deployments" '{"stageName":"bench"}' > /dev/null
+}
+setup_nimbus "$nimbus"
 
 declare -A targets=(
     [nimbus-http-api]="$nimbus/_api/$http_api/hello"
@@ -85,7 +108,20 @@ declare -A targets=(
     [offline-rest-api]="http://127.0.0.1:3055/rest/hello"
     [kestrel-bare]="http://127.0.0.1:$kport/"
 )
-for name in "${!targets[@]}"; do
+declare -A server_pid=([nimbus-http-api]=$nimbus_pid [nimbus-rest-api]=$nimbus_pid [nimbus-rest-mock]=$nimbus_pid)
+order="kestrel-bare nimbus-rest-mock nimbus-http-api offline-http-api nimbus-rest-api offline-rest-api"
+lambda_targets="nimbus-http-api nimbus-rest-api offline-http-api offline-rest-api"
+if [ -n "${BEFORE_CLI:-}" ]; then
+    setup_nimbus "$before"
+    targets[before-http-api]="$before/_api/$http_api/hello"
+    targets[before-rest-api]="$before/_api/$rest_api/bench/hello"
+    server_pid[before-http-api]=$before_pid
+    server_pid[before-rest-api]=$before_pid
+    order="$order before-http-api before-rest-api"
+    lambda_targets="$lambda_targets before-http-api before-rest-api"
+fi
+order=${TARGETS:-$order}
+for name in $order; do
     curl -fsS -o /dev/null "${targets[$name]}" || { echo "$name: ${targets[$name]} does not answer 200" >&2; exit 1; }
 done
 curl -fsS "${targets[nimbus-http-api]}"; echo
@@ -93,16 +129,34 @@ curl -fsS "${targets[offline-http-api]}"; echo
 
 # Both sides start function workers on demand: one burst of 60 concurrent requests per Lambda target first, so the
 # c=50 runs measure warm workers rather than a storm of cold starts (on a loaded machine those exceed autocannon's 10 s).
-for name in nimbus-http-api nimbus-rest-api offline-http-api offline-rest-api; do
+for name in $lambda_targets; do
     seq 1 60 | xargs -P 60 -I{} curl -s -o /dev/null --max-time 120 "${targets[$name]}"
 done
 
 { echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"; echo "cpu: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"; echo "uptime at start: $(uptime)"; } | tee "$out/machine.txt"
-for name in kestrel-bare nimbus-rest-mock nimbus-http-api offline-http-api nimbus-rest-api offline-rest-api; do
+# CPU time (user+system, in clock ticks) of a process and all its descendants (a Nimbus, bwrap and the runtimes).
+descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
+ticks() { local t=0 p; for p in "$1" $(descendants "$1"); do t=$((t + $(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
+per_request() { # name, ticks before, ticks after, requests
+    [ -n "${server_pid[$1]:-}" ] && [ "$4" -gt 0 ] && echo ", server+runtimes CPU $(( ($3 - $2) * 1000000 / $(getconf CLK_TCK) / $4 )) us/request ($(pgrep -P "${server_pid[$1]}" | wc -l) runtime processes)"
+    true
+}
+for name in $order; do
     for c in $connections; do
+        pid=${server_pid[$name]:-}
         "$autocannon" -c "$c" -d "$warmup" "${targets[$name]}" > /dev/null 2>&1
+        t0=$([ -n "$pid" ] && ticks "$pid" || echo 0)
         "$autocannon" -c "$c" -d "$duration" -j "${targets[$name]}" > "$out/$name@$c.json" 2> /dev/null
-        echo "$name c=$c: $(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(Math.round(r.requests.average)+" req/s, p50 "+r.latency.p50+" ms, p99 "+r.latency.p99+" ms, non2xx "+r.non2xx+", errors "+r.errors)' "$out/$name@$c.json")"
+        t1=$([ -n "$pid" ] && ticks "$pid" || echo 0)
+        n=$(node -e 'console.log(JSON.parse(require("fs").readFileSync(process.argv[1])).requests.total)' "$out/$name@$c.json")
+        echo "$name c=$c autocannon: $(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log(Math.round(r.requests.average)+" req/s, p50 "+r.latency.p50+" ms, p99 "+r.latency.p99+" ms, non2xx "+r.non2xx+", errors "+r.errors)' "$out/$name@$c.json")$(per_request "$name" "$t0" "$t1" "$n")"
+        if command -v wrk > /dev/null; then
+            t0=$([ -n "$pid" ] && ticks "$pid" || echo 0)
+            wrk -t1 -c"$c" -d"$duration" --latency "${targets[$name]}" > "$out/$name@$c.wrk.txt" 2>&1
+            t1=$([ -n "$pid" ] && ticks "$pid" || echo 0)
+            n=$(awk '/requests in/{print $1}' "$out/$name@$c.wrk.txt")
+            echo "$name c=$c wrk: $(grep -E 'Requests/sec' "$out/$name@$c.wrk.txt" | xargs), p50 $(awk '$1=="50%"{print $2}' "$out/$name@$c.wrk.txt"), p99 $(awk '$1=="99%"{print $2}' "$out/$name@$c.wrk.txt")$(per_request "$name" "$t0" "$t1" "${n:-0}")"
+        fi
     done
 done
 echo "uptime at end: $(uptime)" | tee -a "$out/machine.txt"

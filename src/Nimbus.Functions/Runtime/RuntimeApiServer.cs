@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -16,6 +18,12 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
     private const int MaxHeaderBytes = 64 * 1024;
     private const int MaxBodyBytes = 16 * 1024 * 1024;
     private static readonly byte[] Continue = "HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray();
+
+    private static readonly string[] KnownHeaders =
+    [
+        "host", "content-type", "content-length", "connection", "expect", "transfer-encoding", "user-agent", "accept",
+        "lambda-runtime-function-error-type", "lambda-runtime-function-xray-error-cause",
+    ];
 
     private readonly Socket _listener;
     private readonly IRuntimeApiHandler _handler;
@@ -77,6 +85,7 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
     private async Task ServeAsync(Socket socket)
     {
         var buffer = new byte[8192];
+        var scratch = new byte[4096];
         int start = 0, end = 0;
         try
         {
@@ -149,7 +158,14 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
                     return;
                 }
 
-                await WriteAsync(socket, response);
+                try
+                {
+                    await WriteAsync(socket, response, scratch);
+                }
+                finally
+                {
+                    response.AfterSend?.Invoke();
+                }
                 if (headers.TryGetValue("connection", out var conn) && conn.Equals("close", StringComparison.OrdinalIgnoreCase))
                 {
                     return;
@@ -252,52 +268,126 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
         return i < 0 ? -1 : start + i;
     }
 
-    private static (string Method, string Path, Dictionary<string, string> Headers) ParseHead(ReadOnlySpan<byte> head)
+    /// <summary>Parses the request line and headers straight from the bytes (names lower-cased, values trimmed, the last
+    /// of a repeated header wins); common names and methods are interned, so a request allocates only its values.</summary>
+    internal static (string Method, string Path, Dictionary<string, string> Headers) ParseHead(ReadOnlySpan<byte> head)
     {
-        var text = Encoding.ASCII.GetString(head);
-        var lines = text.Split("\r\n");
-        var requestLine = lines[0].Split(' ');
-        var headers = new Dictionary<string, string>(lines.Length, StringComparer.Ordinal);
-        for (var i = 1; i < lines.Length; i++)
+        var eol = head.IndexOf("\r\n"u8);
+        var requestLine = eol < 0 ? head : head[..eol];
+        var rest = eol < 0 ? [] : head[(eol + 2)..];
+        string method, path;
+        var sp = requestLine.IndexOf((byte)' ');
+        if (sp < 0)
         {
-            var colon = lines[i].IndexOf(':');
+            (method, path) = (Method(requestLine), "/");
+        }
+        else
+        {
+            method = Method(requestLine[..sp]);
+            var target = requestLine[(sp + 1)..];
+            var sp2 = target.IndexOf((byte)' ');
+            path = Encoding.ASCII.GetString(sp2 < 0 ? target : target[..sp2]);
+        }
+
+        var headers = new Dictionary<string, string>(8, StringComparer.Ordinal);
+        while (!rest.IsEmpty)
+        {
+            eol = rest.IndexOf("\r\n"u8);
+            var line = eol < 0 ? rest : rest[..eol];
+            rest = eol < 0 ? [] : rest[(eol + 2)..];
+            var colon = line.IndexOf((byte)':');
             if (colon > 0)
             {
-                headers[lines[i][..colon].Trim().ToLowerInvariant()] = lines[i][(colon + 1)..].Trim();
+                headers[HeaderName(line[..colon].Trim(" \t"u8))] = Encoding.ASCII.GetString(line[(colon + 1)..].Trim(" \t"u8));
             }
         }
 
-        return (requestLine[0], requestLine.Length > 1 ? requestLine[1] : "/", headers);
+        return (method, path, headers);
     }
 
-    private async Task WriteAsync(Socket socket, RuntimeResponse response)
+    private static string Method(ReadOnlySpan<byte> m) =>
+        m.SequenceEqual("GET"u8) ? "GET" : m.SequenceEqual("POST"u8) ? "POST" : Encoding.ASCII.GetString(m);
+
+    private static string HeaderName(ReadOnlySpan<byte> name)
     {
-        var head = new StringBuilder(256);
-        head.Append("HTTP/1.1 ").Append(response.Status).Append(' ').Append(Reason(response.Status)).Append("\r\n");
-        head.Append("Content-Type: application/json\r\n");
-        head.Append("Content-Length: ").Append(response.Body.Length).Append("\r\n");
+        foreach (var known in KnownHeaders)
+        {
+            if (Ascii.EqualsIgnoreCase(name, known))
+            {
+                return known;
+            }
+        }
+
+        return Encoding.ASCII.GetString(name).ToLowerInvariant();
+    }
+
+    private async Task WriteAsync(Socket socket, RuntimeResponse response, byte[] scratch)
+    {
+        // Head and a small body in one send; the head is written as bytes, without an intermediate string.
+        var bodyLength = response.Body.Length;
+        var headMax = 128;
         if (response.Headers is not null)
         {
             foreach (var (k, v) in response.Headers)
             {
-                head.Append(k).Append(": ").Append(v).Append("\r\n");
+                headMax += Encoding.UTF8.GetMaxByteCount(k.Length + v.Length) + 4;
             }
         }
 
-        head.Append("\r\n");
-        var headBytes = Encoding.UTF8.GetBytes(head.ToString());
-        if (response.Body.Length < 16 * 1024)
+        var inline = bodyLength < 16 * 1024;
+        var needed = headMax + (inline ? bodyLength : 0);
+        var buffer = needed <= scratch.Length ? scratch : ArrayPool<byte>.Shared.Rent(needed);
+        try
         {
-            var all = new byte[headBytes.Length + response.Body.Length];
-            headBytes.CopyTo(all, 0);
-            response.Body.Span.CopyTo(all.AsSpan(headBytes.Length));
-            await socket.SendAsync(all, SocketFlags.None, _stop.Token);
+            var n = WriteHead(buffer, response);
+            if (inline)
+            {
+                response.Body.Span.CopyTo(buffer.AsSpan(n));
+                await socket.SendAsync(buffer.AsMemory(0, n + bodyLength), SocketFlags.None, _stop.Token);
+            }
+            else
+            {
+                await socket.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, _stop.Token);
+                await socket.SendAsync(response.Body, SocketFlags.None, _stop.Token);
+            }
         }
-        else
+        finally
         {
-            await socket.SendAsync(headBytes, SocketFlags.None, _stop.Token);
-            await socket.SendAsync(response.Body, SocketFlags.None, _stop.Token);
+            if (!ReferenceEquals(buffer, scratch))
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
+    }
+
+    private static int WriteHead(Span<byte> buffer, RuntimeResponse response)
+    {
+        var n = Put(buffer, 0, "HTTP/1.1 "u8);
+        response.Status.TryFormat(buffer[n..], out var w, default, CultureInfo.InvariantCulture);
+        n += w;
+        buffer[n++] = (byte)' ';
+        n += Encoding.ASCII.GetBytes(Reason(response.Status), buffer[n..]);
+        n = Put(buffer, n, "\r\nContent-Type: application/json\r\nContent-Length: "u8);
+        response.Body.Length.TryFormat(buffer[n..], out w, default, CultureInfo.InvariantCulture);
+        n = Put(buffer, n + w, "\r\n"u8);
+        if (response.Headers is not null)
+        {
+            foreach (var (k, v) in response.Headers)
+            {
+                n += Encoding.UTF8.GetBytes(k, buffer[n..]);
+                n = Put(buffer, n, ": "u8);
+                n += Encoding.UTF8.GetBytes(v, buffer[n..]);
+                n = Put(buffer, n, "\r\n"u8);
+            }
+        }
+
+        return Put(buffer, n, "\r\n"u8);
+    }
+
+    private static int Put(Span<byte> buffer, int at, ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(buffer[at..]);
+        return at + bytes.Length;
     }
 
     private static string Reason(int status) => status switch

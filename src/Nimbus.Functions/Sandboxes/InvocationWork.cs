@@ -28,7 +28,9 @@ internal sealed class InvocationWork
         return Math.Max(0, System.Diagnostics.Stopwatch.GetElapsedTime(start, end).TotalMilliseconds);
     }
 
-    public TaskCompletionSource<InvocationOutcome> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>The outcome. Continuations run synchronously: the Runtime API completes it after writing its 202, so the
+    /// invoker resumes on that thread instead of hopping to another.</summary>
+    public TaskCompletionSource<InvocationOutcome> Completion { get; } = new();
 
     /// <summary>Log lines written while this invocation ran (only kept when the caller asked for the tail).</summary>
     public StringBuilder? Log { get; init; }

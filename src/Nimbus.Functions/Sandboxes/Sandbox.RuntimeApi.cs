@@ -44,8 +44,10 @@ internal sealed partial class Sandbox
             var type = request.Header("Lambda-Runtime-Function-Error-Type") ?? "Runtime.InitError";
             var body = request.Body.Length > 0 ? request.Body : ErrorBody(type, "Runtime failed to initialize");
             _initError = (type, body);
-            _active?.Completion.TrySetResult(new InvocationOutcome(OutcomeKind.InitError, body, type));
-            return RuntimeResponse.Accepted;
+            var active = _active;
+            return active is null
+                ? RuntimeResponse.Accepted
+                : RuntimeResponse.Accepted with { AfterSend = () => active.Completion.TrySetResult(new InvocationOutcome(OutcomeKind.InitError, body, type)) };
         }
 
         if (path == "/2018-06-01/ping")
@@ -110,15 +112,19 @@ internal sealed partial class Sandbox
             return RuntimeResponse.Error(413, "RequestEntityTooLarge", $"Exceeded maximum allowed payload size ({MaxResponseBytes} bytes).");
         }
 
+        // The outcome is handed over once the 202 is on its way (AfterSend): the invoker's continuation then runs inline
+        // on this connection's task (no thread hop) without holding up the runtime's next request.
+        InvocationOutcome outcome;
         if (!isError)
         {
-            work.Completion.TrySetResult(new InvocationOutcome(OutcomeKind.Success, request.Body));
-            return RuntimeResponse.Accepted;
+            outcome = new InvocationOutcome(OutcomeKind.Success, request.Body);
+        }
+        else
+        {
+            var type = request.Header("Lambda-Runtime-Function-Error-Type") ?? "Unhandled";
+            outcome = new InvocationOutcome(OutcomeKind.FunctionError, request.Body.Length > 0 ? request.Body : ErrorBody(type, "Unhandled error"), type);
         }
 
-        var type = request.Header("Lambda-Runtime-Function-Error-Type") ?? "Unhandled";
-        var body = request.Body.Length > 0 ? request.Body : ErrorBody(type, "Unhandled error");
-        work.Completion.TrySetResult(new InvocationOutcome(OutcomeKind.FunctionError, body, type));
-        return RuntimeResponse.Accepted;
+        return RuntimeResponse.Accepted with { AfterSend = () => work.Completion.TrySetResult(outcome) };
     }
 }

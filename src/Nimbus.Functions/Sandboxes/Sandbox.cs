@@ -19,7 +19,7 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
     private readonly ILogSink _logs;
     private readonly TimeProvider _time;
     private readonly RuntimeApiServer _api;
-    private readonly Channel<InvocationWork> _queue = Channel.CreateBounded<InvocationWork>(new BoundedChannelOptions(1) { SingleReader = false, SingleWriter = true });
+    private readonly Channel<InvocationWork> _queue = Channel.CreateBounded<InvocationWork>(new BoundedChannelOptions(1) { SingleReader = false, SingleWriter = true, AllowSynchronousContinuations = true });
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _startedAt;
     private readonly Process? _process;
