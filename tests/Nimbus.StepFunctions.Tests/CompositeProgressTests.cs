@@ -71,15 +71,15 @@ internal sealed class ScriptedFunctions : IFunctionInvoker
 public sealed class CompositeProgressTests
 {
     private static string Call(string function) =>
-        $$"""{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"{{function}}","Payload.$":"$"},"OutputPath":"$.Payload","End":true}""";
+        """{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Parameters":{"FunctionName":"@@0@@","Payload.$":"$"},"OutputPath":"$.Payload","End":true}""".Replace("@@0@@", function, StringComparison.Ordinal);
 
-    private static string MapMachine(string mode, string limits = "\"ToleratedFailureCount\":0") => $$"""
-        {"StartAt":"Fan","States":{"Fan":{"Type":"Map","ItemsPath":"$.items",{{limits}},
-          "ItemProcessor":{"ProcessorConfig":{"Mode":"{{mode}}","ExecutionType":"STANDARD"},"StartAt":"Route","States":{
+    private static string MapMachine(string mode, string limits = "\"ToleratedFailureCount\":0") => """
+        {"StartAt":"Fan","States":{"Fan":{"Type":"Map","ItemsPath":"$.items",@@0@@,
+          "ItemProcessor":{"ProcessorConfig":{"Mode":"@@1@@","ExecutionType":"STANDARD"},"StartAt":"Route","States":{
             "Route":{"Type":"Choice","Choices":[{"Variable":"$.slow","IsPresent":true,"Next":"Slow"}],"Default":"Call"},
-            "Slow":{{Call("slow")}},
-            "Call":{{Call("flaky")}}}},"End":true}}}
-        """;
+            "Slow":@@2@@,
+            "Call":@@3@@}},"End":true}}}
+        """.Replace("@@0@@", limits, StringComparison.Ordinal).Replace("@@1@@", mode, StringComparison.Ordinal).Replace("@@2@@", Call("slow"), StringComparison.Ordinal).Replace("@@3@@", Call("flaky"), StringComparison.Ordinal);
 
     private const string FiveItems = """{"items":[{"i":0},{"i":1,"fail":true},{"i":2},{"i":3,"fail":true},{"i":4}]}""";
 
@@ -137,11 +137,11 @@ public sealed class CompositeProgressTests
         using var dir = new TempDir();
         var functions = new ScriptedFunctions();
         await using var host = await ServiceHost.StartAsync(dir.Path, functions);
-        var sm = await host.CreateMachineAsync("par", $$"""
+        var sm = await host.CreateMachineAsync("par", """
             {"StartAt":"Both","States":{"Both":{"Type":"Parallel","End":true,"Branches":[
-              {"StartAt":"A","States":{"A":{{Call("ok")}}}},
-              {"StartAt":"B","States":{"B":{{Call("flaky")}}}}]}}}
-            """);
+              {"StartAt":"A","States":{"A":@@0@@}},
+              {"StartAt":"B","States":{"B":@@1@@}}]}}}
+            """.Replace("@@0@@", Call("ok"), StringComparison.Ordinal).Replace("@@1@@", Call("flaky"), StringComparison.Ordinal));
         var exec = await host.StartAsync(sm, """{"i":9,"fail":true}""");
         await host.WaitForStatusAsync(exec, "FAILED");
         Assert.Equal(1, functions.CallsOf("ok"));
@@ -165,14 +165,16 @@ public sealed class CompositeProgressTests
         using var dir = new TempDir();
         var functions = new ScriptedFunctions();
         await using var host = await ServiceHost.StartAsync(dir.Path, functions);
-        var sm = await host.CreateMachineAsync("dist", MapMachine("DISTRIBUTED"));
+        // The run fails as soon as the threshold is exceeded (item 3): item 4 never starts.
+        var sm = await host.CreateMachineAsync("dist", MapMachine("DISTRIBUTED", "\"MaxConcurrency\":1,\"ToleratedFailureCount\":1"));
         var exec = await host.StartAsync(sm, FiveItems);
         await host.WaitForStatusAsync(exec, "FAILED");
         var mapRunArn = Assert.Single((await host.OkAsync("ListMapRuns", new JsonObject { ["executionArn"] = exec }))["mapRuns"]!.AsArray())!["mapRunArn"]!.GetValue<string>();
         var failedRun = await host.OkAsync("DescribeMapRun", new JsonObject { ["mapRunArn"] = mapRunArn });
         Assert.Equal("FAILED", failedRun["status"]!.GetValue<string>());
         Assert.Equal(2, failedRun["itemCounts"]!["failed"]!.GetValue<int>());
-        Assert.Equal(3, failedRun["itemCounts"]!["succeeded"]!.GetValue<int>());
+        Assert.Equal(2, failedRun["itemCounts"]!["succeeded"]!.GetValue<int>());
+        Assert.Equal(1, failedRun["itemCounts"]!["aborted"]!.GetValue<int>());
         Assert.Equal(0, failedRun["redriveCount"]!.GetValue<int>());
 
         functions.Failing = false;
@@ -180,6 +182,7 @@ public sealed class CompositeProgressTests
         await host.WaitForStatusAsync(exec, "SUCCEEDED");
         Assert.Equal(7, functions.CallsOf("flaky"));
         Assert.Equal(1, functions.CallsOf("flaky:4"));
+        Assert.Equal(1, functions.CallsOf("flaky:2"));
 
         var run = await host.OkAsync("DescribeMapRun", new JsonObject { ["mapRunArn"] = mapRunArn });
         Assert.Equal("SUCCEEDED", run["status"]!.GetValue<string>());
@@ -260,12 +263,12 @@ public sealed class CompositeProgressTests
         string exec;
         await using (var first = await ServiceHost.StartAsync(dir.Path, functions))
         {
-            var sm = await first.CreateMachineAsync("par", $$"""
+            var sm = await first.CreateMachineAsync("par", """
                 {"StartAt":"Both","States":{"Both":{"Type":"Parallel","Next":"Done","Branches":[
-                  {"StartAt":"A","States":{"A":{{Call("ok")}}}},
-                  {"StartAt":"B","States":{"B":{{Call("slow")}}}}]},
+                  {"StartAt":"A","States":{"A":@@0@@}},
+                  {"StartAt":"B","States":{"B":@@1@@}}]},
                   "Done":{"Type":"Pass","End":true}}}
-                """);
+                """.Replace("@@0@@", Call("ok"), StringComparison.Ordinal).Replace("@@1@@", Call("slow"), StringComparison.Ordinal));
             exec = await first.StartAsync(sm, """{"i":5}""");
             await ServiceHost.PollAsync(() => Task.FromResult((ProgressRows(first), functions.InFlight)), p => p == (2, 1), "branch A recorded, B in flight");
         }

@@ -17,7 +17,13 @@ internal sealed partial class ExecutionRunner : ICompositeProgressSink
     /// <summary>On resume: the last event kept by the restart's recovery (past the checkpoint's entered event).</summary>
     public long? ResumeLastEventId { get; set; }
 
-    public CompositeProgress? Load(long enteredEventId) => Durable ? _store!.LoadProgress(Record.Arn, enteredEventId) : null;
+    public CompositeProgress? Load(long enteredEventId)
+    {
+        // Also called when a resumed execution continues inside a Map or Parallel (no state-entered checkpoint then): its
+        // inner tasks and waits must not flush on their own (concurrent flushes of one execution are not allowed).
+        _insideComposite = true;
+        return Durable ? _store!.LoadProgress(Record.Arn, enteredEventId) : null;
+    }
 
     public ValueTask ResetAsync(long enteredEventId) =>
         Durable && !_shuttingDown ? new ValueTask(_store!.ResetProgressAsync(Record.Arn, enteredEventId)) : ValueTask.CompletedTask;
