@@ -29,7 +29,8 @@ public sealed partial class AslInterpreter
         }
         else
         {
-            tracker?.SetHeader(frame.Append(HistoryEventType.ParallelStateStarted));
+            var started = frame.Append(HistoryEventType.ParallelStateStarted);
+            tracker?.SetHeader(started);
         }
 
         var startedId = frame.Events.SourceEventId;
