@@ -19,4 +19,8 @@ public sealed class StepFunctionsClientTests(NimbusFixture fixture)
     [Fact]
     public Task ServiceIntegrations_SqsSnsEventBridgeAndAwsSdk_Work() =>
         NodeClients.RunAsync(fixture.Nimbus, ["--test", "--test-reporter=spec", Path.Combine("e2e", "sfn-integrations.test.mjs")]);
+
+    [Fact]
+    public Task Redrive_RerunsOnlyTheFailedMapItems() =>
+        NodeClients.RunAsync(fixture.Nimbus, ["--test", "--test-reporter=spec", Path.Combine("e2e", "sfn-redrive.test.mjs")]);
 }

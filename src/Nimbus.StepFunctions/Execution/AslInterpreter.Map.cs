@@ -44,21 +44,61 @@ public sealed partial class AslInterpreter
         var toleratedPercent = MapNumber(state.ToleratedFailurePercentage, state.ToleratedFailurePercentagePath, "ToleratedFailurePercentage", effective, frame, states);
 
         var inputs = Batch(state, items, effective, frame);
-        frame.Append(HistoryEventType.MapStateStarted, new MapStateStartedEventDetails(inputs.Count));
+        var tracker = await BeginCompositeAsync(frame).ConfigureAwait(false);
         var distributed = state.Mode == MapMode.Distributed;
         string? mapRunArn = null;
         var observer = distributed ? frame.Run.Request.MapRuns : null;
-        if (distributed)
+        int kept = 0, keptFailed = 0;
+        for (var i = 0; tracker is not null && i < inputs.Count; i++)
         {
-            mapRunArn = $"arn:aws:states:{options.Region}:{options.AccountId}:mapRun:{frame.Run.Request.StateMachineName}/{state.Label ?? state.Name}:{Guid.NewGuid()}";
-            frame.Append(HistoryEventType.MapRunStarted, new MapRunStartedEventDetails(mapRunArn));
-            observer?.Started(mapRunArn, inputs.Count, maxConcurrency, toleratedPercent, toleratedCount);
+            if (tracker.TryGetKept(i, out var c))
+            {
+                kept++;
+                keptFailed += c.Succeeded ? 0 : 1;
+            }
         }
 
+        if (tracker is { ContinuesInPlace: true })
+        {
+            // After a restart: MapStateStarted (and the Map Run's start) are in the history already.
+            tracker.ContinueAfterHeader();
+            mapRunArn = distributed ? tracker.Loaded!.MapRunArn : null;
+            if (mapRunArn is not null)
+            {
+                observer?.Continued(mapRunArn, inputs.Count, redriven: false, kept - keptFailed, keptFailed, inputs.Count - kept);
+            }
+        }
+        else
+        {
+            var startedId = frame.Append(HistoryEventType.MapStateStarted, new MapStateStartedEventDetails(inputs.Count));
+            if (distributed && tracker is { Redriven: true, Loaded.MapRunArn: { } previousRun })
+            {
+                // A redrive continues the Map Run that failed: its successful child runs are kept.
+                mapRunArn = previousRun;
+                var redrives = observer?.Continued(mapRunArn, inputs.Count, redriven: true, kept, 0, inputs.Count - kept) ?? 1;
+                frame.Append(HistoryEventType.MapRunRedriven, new MapRunRedrivenEventDetails(mapRunArn, redrives));
+            }
+            else if (distributed)
+            {
+                mapRunArn = $"arn:aws:states:{options.Region}:{options.AccountId}:mapRun:{frame.Run.Request.StateMachineName}/{state.Label ?? state.Name}:{Guid.NewGuid()}";
+                frame.Append(HistoryEventType.MapRunStarted, new MapRunStartedEventDetails(mapRunArn));
+                observer?.Started(mapRunArn, inputs.Count, maxConcurrency, toleratedPercent, toleratedCount);
+            }
+
+            tracker?.SetHeader(startedId);
+        }
+
+        if (tracker is not null)
+        {
+            tracker.MapRunArn = mapRunArn;
+        }
+
+        // UpdateMapRun changes a distributed run's limits while it runs.
+        var control = mapRunArn is null ? null : observer?.Control(mapRunArn);
         IterationOutcome outcome;
         try
         {
-            outcome = await RunIterationsAsync(state, inputs, effective, frame, maxConcurrency, distributed, ct, mapRunArn).ConfigureAwait(false);
+            outcome = await RunIterationsAsync(state, inputs, effective, frame, maxConcurrency, distributed, ct, mapRunArn, tracker, control, (toleratedCount, toleratedPercent)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (mapRunArn is not null)
         {
@@ -66,11 +106,13 @@ public sealed partial class AslInterpreter
             throw;
         }
 
+        if (control is not null)
+        {
+            (toleratedCount, toleratedPercent) = (control.ToleratedFailureCount, control.ToleratedFailurePercentage);
+        }
+
         var failed = outcome.Failures;
-        var tolerated = failed == 0
-            || (toleratedCount is { } tc && failed <= tc)
-            || (toleratedPercent is { } tp && inputs.Count > 0 && failed * 100.0 / inputs.Count <= tp);
-        if (!tolerated || (outcome.FirstError is not null && toleratedCount is null && toleratedPercent is null))
+        if (Exceeded(failed, inputs.Count, toleratedCount, toleratedPercent))
         {
             var error = toleratedCount is not null || toleratedPercent is not null
                 ? new StatesException(StatesErrors.ExceedToleratedFailureThreshold, "The specified tolerated failure threshold was exceeded")
@@ -120,6 +162,12 @@ public sealed partial class AslInterpreter
         return result;
     }
 
+    /// <summary>Whether <paramref name="failures"/> of <paramref name="total"/> exceed the tolerated failures (none tolerated when neither limit is set).</summary>
+    private static bool Exceeded(int failures, int total, int? toleratedCount, double? toleratedPercent) =>
+        failures > 0
+        && !(toleratedCount is { } tc && failures <= tc)
+        && !(toleratedPercent is { } tp && total > 0 && failures * 100.0 / total <= tp);
+
     private sealed record IterationOutcome(JsonNode?[] Outputs, int Failures, StatesException? FirstError)
     {
         /// <summary>The items that failed, with their errors (for a ResultWriter's FAILED file).</summary>
@@ -127,57 +175,122 @@ public sealed partial class AslInterpreter
     }
 
     private async ValueTask<IterationOutcome> RunIterationsAsync(
-        MapState state, List<JsonNode?> inputs, JsonNode? effective, Frame frame, int maxConcurrency, bool distributed, CancellationToken ct, string? mapRunArn = null)
+        MapState state, List<JsonNode?> inputs, JsonNode? effective, Frame frame, int maxConcurrency, bool distributed, CancellationToken ct,
+        string? mapRunArn = null, CompositeTracker? tracker = null, IMapRunControl? control = null, (int? Count, double? Percent) tolerated = default)
     {
         var observer = mapRunArn is null ? null : frame.Run.Request.MapRuns;
         var outputs = new JsonNode?[inputs.Count];
         var failedItems = new List<(int Index, StatesException Error)>();
-        var next = -1;
+        var todo = new List<int>(inputs.Count);
         var failures = 0;
         StatesException? firstError = null;
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            if (tracker is not null && tracker.TryGetKept(i, out var keptChild))
+            {
+                // Finished before a restart (or succeeded before a redrive): its result is kept, it does not run again.
+                outputs[i] = KeptOutput(keptChild);
+                if (!keptChild.Succeeded)
+                {
+                    failures++;
+                    var ex = new StatesException(keptChild.Error, keptChild.Cause);
+                    failedItems.Add((i, ex));
+                    firstError ??= ex;
+                }
+            }
+            else
+            {
+                todo.Add(i);
+            }
+        }
+
+        var next = -1;
         long lastClosedSource = frame.Events.SourceEventId;
         var gate = new Lock();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var stopOnFailure = state.ToleratedFailureCount is null && state.ToleratedFailureCountPath is null
             && state.ToleratedFailurePercentage is null && state.ToleratedFailurePercentagePath is null;
+        var activeWorkers = 0;
+
+        bool ShouldStop(StatesException ex)
+        {
+            if (ex.IsTerminal)
+            {
+                return true;
+            }
+
+            if (control is null)
+            {
+                return stopOnFailure;
+            }
+
+            // A distributed run checks its threshold as child runs fail, with the limits UpdateMapRun may have changed.
+            var (count, pct) = (control.ToleratedFailureCount ?? tolerated.Count, control.ToleratedFailurePercentage ?? tolerated.Percent);
+            lock (gate)
+            {
+                return Exceeded(failures, inputs.Count, count, pct);
+            }
+        }
+
+        int Limit() => LimitOf(control?.MaxConcurrency ?? maxConcurrency, distributed);
 
         async Task Worker()
         {
             var worker = frame.Events.Fork();
             while (true)
             {
-                var index = Interlocked.Increment(ref next);
-                if (index >= inputs.Count || cts.IsCancellationRequested)
+                if (control is not null)
+                {
+                    // Lowered concurrency: surplus workers end after their current child run.
+                    lock (gate)
+                    {
+                        if (activeWorkers > Limit())
+                        {
+                            activeWorkers--;
+                            return;
+                        }
+                    }
+                }
+
+                var claimed = Interlocked.Increment(ref next);
+                if (claimed >= todo.Count || cts.IsCancellationRequested)
                 {
                     break;
                 }
 
+                var index = todo[claimed];
                 var job = worker.Fork();
                 var history = distributed ? new ExecutionHistory(options.TimeProvider, null, options.MaxHistoryEvents) : null;
                 var child = frame.CreateChild(distributed ? new EventScope(0) : job, history: history);
+                long startedId = 0;
                 if (!distributed)
                 {
-                    child.History.Append(job, HistoryEventType.MapIterationStarted, new MapIterationEventDetails(state.Name, index));
+                    startedId = child.History.Append(job, HistoryEventType.MapIterationStarted, new MapIterationEventDetails(state.Name, index));
                 }
 
+                observer?.ItemStarted(mapRunArn!);
                 try
                 {
                     var iterationInput = SelectItem(state, inputs[index], index, effective, frame);
                     outputs[index] = await RunProgramAsync(state.ItemProcessor, iterationInput, child, cts.Token).ConfigureAwait(false);
+                    long endId = 0;
                     if (!distributed)
                     {
-                        child.History.Append(job, HistoryEventType.MapIterationSucceeded, new MapIterationEventDetails(state.Name, index), updateSource: false);
+                        endId = child.History.Append(job, HistoryEventType.MapIterationSucceeded, new MapIterationEventDetails(state.Name, index), updateSource: false);
                     }
 
+                    tracker?.Record(index, new CompletedChild(true, JsonText.Serialize(outputs[index])), distributed ? [] : ChildEvents(frame.Run.History, startedId, endId));
                     observer?.ItemFinished(mapRunArn!, "SUCCEEDED");
                 }
                 catch (StatesException ex)
                 {
+                    long endId = 0;
                     if (!distributed)
                     {
-                        child.History.Append(job, HistoryEventType.MapIterationFailed, new MapIterationEventDetails(state.Name, index), updateSource: false);
+                        endId = child.History.Append(job, HistoryEventType.MapIterationFailed, new MapIterationEventDetails(state.Name, index), updateSource: false);
                     }
 
+                    tracker?.Record(index, new CompletedChild(false, null, ex.Error, ex.Cause), distributed ? [] : ChildEvents(frame.Run.History, startedId, endId));
                     observer?.ItemFinished(mapRunArn!, ex.Error == StatesErrors.Timeout ? "TIMED_OUT" : "FAILED");
                     var errorOutput = new JsonObject { ["Error"] = ex.Error, ["Cause"] = ex.Cause };
                     outputs[index] = errorOutput;
@@ -189,7 +302,7 @@ public sealed partial class AslInterpreter
                         lastClosedSource = job.LastPublishedEventId;
                     }
 
-                    if (stopOnFailure || ex.IsTerminal)
+                    if (ShouldStop(ex))
                     {
                         await cts.CancelAsync().ConfigureAwait(false);
                         return;
@@ -199,7 +312,7 @@ public sealed partial class AslInterpreter
                     continue;
                 }
 
-                if (Volatile.Read(ref next) + 1 >= inputs.Count)
+                if (Volatile.Read(ref next) + 1 >= todo.Count)
                 {
                     worker.SourceEventId = job.LastPublishedEventId;
                 }
@@ -211,6 +324,11 @@ public sealed partial class AslInterpreter
 
             lock (gate)
             {
+                if (control is not null)
+                {
+                    activeWorkers--;
+                }
+
                 if (firstError is null)
                 {
                     lastClosedSource = Math.Max(lastClosedSource, worker.SourceEventId);
@@ -218,20 +336,35 @@ public sealed partial class AslInterpreter
             }
         }
 
-        var workers = maxConcurrency <= 0 ? Math.Min(inputs.Count, distributed ? 1000 : InlineConcurrencyCap) : Math.Min(maxConcurrency, inputs.Count);
-        var tasks = new Task[Math.Max(workers, 0)];
-        for (var i = 0; i < tasks.Length; i++)
+        var workers = Math.Min(Limit(), todo.Count);
+        var tasks = new List<Task>(Math.Max(workers, 0));
+        activeWorkers = Math.Max(workers, 0);
+        for (var i = 0; i < workers; i++)
         {
-            tasks[i] = Worker();
+            tasks.Add(Worker());
         }
 
         try
         {
-            await Task.WhenAll(tasks).ConfigureAwait(false);
+            if (control is null)
+            {
+                await Task.WhenAll(tasks).ConfigureAwait(false);
+            }
+            else
+            {
+                await SuperviseAsync().ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             // Iterations cancelled because another one failed.
+        }
+        finally
+        {
+            if (tracker is not null)
+            {
+                await tracker.FlushAsync().ConfigureAwait(false);
+            }
         }
 
         ct.ThrowIfCancellationRequested();
@@ -243,7 +376,37 @@ public sealed partial class AslInterpreter
         var outcome = new IterationOutcome(outputs, failures, firstError);
         outcome.Failed.AddRange(failedItems.OrderBy(f => f.Index));
         return outcome;
+
+        // Raised concurrency: more workers start at once (until every child run has been started).
+        async Task SuperviseAsync()
+        {
+            while (true)
+            {
+                var changed = control!.Changed;
+                var all = Task.WhenAll(tasks);
+                if (await Task.WhenAny(all, changed).ConfigureAwait(false) == all)
+                {
+                    await all.ConfigureAwait(false);
+                    return;
+                }
+
+                int more;
+                lock (gate)
+                {
+                    more = Math.Max(0, Math.Min(Math.Min(Limit(), todo.Count) - activeWorkers, todo.Count - Volatile.Read(ref next) - 1));
+                    more = cts.IsCancellationRequested ? 0 : more;
+                    activeWorkers += more;
+                }
+
+                for (var i = 0; i < more; i++)
+                {
+                    tasks.Add(Worker());
+                }
+            }
+        }
     }
+
+    private static int LimitOf(int maxConcurrency, bool distributed) => maxConcurrency <= 0 ? (distributed ? 1000 : InlineConcurrencyCap) : maxConcurrency;
 
     private JsonNode? SelectItem(MapState state, JsonNode? item, int index, JsonNode? effective, Frame frame)
     {

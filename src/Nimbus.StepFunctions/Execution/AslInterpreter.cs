@@ -20,7 +20,7 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(request);
         var resume = request.ResumeFrom;
-        var history = new ExecutionHistory(options.TimeProvider, request.HistorySink, options.MaxHistoryEvents, resume?.EnteredEventId ?? 0);
+        var history = new ExecutionHistory(options.TimeProvider, request.HistorySink, options.MaxHistoryEvents, request.ResumeLastEventId ?? resume?.EnteredEventId ?? 0);
         var input = JsonText.Parse(request.Input);
         var startTime = request.StartTime ?? options.TimeProvider.GetUtcNow();
         var run = new ExecutionRun(request, options, history, input, startTime);

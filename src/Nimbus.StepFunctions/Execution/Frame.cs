@@ -176,7 +176,10 @@ internal sealed class Frame(ExecutionRun run, EventScope events, VariableScope v
     }
 
     public Frame CreateChild(EventScope childEvents, bool newVariableScope = true, ExecutionHistory? history = null) =>
-        new(run, childEvents, newVariableScope ? new VariableScope(variables) : variables, history ?? historyOverride);
+        new(run, childEvents, newVariableScope ? new VariableScope(variables) : variables, history ?? historyOverride) { IsChild = true };
+
+    /// <summary>A Parallel branch, Map iteration or evaluation frame (not the execution's own program).</summary>
+    public bool IsChild { get; private init; }
 
     public long Append(HistoryEventType type, HistoryEventDetails? details = null, bool updateSource = true, DateTimeOffset? timestamp = null) =>
         History.Append(events, type, details, updateSource, timestamp: timestamp);

@@ -144,6 +144,15 @@ public sealed record ExecutionRequest(string ExecutionArn, string Name, string S
     /// <remarks>The history up to and including <see cref="ExecutionCheckpoint.EnteredEventId"/> must already be recorded;
     /// no <c>ExecutionStarted</c> nor state-entered event is appended again, and new event ids continue after it.</remarks>
     public ExecutionCheckpoint? ResumeFrom { get; init; }
+
+    /// <summary>Records and restores the finished iterations/branches of top-level Map and Parallel states (durable executions).</summary>
+    public ICompositeProgressSink? CompositeProgress { get; init; }
+
+    /// <summary>
+    /// On resume: the id of the last event already recorded, when it is past <see cref="ExecutionCheckpoint.EnteredEventId"/>
+    /// (the kept events of a Map or Parallel state's finished iterations); new ids continue after it.
+    /// </summary>
+    public long? ResumeLastEventId { get; init; }
 }
 
 /// <summary>
@@ -181,6 +190,21 @@ public interface IMapRunObserver
 
     /// <summary>The run ended: SUCCEEDED, FAILED or ABORTED.</summary>
     void Finished(string mapRunArn, string status);
+
+    /// <summary>A child run started (it leaves pending or pending-redrive).</summary>
+    void ItemStarted(string mapRunArn)
+    {
+    }
+
+    /// <summary>
+    /// The run goes on after a restart (<paramref name="redriven"/> false) or is redriven: <paramref name="kept"/> children
+    /// succeeded before (failed ones too after a restart: <paramref name="keptFailed"/>), <paramref name="rerun"/> run again.
+    /// </summary>
+    /// <returns>How many times the run has been redriven, this time included.</returns>
+    int Continued(string mapRunArn, int total, bool redriven, int kept, int keptFailed, int rerun) => redriven ? 1 : 0;
+
+    /// <summary>The live limits of the run (null: fixed at the start).</summary>
+    IMapRunControl? Control(string mapRunArn) => null;
 }
 
 /// <summary>Receives execution checkpoints, right after a top-level state-entered event was appended.</summary>

@@ -48,6 +48,16 @@ internal sealed class ExecutionHistory(TimeProvider time, IHistoryEventSink? sin
         }
     }
 
+    /// <summary>The events from id <paramref name="firstId"/> on (those appended by this run).</summary>
+    public List<HistoryEvent> EventsSince(long firstId)
+    {
+        lock (_lock)
+        {
+            var start = (int)Math.Max(0, firstId - priorEvents - 1);
+            return start >= _events.Count ? [] : _events.GetRange(start, _events.Count - start);
+        }
+    }
+
     /// <summary>Appends an event chained to <paramref name="scope"/>; returns its id.</summary>
     /// <exception cref="Execution.StatesException">When the quota is reached (the last slot is kept for the terminal event).</exception>
     /// <remarks><paramref name="timestamp"/>: when the event happened if already read from the clock (a state's entered time), else now.</remarks>

@@ -29,6 +29,9 @@ public sealed record MapIterationEventDetails(string Name, int Index) : HistoryE
 
 public sealed record MapRunStartedEventDetails(string MapRunArn) : HistoryEventDetails;
 
+/// <summary><c>MapRunRedriven</c>: the Map Run and how many times it has been redriven, this time included.</summary>
+public sealed record MapRunRedrivenEventDetails(string MapRunArn, int RedriveCount) : HistoryEventDetails;
+
 public sealed record TaskScheduledEventDetails(string ResourceType, string Resource, string Region, string Parameters, long? TimeoutInSeconds = null, long? HeartbeatInSeconds = null) : HistoryEventDetails;
 
 public sealed record TaskStartedEventDetails(string ResourceType, string Resource) : HistoryEventDetails;

@@ -104,6 +104,10 @@ internal static class HistoryJson
             case MapRunStartedEventDetails m:
                 o["mapRunArn"] = m.MapRunArn;
                 break;
+            case MapRunRedrivenEventDetails m:
+                o["mapRunArn"] = m.MapRunArn;
+                o["redriveCount"] = m.RedriveCount;
+                break;
             case TaskScheduledEventDetails t:
                 if (t.HeartbeatInSeconds is not null)
                 {

@@ -81,7 +81,7 @@ internal sealed partial class ExecutionCoordinator
         _express.Values.Where(r => r.Record.StateMachineArn == stateMachineArn);
 
     /// <summary>Starts (or resumes, with <paramref name="resume"/>) a STANDARD execution in the background.</summary>
-    public ExecutionRunner StartStandard(ExecutionRecord record, ExecutionCheckpoint? resume, bool reenter = false)
+    public ExecutionRunner StartStandard(ExecutionRecord record, ExecutionCheckpoint? resume, bool reenter = false, long? resumeLastEventId = null)
     {
         if (resume is not null && record.Logging is null)
         {
@@ -89,7 +89,10 @@ internal sealed partial class ExecutionCoordinator
             record.Logging = record.VersionArn is { } v ? _store.Version(v)?.Logging : _store.Machine(record.StateMachineArn)?.Logging;
         }
 
-        var runner = new ExecutionRunner(record, Parse(record.Definition), _store, _tasks, _time, _mocks, MapRuns, ExecutionLogging.For(record.Logging, record, _logSink));
+        var runner = new ExecutionRunner(record, Parse(record.Definition), _store, _tasks, _time, _mocks, MapRuns, ExecutionLogging.For(record.Logging, record, _logSink))
+        {
+            ResumeLastEventId = resumeLastEventId,
+        };
         _running[record.Arn] = runner;
         if (_stopping)
         {
@@ -153,6 +156,8 @@ internal sealed partial class ExecutionCoordinator
                 ReenterResumedState = reenter && resume is not null,
                 RedriveCount = record.RedriveCount,
                 MapRuns = runner,
+                CompositeProgress = record.IsExpress ? null : runner,
+                ResumeLastEventId = runner.ResumeLastEventId,
             };
             var result = await interpreter.ExecuteAsync(runner.Definition, request, runner.Token).ConfigureAwait(false);
             await runner.FinishAsync(result, _time.GetUtcNow().ToUnixTimeMilliseconds()).ConfigureAwait(false);
@@ -210,8 +215,19 @@ internal sealed partial class ExecutionCoordinator
             }
 
             var checkpoint = record.Checkpoint is { } cp ? SfnJson.ParseCheckpoint(cp) : null;
-            _store.TruncateEvents(record.Arn, checkpoint?.EnteredEventId ?? 0);
-            StartStandard(record, checkpoint, record.Checkpoint is { } raw && SfnJson.IsReentry(raw));
+            var reenter = record.Checkpoint is { } raw && SfnJson.IsReentry(raw);
+            long? lastEventId = null;
+            if (checkpoint is not null && !reenter)
+            {
+                // Inside a Map or Parallel state: the finished iterations/branches (and their events) are kept.
+                lastEventId = _store.RecoverProgress(record.Arn, checkpoint.EnteredEventId);
+            }
+            else
+            {
+                _store.TruncateEvents(record.Arn, checkpoint?.EnteredEventId ?? 0);
+            }
+
+            StartStandard(record, checkpoint, reenter, lastEventId);
             count++;
         }
 

@@ -14,13 +14,14 @@ namespace Nimbus.StepFunctions.Service;
 /// <item>at every top-level state entry, together with the checkpoint (state, input, variables, entered event id/time) —
 /// so the previous state's result events (e.g. <c>TaskSucceeded</c>) and the move past it commit atomically;</item>
 /// <item>before a Task is invoked and before a wait (Wait state, retry back-off), unless the current top-level state is a
-/// Parallel or Map (its inner events commit with the state's exit, because a resume re-runs such a state whole);</item>
+/// Parallel or Map (its inner events commit with each finished iteration or branch, see ExecutionRunner.Progress.cs, or
+/// with the state's exit);</item>
 /// <item>at the end, together with the final status.</item>
 /// </list>
 /// On shutdown nothing more is written: the execution stays RUNNING and resumes from its last checkpoint.
 /// Commits of one execution never overlap: the engine awaits each one before it goes on.
 /// </remarks>
-internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointSink, IWaitScheduler, ITaskInvoker, IMapRunObserver
+internal sealed partial class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointSink, IWaitScheduler, ITaskInvoker, IMapRunObserver
 {
     private readonly SfnStore? _store;
     private readonly StateMachineDefinition _definition;

@@ -4,7 +4,7 @@ using Nimbus.Storage.Sqlite;
 namespace Nimbus.StepFunctions.Service;
 
 /// <summary>SQL access for the Step Functions tables.</summary>
-internal sealed class SfnStore(StateStore db)
+internal sealed partial class SfnStore(StateStore db)
 {
     private const string MachineColumns = "arn, account, region, name, type, definition, role_arn, created, updated, revision_id, logging, tracing, description";
 
@@ -367,6 +367,7 @@ internal sealed class SfnStore(StateStore db)
             "UPDATE sfn_executions SET status = 'RUNNING', output = NULL, error = NULL, cause = NULL, stop_date = NULL, redrive_count = redrive_count + 1, redrive_date = $d WHERE arn = $a",
             tx, ("$a", closed.Arn), ("$d", now));
         c.Execute("INSERT OR REPLACE INTO sfn_checkpoints (execution_arn, body) VALUES ($a, $cp)", tx, ("$a", closed.Arn), ("$cp", checkpoint(last + 1)));
+        PrepareProgressForRedrive(c, tx, closed.Arn, SfnJson.ParseCheckpoint(current.Checkpoint!).EnteredEventId, last + 2);
         return c.Query($"SELECT {ExecutionSelect} FROM sfn_executions WHERE arn = $a", ReadExecution, tx, ("$a", closed.Arn)).FirstOrDefault();
     });
 

@@ -22,19 +22,21 @@ internal sealed partial class StepFunctionsApi
         var timedOut = Volatile.Read(ref r.TimedOut);
         var aborted = Volatile.Read(ref r.Aborted);
         var open = Math.Max(0, r.Total - succeeded - failed - timedOut - aborted);
-        var running = r.Status == "RUNNING" ? Math.Min(open, r.MaxConcurrency > 0 ? r.MaxConcurrency : 1000) : 0;
+        var live = r.Status == "RUNNING";
+        var running = live ? Math.Clamp(Volatile.Read(ref r.Running), 0, open) : 0;
+        var pendingRedrive = live ? Math.Clamp(Volatile.Read(ref r.PendingRedrive), 0, open - running) : 0;
         return new JsonObject
         {
-            ["pending"] = r.Status == "RUNNING" ? open - running : 0,
+            ["pending"] = live ? open - running - pendingRedrive : 0,
             ["running"] = running,
             ["succeeded"] = succeeded,
             ["failed"] = failed,
             ["timedOut"] = timedOut,
-            ["aborted"] = aborted + (r.Status == "RUNNING" ? 0 : open),
+            ["aborted"] = aborted + (live ? 0 : open),
             ["total"] = r.Total,
             ["resultsWritten"] = 0,
             ["failuresNotRedrivable"] = 0,
-            ["pendingRedrive"] = 0,
+            ["pendingRedrive"] = pendingRedrive,
         };
     }
 
@@ -52,8 +54,13 @@ internal sealed partial class StepFunctionsApi
             ["toleratedFailureCount"] = r.ToleratedFailureCount ?? 0,
             ["itemCounts"] = Counts(r),
             ["executionCounts"] = Counts(r),
-            ["redriveCount"] = 0,
+            ["redriveCount"] = r.RedriveCount,
         };
+        if (r.RedriveDate is { } redriven)
+        {
+            result["redriveDate"] = SfnJson.Epoch(redriven);
+        }
+
         if (r.StopDate is { } stop)
         {
             result["stopDate"] = SfnJson.Epoch(stop);

@@ -64,5 +64,15 @@ internal sealed class StepFunctionsMigrations : IMigrationSource
             INSERT INTO sfn_checkpoints (execution_arn, body) SELECT arn, checkpoint FROM sfn_executions WHERE checkpoint IS NOT NULL;
             UPDATE sfn_executions SET checkpoint = NULL WHERE checkpoint IS NOT NULL;
             """),
+        // The finished iterations/branches of the top-level Map or Parallel state being run (entered at entered_event_id):
+        // idx -1 is the state's header (its start events, its Map Run), then one row per finished child with the ids of
+        // its history events. A restart continues the state without them; a redrive keeps the successful ones.
+        new("states", 7, """
+            CREATE TABLE sfn_composite_progress (
+                execution_arn TEXT NOT NULL, entered_event_id INTEGER NOT NULL, idx INTEGER NOT NULL, body TEXT NOT NULL, events TEXT NOT NULL,
+                PRIMARY KEY (execution_arn, entered_event_id, idx)) WITHOUT ROWID;
+            ALTER TABLE sfn_map_runs ADD COLUMN redrive_count INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE sfn_map_runs ADD COLUMN redrive_date INTEGER NULL;
+            """),
     ];
 }
