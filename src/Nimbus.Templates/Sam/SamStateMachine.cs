@@ -62,10 +62,14 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
         }
         if (p["DefinitionSubstitutions"] is JsonObject subs)
         {
-            foreach (var (k, v) in subs)
+            // As the translator: the user's substitutions first, updated with the generated ones.
+            var merged = (JsonObject)subs.DeepClone();
+            foreach (var (k, v) in generatedSubstitutions)
             {
-                generatedSubstitutions[k] = v?.DeepClone();
+                merged[k] = v?.DeepClone();
             }
+
+            generatedSubstitutions = merged;
         }
         else if (p["DefinitionSubstitutions"] is { } other)
         {
