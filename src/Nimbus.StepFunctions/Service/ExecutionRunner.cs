@@ -28,7 +28,6 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
     private readonly TimeProviderWaitScheduler _timers;
     private readonly Lock _pendingLock = new();
     private readonly List<HistoryEvent> _pending = [];
-    private readonly List<HistoryEvent> _all = [];
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _insideComposite;
@@ -58,6 +57,12 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
     public ExecutionRecord Record { get; }
 
     public StateMachineDefinition Definition => _definition;
+
+    /// <summary>
+    /// The history events this execution records: all for STANDARD ones; for EXPRESS ones, which keep no execution history
+    /// (AWS: "not recorded in Step Functions by design"), only those their CloudWatch Logs level selects — none when off.
+    /// </summary>
+    public Func<HistoryEventType, bool>? RecordedEvents => Durable ? null : _logging is null ? ExecutionRequest.NoEvents : _logging.Recorded;
 
     /// <summary>Completes when the execution has finished (or was suspended by a shutdown).</summary>
     public Task Completion => _done.Task;
@@ -92,12 +97,11 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
             _logging?.OnEvent(historyEvent);
         }
 
-        lock (_pendingLock)
+        if (Durable)
         {
-            _pending.Add(historyEvent);
-            if (!Durable)
+            lock (_pendingLock)
             {
-                _all.Add(historyEvent);
+                _pending.Add(historyEvent);
             }
         }
     }
@@ -209,13 +213,12 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
 
     public void Abandon() => _done.TrySetResult();
 
-    /// <summary>The events not yet committed (durable) or all events (in-memory), for reads of a running execution.</summary>
-    public List<HistoryEvent> UncommittedEvents(out bool includesAll)
+    /// <summary>The events not yet committed, for reads of a running execution (none for an in-memory EXPRESS one: it keeps no history).</summary>
+    public List<HistoryEvent> UncommittedEvents()
     {
         lock (_pendingLock)
         {
-            includesAll = !Durable;
-            return Durable ? [.. _pending] : [.. _all];
+            return [.. _pending];
         }
     }
 
@@ -224,7 +227,7 @@ internal sealed class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointS
     /// The pending events are taken first, then <paramref name="read"/> reads the store: events leave the pending list only
     /// after their commit, so every event is in one or the other (or both — readers skip ids already read from the store).
     /// </remarks>
-    public T ReadConsistent<T>(Func<List<HistoryEvent>, T> read) => read(UncommittedEvents(out _));
+    public T ReadConsistent<T>(Func<List<HistoryEvent>, T> read) => read(UncommittedEvents());
 
     /// <summary>Commits the buffered events, with a checkpoint or the final record, and completes after the commit.</summary>
     private async ValueTask FlushAsync(string? checkpoint, ExecutionRecord? final)
