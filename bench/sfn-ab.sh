@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 BASE=$1
 SECS=${2:-3}
 ROUNDS=${3:-2}
-PORT=${PORT:-4791}
+PORT=${PORT:-$(python3 -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")}
 run_server() { # tree port state
   dotnet "$1/src/Nimbus.Cli/bin/Release/net10.0/nimbus.dll" up --port "$2" --state-dir "$3" >/dev/null 2>&1 &
   echo $!
@@ -19,7 +19,7 @@ run_server() { # tree port state
 standard() { # label tree
   local state; state=$(mktemp -d)
   local pid; pid=$(run_server "$2" "$PORT" "$state")
-  until curl -sf "http://127.0.0.1:$PORT/_nimbus/health" >/dev/null; do sleep 0.1; done
+  until curl -sf "http://127.0.0.1:$PORT/_nimbus/health" >/dev/null; do kill -0 "$pid"; sleep 0.1; done
   echo "-- $1: standard"
   dotnet "$2/bench/Nimbus.StepFunctions.Bench/bin/Release/net10.0/nimbus-sfn-bench.dll" standard "http://127.0.0.1:$PORT" "$pid" | tail -1
   echo "-- $1: http (express sync, standard, start latency)"

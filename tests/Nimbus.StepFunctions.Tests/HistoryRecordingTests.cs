@@ -160,4 +160,54 @@ public sealed class HistoryRecordingTests
         Assert.Equal("1", history[8]["stateExitedEventDetails"]!["assignedVariables"]!["x"]!.GetValue<string>());
         Assert.Equal("""{"n":1,"p":{"v":1,"s":"1!"}}""", history[8]["stateExitedEventDetails"]!["output"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task AStandardExecutionStoppedWhilePassStatesRunAhead_ResumesFromItsLastCommittedCheckpoint()
+    {
+        // 300 Pass states (each adds 1) and then a callback task: the Pass states run while their entries commit
+        // (pipelined). Nimbus stops mid-chain; the restarted one resumes from the last committed checkpoint, runs the
+        // remaining states once, and the history has each state entered exactly once, ids contiguous.
+        const int n = 300;
+        var states = new JsonObject();
+        for (var i = 0; i < n; i++)
+        {
+            states[$"P{i}"] = new JsonObject
+            {
+                ["Type"] = "Pass", ["Parameters"] = new JsonObject { ["n.$"] = "States.MathAdd($.n, 1)" }, ["Next"] = i == n - 1 ? "Ask" : $"P{i + 1}",
+            };
+        }
+
+        states["Ask"] = JsonNode.Parse("""
+            {"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","Parameters":{"MessageBody":{"token.$":"$$.Task.Token","n.$":"$.n"}},"End":true}
+            """);
+        var definition = new JsonObject { ["StartAt"] = "P0", ["States"] = states }.ToJsonString();
+        using var dir = new TempDir();
+        string exec;
+        await using (var first = await ServiceHost.StartAsync(dir.Path))
+        {
+            var sm = await first.CreateMachineAsync("ahead", definition);
+            exec = await first.StartAsync(sm, """{"n":0}""");
+            await ServiceHost.PollAsync(() => first.HistoryAsync(exec), h => h.Count >= 40, "the chain to be under way");
+        }
+
+        await using var second = await ServiceHost.StartAsync(dir.Path);
+        var scheduled = await ServiceHost.PollAsync(
+            () => second.HistoryAsync(exec),
+            h => h.Any(e => e["type"]!.GetValue<string>() == "TaskScheduled"),
+            "the callback task to be scheduled");
+        var body = JsonNode.Parse(scheduled.Single(e => e["type"]!.GetValue<string>() == "TaskScheduled")["taskScheduledEventDetails"]!["parameters"]!.GetValue<string>())!["MessageBody"]!;
+        Assert.Equal(n, body["n"]!.GetValue<int>());
+        await ServiceHost.PollAsync(
+            () => second.CallAsync("SendTaskSuccess", new JsonObject { ["taskToken"] = body["token"]!.GetValue<string>(), ["output"] = """{"done":true}""" }),
+            r => !r.ContainsKey("__type"),
+            "the resumed task to accept its token");
+        await second.WaitForStatusAsync(exec, "SUCCEEDED");
+        var history = await second.HistoryAsync(exec);
+        Assert.Equal(Enumerable.Range(1, history.Count).Select(i => (long)i), history.Select(e => e["id"]!.GetValue<long>()));
+        var entered = history.Where(e => e["type"]!.GetValue<string>() == "PassStateEntered").Select(e => e["stateEnteredEventDetails"]!["name"]!.GetValue<string>()).ToList();
+        Assert.Equal(Enumerable.Range(0, n).Select(i => $"P{i}"), entered);
+        var exited = history.Where(e => e["type"]!.GetValue<string>() == "PassStateExited").ToList();
+        Assert.Equal(n, exited.Count);
+        Assert.Equal($$"""{"n":{{n}}}""", exited[^1]["stateExitedEventDetails"]!["output"]!.GetValue<string>());
+    }
 }
