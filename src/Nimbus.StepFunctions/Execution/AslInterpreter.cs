@@ -20,7 +20,7 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(request);
         var resume = request.ResumeFrom;
-        var history = new ExecutionHistory(options.TimeProvider, request.HistorySink, options.MaxHistoryEvents, request.ResumeLastEventId ?? resume?.EnteredEventId ?? 0);
+        var history = new ExecutionHistory(options.TimeProvider, request.HistorySink, options.MaxHistoryEvents, request.ResumeLastEventId ?? resume?.EnteredEventId ?? 0, request.RecordedEvents);
         var input = JsonText.Parse(request.Input);
         var startTime = request.StartTime ?? options.TimeProvider.GetUtcNow();
         var run = new ExecutionRun(request, options, history, input, startTime);
@@ -28,7 +28,11 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
         var variables = new VariableScope(null);
         if (resume is null)
         {
-            history.Append(root, HistoryEventType.ExecutionStarted, new ExecutionStartedEventDetails(JsonText.Serialize(input), request.RoleArn, request.StateMachineAliasArn, request.StateMachineVersionArn), updateSource: false);
+            history.Append(
+                root,
+                HistoryEventType.ExecutionStarted,
+                history.Records(HistoryEventType.ExecutionStarted) ? new ExecutionStartedEventDetails(JsonText.Serialize(input), request.RoleArn, request.StateMachineAliasArn, request.StateMachineVersionArn) : null,
+                updateSource: false);
         }
         else
         {
@@ -121,14 +125,25 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
         else
         {
             frame.EnterState(state.Name);
-            var inputText = input is not null && ReferenceEquals(input, frame.LastExit.Node) ? frame.LastExit.Text! : JsonText.Serialize(input);
+
+            // The input is the previous state's output (already size-checked, its text known unless nothing needed it), or
+            // new (the execution's, an iteration's or a branch's input). Its text is only built when something records it.
+            var fromLastExit = input is not null && ReferenceEquals(input, frame.LastExit.Node);
+            var inputText = fromLastExit ? frame.LastExit.Text : null;
+            var enteredType = EnteredType(state);
+            var recorded = frame.History.Records(enteredType);
+            if (recorded || checkpoints is not null)
+            {
+                inputText ??= JsonText.Serialize(input);
+            }
+
             frame.LastExit = default;
-            frame.EnteredInput = (input, inputText);
+            frame.EnteredInput = (input, inputText, fromLastExit);
             frame.EnteredPreviousEventId = frame.Events.SourceEventId;
-            frame.EnteredEventId = frame.Append(EnteredType(state), new StateEnteredEventDetails(state.Name, inputText), timestamp: frame.EnteredTime);
+            frame.EnteredEventId = frame.Append(enteredType, recorded ? new StateEnteredEventDetails(state.Name, inputText!) : null, timestamp: frame.EnteredTime);
             if (checkpoints is not null)
             {
-                var checkpoint = new ExecutionCheckpoint(state.Name, inputText, frame.Variables.SnapshotText(), frame.EnteredEventId, frame.EnteredTime);
+                var checkpoint = new ExecutionCheckpoint(state.Name, inputText!, frame.Variables.SnapshotText(), frame.EnteredEventId, frame.EnteredTime);
                 var committed = checkpoints.OnStateEnteredAsync(checkpoint, ct);
                 if (!committed.IsCompletedSuccessfully)
                 {
@@ -217,9 +232,20 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
     private (JsonNode? Output, string? Next) Exit(StateDefinition state, JsonNode? output, Frame frame, JsonObject? assigned, string? next, bool forceNext = false)
     {
         // States never modify their input in place (ResultPath works on a copy), so an output that is the input node
-        // itself (a pass-through) has the entered event's text.
-        var text = output is not null && ReferenceEquals(output, frame.EnteredInput.Node) ? frame.EnteredInput.Text! : JsonText.Serialize(output);
-        CheckPayload(text, state.Name);
+        // itself (a pass-through) has the entered event's text — and when that input was the previous state's output, it
+        // passed the size check already and its text is only needed if an event records it.
+        var passThrough = output is not null && ReferenceEquals(output, frame.EnteredInput.Node);
+        var text = passThrough ? frame.EnteredInput.Text : null;
+        if (text is null && !(passThrough && frame.EnteredInput.Checked))
+        {
+            text = JsonText.Serialize(output);
+        }
+
+        if (text is not null)
+        {
+            CheckPayload(text, state.Name);
+        }
+
         Dictionary<string, string>? vars = null;
         if (assigned is { Count: > 0 })
         {
@@ -254,7 +280,17 @@ public sealed partial class AslInterpreter(InterpreterOptions options)
             }
         }
 
-        frame.Append(ExitedType(state), new StateExitedEventDetails(state.Name, text, vars));
+        var exitedType = ExitedType(state);
+        if (frame.History.Records(exitedType))
+        {
+            text ??= JsonText.Serialize(output);
+            frame.Append(exitedType, new StateExitedEventDetails(state.Name, text, vars));
+        }
+        else
+        {
+            frame.Append(exitedType);
+        }
+
         frame.LastExit = (output, text);
         return (output, state.IsTerminal && !forceNext ? null : next);
     }

@@ -128,11 +128,17 @@ internal sealed class Frame(ExecutionRun run, EventScope events, VariableScope v
 
     public int RetryCount { get; private set; }
 
-    /// <summary>The last state's output and its JSON text: the next state's input, so it is not serialized twice.</summary>
+    /// <summary>
+    /// The last state's output and its JSON text: the next state's input, so it is not serialized twice. The output passed
+    /// the payload size check; its text is null when nothing needed it (no recorded event, no checkpoint).
+    /// </summary>
     public (JsonNode? Node, string? Text) LastExit { get; set; }
 
-    /// <summary>The current state's input and its JSON text (from the entered event): an output that is the same node reuses the text.</summary>
-    public (JsonNode? Node, string? Text) EnteredInput { get; set; }
+    /// <summary>
+    /// The current state's input, its JSON text if built (for the entered event) and whether it is a previous state's output
+    /// (already size-checked): an output that is the same node reuses the text.
+    /// </summary>
+    public (JsonNode? Node, string? Text, bool Checked) EnteredInput { get; set; }
 
     public string? TaskToken { get; private set; }
 

@@ -134,6 +134,17 @@ public sealed record ExecutionRequest(string ExecutionArn, string Name, string S
     /// <summary>Receives every event as it is appended (for durable checkpointing).</summary>
     public IHistoryEventSink? HistorySink { get; init; }
 
+    /// <summary>
+    /// Which event types are recorded (kept in <see cref="ExecutionResult.History"/> and passed to <see cref="HistorySink"/>);
+    /// null = all. Ids are assigned to every event either way. An EXPRESS execution keeps no history on AWS (only its
+    /// CloudWatch Logs, per the logging level), so it records only what its logging selects: <see cref="NoEvents"/> with
+    /// logging OFF — a tight interpreter loop that builds no events at all.
+    /// </summary>
+    public Func<HistoryEventType, bool>? RecordedEvents { get; init; }
+
+    /// <summary>A <see cref="RecordedEvents"/> filter that records nothing.</summary>
+    public static readonly Func<HistoryEventType, bool> NoEvents = _ => false;
+
     /// <summary>Execution start time; defaults to the clock at start.</summary>
     public DateTimeOffset? StartTime { get; init; }
 

@@ -150,6 +150,7 @@ internal sealed partial class ExecutionCoordinator
                 StateMachineVersionArn = record.VersionArn,
                 StateMachineAliasArn = record.AliasArn,
                 HistorySink = runner,
+                RecordedEvents = runner.RecordedEvents,
                 Checkpoints = record.IsExpress ? null : runner,
                 StartTime = DateTimeOffset.FromUnixTimeMilliseconds(record.StartDate),
                 ResumeFrom = resume,

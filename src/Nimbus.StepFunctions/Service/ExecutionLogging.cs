@@ -108,6 +108,9 @@ internal sealed class ExecutionLogging
         return $"states/{record.StateMachineName}/{started.ToString("yyyy-MM-dd-HH-mm", CultureInfo.InvariantCulture)}/{id}";
     }
 
+    /// <summary>The events an EXPRESS execution has to record for this logging: null = all (level ALL).</summary>
+    public Func<HistoryEventType, bool>? Recorded => _level == "ALL" ? null : Selects;
+
     public bool Selects(HistoryEventType type) => _level switch
     {
         "ALL" => true,

@@ -19,7 +19,8 @@ namespace Nimbus.StepFunctions.Service;
 /// <item>at the end, together with the final status.</item>
 /// </list>
 /// On shutdown nothing more is written: the execution stays RUNNING and resumes from its last checkpoint.
-/// Commits of one execution never overlap: the engine awaits each one before it goes on.
+/// A Pass, Choice, Succeed or Fail state (no effect outside the execution) does not wait for its entry's commit: the
+/// commits of one execution are then in flight together, and complete in order (one writer, first in first out).
 /// </remarks>
 internal sealed partial class ExecutionRunner : IHistoryEventSink, IExecutionCheckpointSink, IWaitScheduler, ITaskInvoker, IMapRunObserver
 {
@@ -29,7 +30,13 @@ internal sealed partial class ExecutionRunner : IHistoryEventSink, IExecutionChe
     private readonly TimeProviderWaitScheduler _timers;
     private readonly Lock _pendingLock = new();
     private readonly List<HistoryEvent> _pending = [];
-    private readonly List<HistoryEvent> _all = [];
+    private int _sent;
+    private Task _lastCommit = Task.CompletedTask;
+    private int _inFlight;
+    private volatile Exception? _commitFailure;
+
+    /// <summary>The most commits of one execution in flight while it runs pure states (then it waits for them).</summary>
+    private const int MaxInFlight = 32;
     private readonly CancellationTokenSource _cts = new();
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _insideComposite;
@@ -59,6 +66,12 @@ internal sealed partial class ExecutionRunner : IHistoryEventSink, IExecutionChe
     public ExecutionRecord Record { get; }
 
     public StateMachineDefinition Definition => _definition;
+
+    /// <summary>
+    /// The history events this execution records: all for STANDARD ones; for EXPRESS ones, which keep no execution history
+    /// (AWS: "not recorded in Step Functions by design"), only those their CloudWatch Logs level selects — none when off.
+    /// </summary>
+    public Func<HistoryEventType, bool>? RecordedEvents => Durable ? null : _logging is null ? ExecutionRequest.NoEvents : _logging.Recorded;
 
     /// <summary>Completes when the execution has finished (or was suspended by a shutdown).</summary>
     public Task Completion => _done.Task;
@@ -93,20 +106,36 @@ internal sealed partial class ExecutionRunner : IHistoryEventSink, IExecutionChe
             _logging?.OnEvent(historyEvent);
         }
 
-        lock (_pendingLock)
+        if (Durable)
         {
-            _pending.Add(historyEvent);
-            if (!Durable)
+            lock (_pendingLock)
             {
-                _all.Add(historyEvent);
+                _pending.Add(historyEvent);
             }
         }
     }
 
     public ValueTask OnStateEnteredAsync(ExecutionCheckpoint checkpoint, CancellationToken cancellationToken)
     {
-        _insideComposite = _definition.States.TryGetValue(checkpoint.StateName, out var s) && s is ParallelState or MapState;
-        return Durable ? FlushAsync(SfnJson.Checkpoint(checkpoint), null) : ValueTask.CompletedTask;
+        _definition.States.TryGetValue(checkpoint.StateName, out var s);
+        _insideComposite = s is ParallelState or MapState;
+        if (!Durable || _shuttingDown)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        // Every state entry commits its events and checkpoint (its own piece of work in the group commit). A Pass, Choice,
+        // Succeed or Fail state acts on nothing outside the execution, so it runs while that commit is in flight
+        // (pipelined, at most MaxInFlight at a time); everything else (a Task, a Wait, a Map or Parallel, the end) first
+        // waits until all of it is durable. A crash before such a commit resumes from the last committed checkpoint and
+        // runs those pure states again, with the same result; nothing outside saw them.
+        if (s is PassState or ChoiceState or SucceedState or FailState && _commitFailure is null && Volatile.Read(ref _inFlight) < MaxInFlight)
+        {
+            _lastCommit = StartCommit(SfnJson.Checkpoint(checkpoint), null);
+            return ValueTask.CompletedTask;
+        }
+
+        return FlushAsync(SfnJson.Checkpoint(checkpoint), null);
     }
 
     public async ValueTask WaitUntilAsync(DateTimeOffset dueTime, CancellationToken cancellationToken)
@@ -210,13 +239,12 @@ internal sealed partial class ExecutionRunner : IHistoryEventSink, IExecutionChe
 
     public void Abandon() => _done.TrySetResult();
 
-    /// <summary>The events not yet committed (durable) or all events (in-memory), for reads of a running execution.</summary>
-    public List<HistoryEvent> UncommittedEvents(out bool includesAll)
+    /// <summary>The events not yet committed, for reads of a running execution (none for an in-memory EXPRESS one: it keeps no history).</summary>
+    public List<HistoryEvent> UncommittedEvents()
     {
         lock (_pendingLock)
         {
-            includesAll = !Durable;
-            return Durable ? [.. _pending] : [.. _all];
+            return [.. _pending];
         }
     }
 
@@ -225,9 +253,9 @@ internal sealed partial class ExecutionRunner : IHistoryEventSink, IExecutionChe
     /// The pending events are taken first, then <paramref name="read"/> reads the store: events leave the pending list only
     /// after their commit, so every event is in one or the other (or both — readers skip ids already read from the store).
     /// </remarks>
-    public T ReadConsistent<T>(Func<List<HistoryEvent>, T> read) => read(UncommittedEvents(out _));
+    public T ReadConsistent<T>(Func<List<HistoryEvent>, T> read) => read(UncommittedEvents());
 
-    /// <summary>Commits the buffered events, with a checkpoint or the final record, and completes after the commit.</summary>
+    /// <summary>Commits the buffered events, with a checkpoint or the final record, and completes after the commit (and every earlier one).</summary>
     private async ValueTask FlushAsync(string? checkpoint, ExecutionRecord? final)
     {
         if (!Durable || _shuttingDown)
@@ -235,28 +263,66 @@ internal sealed partial class ExecutionRunner : IHistoryEventSink, IExecutionChe
             return;
         }
 
-        List<HistoryEvent> batch;
-        lock (_pendingLock)
+        await _lastCommit.ConfigureAwait(false);
+        if (_commitFailure is { } failure)
         {
-            batch = [.. _pending];
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
 
-        if (batch.Count == 0 && checkpoint is null && final is null)
+        _lastCommit = StartCommit(checkpoint, final);
+        await _lastCommit.ConfigureAwait(false);
+    }
+
+    /// <summary>Hands the events not yet sent (with a checkpoint or the final record) to the group commit.</summary>
+    /// <remarks>
+    /// Runs on the execution's own flow (never concurrently with itself); commits complete in the order they were started
+    /// (one writer, FIFO), so the committed events are always the oldest of <see cref="_pending"/>.
+    /// </remarks>
+    private Task StartCommit(string? checkpoint, ExecutionRecord? final)
+    {
+        HistoryEvent[] batch;
+        lock (_pendingLock)
         {
-            return;
+            batch = _pending.GetRange(_sent, _pending.Count - _sent).ToArray();
+            _sent = _pending.Count;
+        }
+
+        if (batch.Length == 0 && checkpoint is null && final is null)
+        {
+            return Task.CompletedTask;
         }
 
         // Rendered here, on the execution's own thread, so the shared writer only runs SQL.
-        var rows = new (long Id, string Body)[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
+        var rows = new (long Id, string Body)[batch.Length];
+        for (var i = 0; i < batch.Length; i++)
         {
             rows[i] = (batch[i].Id, SfnJson.EventBody(batch[i]));
         }
 
-        await _store!.CommitAsync(Record.Arn, rows, checkpoint, final).ConfigureAwait(false);
-        lock (_pendingLock)
+        Interlocked.Increment(ref _inFlight);
+        return Committed(_store!.CommitAsync(Record.Arn, rows, checkpoint, final), batch.Length);
+    }
+
+    private async Task Committed(Task commit, int count)
+    {
+        try
         {
-            _pending.RemoveRange(0, batch.Count);
+            await commit.ConfigureAwait(false);
+            lock (_pendingLock)
+            {
+                _pending.RemoveRange(0, count);
+                _sent -= count;
+            }
+        }
+        catch (Exception e)
+        {
+            // Seen by the next flush (the execution then stops; it stays RUNNING and resumes from its last checkpoint).
+            _commitFailure ??= e;
+            throw;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
         }
     }
 }

@@ -315,16 +315,15 @@ internal sealed partial class SfnStore(StateStore db)
     public Task CommitAsync(string executionArn, IReadOnlyList<(long Id, string Body)> events, string? checkpoint, ExecutionRecord? final) =>
         db.WriteGroupedAsync((c, tx) =>
         {
+            var commands = CommitCommands.For(ref _commit, c);
             if (events.Count > 0)
             {
-                using var insert = c.Command("INSERT OR REPLACE INTO sfn_events (execution_arn, id, body) VALUES ($a, $i, $b)", tx);
-                var a = insert.Parameters.Add("$a", SqliteType.Text);
-                var i = insert.Parameters.Add("$i", SqliteType.Integer);
-                var b = insert.Parameters.Add("$b", SqliteType.Text);
-                a.Value = executionArn;
+                var insert = commands.InsertEvent;
+                insert.Transaction = tx;
+                commands.EventArn.Value = executionArn;
                 foreach (var (id, body) in events)
                 {
-                    (i.Value, b.Value) = (id, body);
+                    (commands.EventId.Value, commands.EventBody.Value) = (id, body);
                     insert.ExecuteNonQuery();
                 }
             }
@@ -342,11 +341,64 @@ internal sealed partial class SfnStore(StateStore db)
             }
             else if (checkpoint is not null)
             {
-                c.Execute("INSERT OR REPLACE INTO sfn_checkpoints (execution_arn, body) VALUES ($a, $cp)", tx, ("$a", executionArn), ("$cp", checkpoint));
+                var upsert = commands.UpsertCheckpoint;
+                upsert.Transaction = tx;
+                (commands.CheckpointArn.Value, commands.CheckpointBody.Value) = (executionArn, checkpoint);
+                upsert.ExecuteNonQuery();
             }
 
             return 0;
         });
+
+    /// <summary>Prepared once per writer connection (group commits all run on one thread, on one connection).</summary>
+    private CommitCommands? _commit;
+
+    /// <summary>The statements of every transition's commit, kept prepared on the group writer's connection.</summary>
+    private sealed class CommitCommands
+    {
+        private CommitCommands(SqliteConnection connection)
+        {
+            Connection = connection;
+            InsertEvent = connection.CreateCommand();
+            InsertEvent.CommandText = "INSERT OR REPLACE INTO sfn_events (execution_arn, id, body) VALUES ($a, $i, $b)";
+            EventArn = InsertEvent.Parameters.Add("$a", SqliteType.Text);
+            EventId = InsertEvent.Parameters.Add("$i", SqliteType.Integer);
+            EventBody = InsertEvent.Parameters.Add("$b", SqliteType.Text);
+            UpsertCheckpoint = connection.CreateCommand();
+            UpsertCheckpoint.CommandText = "INSERT OR REPLACE INTO sfn_checkpoints (execution_arn, body) VALUES ($a, $cp)";
+            CheckpointArn = UpsertCheckpoint.Parameters.Add("$a", SqliteType.Text);
+            CheckpointBody = UpsertCheckpoint.Parameters.Add("$cp", SqliteType.Text);
+        }
+
+        public SqliteConnection Connection { get; }
+
+        public SqliteCommand InsertEvent { get; }
+
+        public SqliteParameter EventArn { get; }
+
+        public SqliteParameter EventId { get; }
+
+        public SqliteParameter EventBody { get; }
+
+        public SqliteCommand UpsertCheckpoint { get; }
+
+        public SqliteParameter CheckpointArn { get; }
+
+        public SqliteParameter CheckpointBody { get; }
+
+        /// <summary>The commands for <paramref name="connection"/>: the cached ones, or new ones when the writer reopened its connection.</summary>
+        public static CommitCommands For(ref CommitCommands? cached, SqliteConnection connection)
+        {
+            if (cached?.Connection != connection)
+            {
+                cached?.InsertEvent.Dispose();
+                cached?.UpsertCheckpoint.Dispose();
+                cached = new CommitCommands(connection);
+            }
+
+            return cached;
+        }
+    }
 
     /// <summary>
     /// Redrive: appends the <c>ExecutionRedriven</c> event and reopens the execution (RUNNING, one more redrive, outcome

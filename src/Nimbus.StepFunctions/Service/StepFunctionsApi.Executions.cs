@@ -300,7 +300,13 @@ internal sealed partial class StepFunctionsApi
     private JsonObject GetExecutionHistory(JsonObject body)
     {
         var arn = Required(body, "executionArn");
-        Execution(arn);
+        if (Execution(arn).IsExpress)
+        {
+            // AWS: "This API action is not supported by EXPRESS state machines" — their history is not recorded (only
+            // their CloudWatch Logs, per the logging configuration), and Nimbus does not build it either.
+            throw SfnErrors.TypeNotSupported();
+        }
+
         var size = PageSize(body);
         var reverse = body["reverseOrder"]?.GetValue<bool>() ?? false;
         var includeData = body["includeExecutionData"]?.GetValue<bool>() ?? true;
@@ -310,7 +316,7 @@ internal sealed partial class StepFunctionsApi
         {
             var all = runner.ReadConsistent(pending =>
             {
-                var events = runner.Record.IsExpress ? [] : _store.Events(arn, false, null, int.MaxValue);
+                var events = _store.Events(arn, false, null, int.MaxValue);
                 var last = events.Count > 0 ? events[^1].Id : 0;
                 events.AddRange(pending.Where(e => e.Id > last).Select(e => (e.Id, SfnJson.EventBody(e))));
                 return events;

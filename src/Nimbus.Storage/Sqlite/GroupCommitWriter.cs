@@ -46,6 +46,10 @@ internal sealed class GroupCommitWriter
     {
         var batch = new List<IPendingWrite>(MaxBatch);
         SqliteConnection? connection = null;
+
+        // Each piece of work runs in a savepoint: the two statements are prepared once per connection, not per work.
+        SqliteCommand? savepoint = null;
+        SqliteCommand? release = null;
         while (_queue.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var next))
@@ -55,16 +59,26 @@ internal sealed class GroupCommitWriter
 
             try
             {
-                connection ??= _open();
+                if (connection is null)
+                {
+                    connection = _open();
+                    savepoint = connection.CreateCommand();
+                    savepoint.CommandText = "SAVEPOINT w";
+                    release = connection.CreateCommand();
+                    release.CommandText = "RELEASE w";
+                }
+
                 using (var tx = connection.BeginTransaction(deferred: false))
                 {
+                    savepoint!.Transaction = tx;
+                    release!.Transaction = tx;
                     foreach (var item in batch)
                     {
-                        tx.Save("w");
+                        savepoint.ExecuteNonQuery();
                         try
                         {
                             item.Run(connection, tx);
-                            tx.Release("w");
+                            release.ExecuteNonQuery();
                         }
                         catch (Exception e)
                         {
@@ -91,13 +105,17 @@ internal sealed class GroupCommitWriter
                     item.Complete();
                 }
 
+                savepoint?.Dispose();
+                release?.Dispose();
                 connection?.Dispose();
-                connection = null;
+                (connection, savepoint, release) = (null, null, null);
             }
 
             batch.Clear();
         }
 
+        savepoint?.Dispose();
+        release?.Dispose();
         connection?.Dispose();
     }
 
