@@ -57,25 +57,46 @@ internal sealed partial class S3Api
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         var checksum = algorithm is null ? null : Checksums.Create(algorithm);
         var buffer = ArrayPool<byte>.Shared.Rent(1024 * 1024);
+        var next = ArrayPool<byte>.Shared.Rent(1024 * 1024);
         long size = 0;
         try
         {
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
             {
-                while (true)
+                // Double-buffered: the next chunk is read from the connection while this one is written and hashed.
+                var n = await ReadFullAsync(source, buffer, http.RequestAborted);
+                Task<int>? reading = null;
+                try
                 {
-                    var n = await ReadFullAsync(source, buffer, http.RequestAborted);
-                    if (n == 0)
+                    while (n > 0)
                     {
-                        break;
+                        reading = n == buffer.Length ? ReadFullAsync(source, next, http.RequestAborted) : Task.FromResult(0);
+                        var chunk = buffer.AsMemory(0, n);
+                        var write = file.WriteAsync(chunk, http.RequestAborted);
+                        md5.AppendData(chunk.Span);
+                        checksum?.Append(chunk.Span);
+                        await write;
+                        size += n;
+                        n = await reading;
+                        reading = null;
+                        (buffer, next) = (next, buffer);
                     }
-
-                    var chunk = buffer.AsMemory(0, n);
-                    var write = file.WriteAsync(chunk, http.RequestAborted);
-                    md5.AppendData(chunk.Span);
-                    checksum?.Append(chunk.Span);
-                    await write;
-                    size += n;
+                }
+                finally
+                {
+                    // Never hand the buffers back to the pool while a read still fills one.
+                    if (reading is not null)
+                    {
+                        try
+                        {
+                            await reading;
+                        }
+#pragma warning disable CA1031 // the write's failure is the one that propagates
+                        catch (Exception)
+#pragma warning restore CA1031
+                        {
+                        }
+                    }
                 }
             }
 
@@ -132,6 +153,7 @@ internal sealed partial class S3Api
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(next);
         }
     }
 
