@@ -30,6 +30,30 @@ public sealed class HttpParameterMappingTests
             ValueTask.FromResult(new FunctionInvocationResult(200, Encoding.UTF8.GetBytes(payload), null, "$LATEST", null));
     }
 
+    /// <summary>A function that never answers and ignores cancellation, as a slow real function does.</summary>
+    private sealed class HangingInvoker : IFunctionInvoker
+    {
+        public ValueTask<FunctionInvocationResult> InvokeAsync(FunctionInvocation invocation, CancellationToken cancellationToken = default) =>
+            new(new TaskCompletionSource<FunctionInvocationResult>().Task);
+    }
+
+    [Fact]
+    public async Task Lambda_IntegrationTimeout_Answers503EvenWhenTheInvocationIgnoresCancellation()
+    {
+        var api = Api(new JsonObject
+        {
+            ["integrationId"] = "i1",
+            ["integrationType"] = "AWS_PROXY",
+            ["integrationUri"] = "arn:aws:lambda:us-east-1:123456789012:function:f",
+            ["payloadFormatVersion"] = "2.0",
+            ["timeoutInMillis"] = 50,
+        });
+        var dispatcher = new InvokeDispatcher(new HangingInvoker(), new HttpProxyForwarder(new HttpClient()), TimeProvider.System);
+        var response = await dispatcher.DispatchAsync(api, Get("/users/7", ""), default).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(503, response.StatusCode);
+        Assert.Equal("{\"message\":\"Service Unavailable\"}", Encoding.UTF8.GetString(response.Body));
+    }
+
     private static ApiEntry Api(JsonObject integration)
     {
         var doc = new JsonObject
