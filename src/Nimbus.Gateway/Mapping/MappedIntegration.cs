@@ -279,7 +279,7 @@ internal sealed partial class MappedIntegration(IFunctionInvoker invoker, IAwsSe
         var type = invocationType is "Event" ? InvocationType.Event : InvocationType.RequestResponse;
         var result = await invoker.InvokeAsync(
             new FunctionInvocation(function, null, type, Encoding.UTF8.GetBytes(target.Body), new AwsRequestContext(api.Account, api.Region, ctx.RequestId)) { TraceId = ctx.TraceId },
-            cancellationToken);
+            cancellationToken).Until(cancellationToken);
         if (result.Error is not null)
         {
             // The invocation did not happen (no such function, throttled…): a 500 configuration error, as on AWS.

@@ -140,13 +140,12 @@ internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwar
         {
             // The gateway stops waiting at the integration timeout; the function itself runs on (as on AWS), so the wait,
             // not the invocation, is what the timeout cancels.
-            var invocation = invoker.InvokeAsync(
+            result = await invoker.InvokeAsync(
                 new FunctionInvocation(function, null, InvocationType.RequestResponse, payload, new AwsRequestContext(api.Account, api.Region, ctx.RequestId))
                 {
                     TraceId = ctx.TraceId,
                 },
-                timeout.Token);
-            result = invocation.IsCompleted ? invocation.Result : await invocation.AsTask().WaitAsync(timeout.Token);
+                timeout.Token).Until(timeout.Token);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

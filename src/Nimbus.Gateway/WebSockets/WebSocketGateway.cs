@@ -308,7 +308,7 @@ internal sealed partial class WebSocketGateway(
                 {
                     TraceId = ids.TraceId,
                 },
-                timeout.Token);
+                timeout.Token).Until(timeout.Token);
             return (result.Error is not null || result.FunctionError is not null, result.Payload);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
