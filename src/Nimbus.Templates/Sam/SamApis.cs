@@ -175,13 +175,20 @@ internal sealed partial class SamApis(TranslationContext context)
             var body = p["DefinitionBody"] is JsonObject given ? (JsonObject)given.DeepClone() : NewSwagger(openApiVersion);
             foreach (var ev in InTranslatorOrder(_events.Where(e => !e.Http && e.ApiId == id)))
             {
-                AddRestPath(body, ev);
+                AddRestPath(body, ev, p["Auth"] as JsonObject);
             }
 
             if (p["Cors"] is { } cors)
             {
                 AddCors(id, body, cors);
             }
+
+            if (p["Auth"] is JsonObject restAuth)
+            {
+                AddRestAuth(id, body, restAuth);
+            }
+
+            OpenApi3PostProcess(body, openApiVersion);
 
             if (p["DefinitionBody"] is null)
             {
@@ -256,6 +263,11 @@ internal sealed partial class SamApis(TranslationContext context)
         }
 
         output.Add((stageId, TranslationContext.NewResource("AWS::ApiGateway::Stage", stage, resource)));
+        if (p["Auth"] is JsonObject authSettings)
+        {
+            AddAuthorizerPermissions(id, resource, authSettings, output);
+        }
+
         _resourceRefs[id + ".Stage"] = stageId;
         _resourceRefs[id + ".Deployment"] = deploymentId;
         return output;
@@ -280,7 +292,7 @@ internal sealed partial class SamApis(TranslationContext context)
         return body;
     }
 
-    private void AddRestPath(JsonObject body, ApiEvent ev)
+    private void AddRestPath(JsonObject body, ApiEvent ev, JsonObject? apiAuth)
     {
         if (ev.Path is null || ev.Method is null)
         {
@@ -305,12 +317,7 @@ internal sealed partial class SamApis(TranslationContext context)
             },
             ["responses"] = new JsonObject(),
         };
-        if (ev.Properties["Auth"]?["ApiKeyRequired"] is JsonValue keyRequired && keyRequired.TryGetValue<bool>(out var required) && required)
-        {
-            operation["security"] = new JsonArray(new JsonObject { ["api_key"] = new JsonArray() });
-            var definitions = body["securityDefinitions"] as JsonObject ?? (JsonObject)(body["securityDefinitions"] = new JsonObject());
-            definitions["api_key"] = new JsonObject { ["type"] = "apiKey", ["name"] = "x-api-key", ["in"] = "header" };
-        }
+        AddEventAuth(body, ev, operation, apiAuth);
 
         if (EventCondition(ev) is { } condition)
         {

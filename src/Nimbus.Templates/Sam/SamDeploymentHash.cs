@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -31,6 +32,12 @@ internal sealed class SamDeploymentHash
         "Access-Control-Allow-Credentials", "name", "in",
     ];
 
+    /// <summary>Nodes the translator copies from the template into the document it builds : every key and string of the subtree
+    /// prints as unicode, dicts in the template's order.</summary>
+    private static readonly ConditionalWeakTable<JsonNode, string> Origins = [];
+
+    private static readonly ConditionalWeakTable<JsonObject, HashSet<string>> UnicodeKeys = [];
+
     private readonly HashSet<string> _templateStrings;
     private readonly bool _s3Location;
     private readonly string? _openApiVersion;
@@ -40,6 +47,21 @@ internal sealed class SamDeploymentHash
         _templateStrings = templateStrings;
         _openApiVersion = openApiVersion;
         _s3Location = s3Location;
+    }
+
+    /// <summary>Marks a node copied from the template into a generated document: its strings and keys print as unicode.</summary>
+    public static T FromTemplate<T>(T node)
+        where T : JsonNode
+    {
+        Origins.AddOrUpdate(node, "t");
+        return node;
+    }
+
+    /// <summary>Marks a key of a dict the translator builds as a template string (an authorizer's name, say).</summary>
+    public static JsonObject TemplateKey(JsonObject node, string key)
+    {
+        UnicodeKeys.GetOrCreateValue(node).Add(key);
+        return node;
     }
 
     /// <summary>The full 40-hex-digit SHA-1 the deployment's id (first 10) and description use.</summary>
@@ -221,6 +243,12 @@ internal sealed class SamDeploymentHash
 
     private void Repr(StringBuilder sb, JsonNode? node, List<string> path, JsonNode? template)
     {
+        var origin = node is not null && Origins.TryGetValue(node, out var kind) ? kind : null;
+        if (template is null && origin == "t")
+        {
+            template = node;
+        }
+
         switch (node)
         {
             case null:
@@ -229,6 +257,7 @@ internal sealed class SamDeploymentHash
             case JsonObject o:
                 {
                     var templateObject = template as JsonObject;
+                    UnicodeKeys.TryGetValue(o, out var unicodeKeys);
                     var insertion = o.Select((kv, i) => (kv.Key, Index: i))
                         .OrderBy(k => templateObject is not null && templateObject.ContainsKey(k.Key) ? -1 : Rank(k.Key))
                         .ThenBy(k => k.Index)
@@ -246,7 +275,7 @@ internal sealed class SamDeploymentHash
 
                         first = false;
                         var fromTemplate = templateObject is not null && templateObject.ContainsKey(key);
-                        sb.Append(fromTemplate || KeyIsUnicode(key, path) ? Py27Hash.UnicodeRepr(key) : Py27Hash.StrRepr(key)).Append(": ");
+                        sb.Append(fromTemplate || (unicodeKeys?.Contains(key) ?? false) || KeyIsUnicode(key, path) ? Py27Hash.UnicodeRepr(key) : Py27Hash.StrRepr(key)).Append(": ");
                         path.Add(key);
                         Repr(sb, o[key], path, templateObject?[key]);
                         path.RemoveAt(path.Count - 1);
