@@ -461,6 +461,27 @@ internal sealed partial class SamApis
             return;
         }
 
+        if (body["paths"] is JsonObject paths)
+        {
+            foreach (var (_, pathNode) in paths)
+            {
+                if (pathNode is not JsonObject path || path["options"] is not JsonObject options)
+                {
+                    continue;
+                }
+
+                options.Remove("produces");
+                options.Remove("consumes");
+                if (options["responses"]?["200"]?["headers"] is JsonObject headers)
+                {
+                    foreach (var (name, header) in headers.ToList())
+                    {
+                        headers[name] = new JsonObject { ["schema"] = header?.DeepClone() };
+                    }
+                }
+            }
+        }
+
         foreach (var (from, to) in (ReadOnlySpan<(string, string)>)[("securityDefinitions", "securitySchemes"), ("definitions", "schemas")])
         {
             if (body[from] is JsonObject { Count: > 0 } definitions)
@@ -468,7 +489,11 @@ internal sealed partial class SamApis
                 var components = body["components"] as JsonObject ?? new JsonObject();
                 body.Remove(from);
                 components[to] = definitions;
-                body["components"] = components;
+                if (!body.ContainsKey("components"))
+                {
+                    body["components"] = components;
+                    SamDeploymentHash.Ghost(body, from, "components");
+                }
             }
         }
     }

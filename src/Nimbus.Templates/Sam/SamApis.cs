@@ -394,7 +394,8 @@ internal sealed partial class SamApis(TranslationContext context)
             var responseHeaders = new JsonObject();
             foreach (var (name, _) in responseParameters)
             {
-                responseHeaders[name["method.response.header.".Length..]] = new JsonObject { ["type"] = "string" };
+                var header = name["method.response.header.".Length..];
+                responseHeaders[header] = new JsonObject { ["type"] = header == "Access-Control-Max-Age" ? "integer" : "string" };
             }
 
             path["options"] = new JsonObject

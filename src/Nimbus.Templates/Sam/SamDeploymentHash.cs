@@ -38,6 +38,8 @@ internal sealed class SamDeploymentHash
 
     private static readonly ConditionalWeakTable<JsonObject, HashSet<string>> UnicodeKeys = [];
 
+    private static readonly ConditionalWeakTable<JsonObject, List<(string Ghost, string Before)>> Ghosts = [];
+
     private readonly HashSet<string> _templateStrings;
     private readonly bool _s3Location;
     private readonly string? _openApiVersion;
@@ -63,6 +65,12 @@ internal sealed class SamDeploymentHash
         UnicodeKeys.GetOrCreateValue(node).Add(key);
         return node;
     }
+
+    /// <summary>
+    /// Records that the translator deleted <paramref name="ghost"/> from <paramref name="node"/> after inserting
+    /// <paramref name="before"/> (its slot still shapes where the later key went in the 2.7 table).
+    /// </summary>
+    public static void Ghost(JsonObject node, string ghost, string before) => Ghosts.GetOrCreateValue(node).Add((ghost, before));
 
     /// <summary>The full 40-hex-digit SHA-1 the deployment's id (first 10) and description use.</summary>
     /// <param name="swagger">The RestApi's Body, or its BodyS3Location.</param>
@@ -262,12 +270,29 @@ internal sealed class SamDeploymentHash
                         .OrderBy(k => templateObject is not null && templateObject.ContainsKey(k.Key) ? -1 : Rank(k.Key))
                         .ThenBy(k => k.Index)
                         .Select(k => k.Key);
+                    if (Ghosts.TryGetValue(o, out var ghosts))
+                    {
+                        var withGhosts = insertion.ToList();
+                        foreach (var (ghost, before) in ghosts)
+                        {
+                            var at = withGhosts.IndexOf(before);
+                            withGhosts.Insert(at < 0 ? withGhosts.Count : at, ghost);
+                        }
+
+                        insertion = withGhosts;
+                    }
+
                     var first = true;
                     sb.Append('{');
                     // The template's own dicts are deep-copied twice per editor pass (an even count: their order is back where it
                     // was); a dict the translator builds inside a pass gets that pass's final copy on top.
                     foreach (var key in Py27Hash.Order(insertion, _s3Location || templateObject is not null ? 0 : 1))
                     {
+                        if (!o.ContainsKey(key))
+                        {
+                            continue;
+                        }
+
                         if (!first)
                         {
                             sb.Append(", ");
