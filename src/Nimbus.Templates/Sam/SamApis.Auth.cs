@@ -11,8 +11,11 @@ internal sealed partial class SamApis
 {
     private const string CallerCredentialsArn = "arn:aws:iam::*:user/*";
 
+    /// <summary>Operations of events with <c>OverrideApiAuth</c>: the API's defaults leave them alone.</summary>
+    private readonly HashSet<JsonObject> _overridden = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>The event's own Auth on the operation it added: integration credentials, authorizer, API key.</summary>
-    private static void AddEventAuth(JsonObject body, ApiEvent ev, JsonObject operation, JsonObject? apiAuth)
+    private void AddEventAuth(JsonObject body, ApiEvent ev, JsonObject operation, JsonObject? apiAuth)
     {
         var auth = ev.Properties["Auth"] as JsonObject;
         var integration = (JsonObject)operation["x-amazon-apigateway-integration"]!;
@@ -35,6 +38,11 @@ internal sealed partial class SamApis
         if (auth is null)
         {
             return;
+        }
+
+        if (auth["OverrideApiAuth"] is JsonValue overrides && overrides.TryGetValue<bool>(out var o) && o)
+        {
+            _overridden.Add(operation);
         }
 
         if (Json.Str(auth["Authorizer"]) is { Length: > 0 } authorizer)
@@ -177,7 +185,7 @@ internal sealed partial class SamApis
 
                 var toPreflight = auth["AddDefaultAuthorizerToCorsPreflight"] is not JsonValue v || !v.TryGetValue<bool>(out var b) || b;
                 var names = new HashSet<string>(authorizers.Select(a => a.Name), StringComparer.Ordinal) { "AWS_IAM" };
-                foreach (var operation in Operations(body, includeOptions: toPreflight))
+                foreach (var operation in Operations(body, includeOptions: toPreflight).Where(op => !_overridden.Contains(op)))
                 {
                     SetDefaultAuthorizer(body, operation, defaultAuthorizer, names, auth["Authorizers"] as JsonObject);
                 }
@@ -188,7 +196,7 @@ internal sealed partial class SamApis
         {
             AddApiKeyDefinition(body);
             var toPreflight = auth["AddApiKeyRequiredToCorsPreflight"] is not JsonValue v || !v.TryGetValue<bool>(out var b) || b;
-            foreach (var operation in Operations(body, includeOptions: toPreflight))
+            foreach (var operation in Operations(body, includeOptions: toPreflight).Where(op => !_overridden.Contains(op)))
             {
                 SetDefaultApiKey(operation);
             }
@@ -232,7 +240,7 @@ internal sealed partial class SamApis
         {
             foreach (var branch in branches.Skip(1))
             {
-                if (branch is JsonObject b)
+                if (branch is JsonObject b && !(b.Count == 1 && Json.Str(b["Ref"]) == "AWS::NoValue"))
                 {
                     yield return b;
                 }

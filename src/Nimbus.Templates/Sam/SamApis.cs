@@ -186,6 +186,7 @@ internal sealed partial class SamApis(TranslationContext context)
             if (p["Auth"] is JsonObject restAuth)
             {
                 AddRestAuth(id, body, restAuth);
+                OpenApi3PostProcess(body, openApiVersion);
             }
 
             OpenApi3PostProcess(body, openApiVersion);
@@ -304,6 +305,14 @@ internal sealed partial class SamApis(TranslationContext context)
         var method = OpenApiMethod(ev.Method);
         if (path.ContainsKey(method))
         {
+            if (ev.Properties["Auth"]?["OverrideApiAuth"] is JsonValue overrides && overrides.TryGetValue<bool>(out var o) && o)
+            {
+                foreach (var existing in Branches(path[method]).Where(op => op.ContainsKey("x-amazon-apigateway-integration")))
+                {
+                    AddEventAuth(body, ev, existing, apiAuth);
+                }
+            }
+
             return;
         }
 
@@ -361,9 +370,9 @@ internal sealed partial class SamApis(TranslationContext context)
             return;
         }
 
-        foreach (var (pathName, pathNode) in paths)
+        foreach (var path in paths.SelectMany(kv => Branches(kv.Value)).ToList())
         {
-            if (pathNode is not JsonObject path || path.ContainsKey("options"))
+            if (path.ContainsKey("options"))
             {
                 continue;
             }
@@ -373,7 +382,9 @@ internal sealed partial class SamApis(TranslationContext context)
                 : string.Join(",", path.Select(kv => kv.Key).Where(k => k != "parameters").Select(k => k == "x-amazon-apigateway-any-method" ? "DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT" : k.ToUpperInvariant()).Append("OPTIONS").SelectMany(m => m.Split(',')).Distinct().Order(StringComparer.Ordinal));
             var responseParameters = new JsonObject
             {
-                ["method.response.header.Access-Control-Allow-Origin"] = origin ?? "'*'",
+                ["method.response.header.Access-Control-Allow-Origin"] = origin is null && cors is JsonObject { } withOrigin && withOrigin["AllowOrigin"] is JsonObject originIntrinsic
+                    ? SamDeploymentHash.FromTemplate(originIntrinsic.DeepClone())
+                    : origin ?? "'*'",
                 ["method.response.header.Access-Control-Allow-Methods"] = allowed is JsonNode n && Json.IsString(n) && !Json.Str(n)!.StartsWith('\'') ? $"'{Json.Str(n)}'" : allowed,
             };
             if (headers is not null)
@@ -422,7 +433,6 @@ internal sealed partial class SamApis(TranslationContext context)
                     ["200"] = new JsonObject { ["description"] = "Default response for CORS method", ["headers"] = responseHeaders },
                 },
             };
-            _ = pathName;
         }
     }
 
