@@ -494,14 +494,16 @@ internal sealed partial class SamApis
         {
             if (body[from] is JsonObject { Count: > 0 } definitions)
             {
-                var components = body["components"] as JsonObject ?? new JsonObject();
+                var index = body.Select(kv => kv.Key).ToList().IndexOf(from);
                 body.Remove(from);
+                var components = body["components"] as JsonObject ?? new JsonObject();
                 components[to] = definitions;
                 if (!body.ContainsKey("components"))
                 {
                     body["components"] = components;
-                    SamDeploymentHash.Ghost(body, from, "components");
                 }
+
+                SamDeploymentHash.Ghost(body, from, index);
             }
         }
     }

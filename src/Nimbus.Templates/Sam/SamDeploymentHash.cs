@@ -38,11 +38,14 @@ internal sealed class SamDeploymentHash
 
     private static readonly ConditionalWeakTable<JsonObject, HashSet<string>> UnicodeKeys = [];
 
-    private static readonly ConditionalWeakTable<JsonObject, List<(string Ghost, string Before)>> Ghosts = [];
+    private static readonly ConditionalWeakTable<JsonObject, List<(string Ghost, int Index)>> Ghosts = [];
 
     private readonly HashSet<string> _templateStrings;
     private readonly bool _s3Location;
     private readonly string? _openApiVersion;
+
+    /// <summary>The DefinitionBody as given: the OpenAPI 3 post-processing moves its securityDefinitions/definitions under components.</summary>
+    private JsonObject? _rootTemplate;
 
     private SamDeploymentHash(HashSet<string> templateStrings, bool s3Location, string? openApiVersion = null)
     {
@@ -67,10 +70,10 @@ internal sealed class SamDeploymentHash
     }
 
     /// <summary>
-    /// Records that the translator deleted <paramref name="ghost"/> from <paramref name="node"/> after inserting
-    /// <paramref name="before"/> (its slot still shapes where the later key went in the 2.7 table).
+    /// Records that the translator deleted <paramref name="ghost"/>, the key at <paramref name="index"/> of
+    /// <paramref name="node"/>, after inserting later keys (its slot still shapes where those went in the 2.7 table).
     /// </summary>
-    public static void Ghost(JsonObject node, string ghost, string before) => Ghosts.GetOrCreateValue(node).Add((ghost, before));
+    public static void Ghost(JsonObject node, string ghost, int index) => Ghosts.GetOrCreateValue(node).Add((ghost, index));
 
     /// <summary>The full 40-hex-digit SHA-1 the deployment's id (first 10) and description use.</summary>
     /// <param name="swagger">The RestApi's Body, or its BodyS3Location.</param>
@@ -86,8 +89,13 @@ internal sealed class SamDeploymentHash
         CollectStrings(cors, strings);
         var hasher = new SamDeploymentHash(strings, s3Location, openApiVersion);
         var sb = new StringBuilder();
+        hasher._rootTemplate = templateBody as JsonObject;
         hasher.Repr(sb, swagger, [], templateBody);
         var input = sb.ToString();
+        if (Environment.GetEnvironmentVariable("NIMBUS_SAM_HASHDEBUG") is { Length: > 0 })
+        {
+            Console.Error.WriteLine("HASHINPUT " + input);
+        }
         if (!string.IsNullOrEmpty(openApiVersion))
         {
             input += "||" + openApiVersion;
@@ -266,22 +274,19 @@ internal sealed class SamDeploymentHash
                 {
                     var templateObject = template as JsonObject;
                     UnicodeKeys.TryGetValue(o, out var unicodeKeys);
-                    var insertion = o.Select((kv, i) => (kv.Key, Index: i))
+                    var rawKeys = o.Select(kv => kv.Key).ToList();
+                    if (Ghosts.TryGetValue(o, out var ghosts))
+                    {
+                        foreach (var (ghost, index) in ghosts)
+                        {
+                            rawKeys.Insert(Math.Min(index, rawKeys.Count), ghost);
+                        }
+                    }
+
+                    var insertion = rawKeys.Select((key, i) => (Key: key, Index: i))
                         .OrderBy(k => templateObject is not null && templateObject.ContainsKey(k.Key) ? -1 : Rank(k.Key))
                         .ThenBy(k => k.Index)
                         .Select(k => k.Key);
-                    if (Ghosts.TryGetValue(o, out var ghosts))
-                    {
-                        var withGhosts = insertion.ToList();
-                        foreach (var (ghost, before) in ghosts)
-                        {
-                            var at = withGhosts.IndexOf(before);
-                            withGhosts.Insert(at < 0 ? withGhosts.Count : at, ghost);
-                        }
-
-                        insertion = withGhosts;
-                    }
-
                     var first = true;
                     sb.Append('{');
                     // The template's own dicts are deep-copied twice per editor pass (an even count: their order is back where it
@@ -302,7 +307,13 @@ internal sealed class SamDeploymentHash
                         var fromTemplate = templateObject is not null && templateObject.ContainsKey(key);
                         sb.Append(fromTemplate || (unicodeKeys?.Contains(key) ?? false) || KeyIsUnicode(key, path) ? Py27Hash.UnicodeRepr(key) : Py27Hash.StrRepr(key)).Append(": ");
                         path.Add(key);
-                        Repr(sb, o[key], path, templateObject?[key]);
+                        var childTemplate = templateObject?[key];
+                        if (childTemplate is null && path is ["components", _] && key is "securitySchemes" or "schemas")
+                        {
+                            childTemplate = _rootTemplate?[key == "schemas" ? "definitions" : "securityDefinitions"];
+                        }
+
+                        Repr(sb, o[key], path, childTemplate);
                         path.RemoveAt(path.Count - 1);
                     }
 
