@@ -490,6 +490,12 @@ internal sealed partial class SamApis
             }
         }
 
+        if (body.ContainsKey("components"))
+        {
+            // The post-processing starts from a copy of the document.
+            SamDeploymentHash.CopiedAfterComponents(body);
+        }
+
         foreach (var (from, to) in (ReadOnlySpan<(string, string)>)[("securityDefinitions", "securitySchemes"), ("definitions", "schemas")])
         {
             if (body[from] is JsonObject { Count: > 0 } definitions)

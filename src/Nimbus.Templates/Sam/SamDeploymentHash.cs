@@ -75,6 +75,9 @@ internal sealed class SamDeploymentHash
     /// </summary>
     public static void Ghost(JsonObject node, string ghost, int index) => Ghosts.GetOrCreateValue(node).Add((ghost, index));
 
+    /// <summary>Records that a document was deep-copied again after the OpenAPI 3 post-processing added its components.</summary>
+    public static void CopiedAfterComponents(JsonObject body) => Origins.AddOrUpdate(body, "copied");
+
     /// <summary>The full 40-hex-digit SHA-1 the deployment's id (first 10) and description use.</summary>
     /// <param name="swagger">The RestApi's Body, or its BodyS3Location.</param>
     /// <param name="s3Location">Whether <paramref name="swagger"/> is a BodyS3Location.</param>
@@ -291,7 +294,27 @@ internal sealed class SamDeploymentHash
                     sb.Append('{');
                     // The template's own dicts are deep-copied twice per editor pass (an even count: their order is back where it
                     // was); a dict the translator builds inside a pass gets that pass's final copy on top.
-                    foreach (var key in Py27Hash.Order(insertion, _s3Location || templateObject is not null ? 0 : 1))
+                    List<string> ordered;
+                    // The OpenAPI 3 post-processing adds components after the last copy.
+                    var componentsCopied = Origins.TryGetValue(o, out var mark) && mark == "copied";
+                    bool AddedInPass(string k) => !templateObject!.ContainsKey(k) && !(path.Count == 0 && k == "components" && !componentsCopied);
+                    if (!_s3Location && templateObject is not null && insertion.Any(AddedInPass))
+                    {
+                        // A template dict the translator added keys to inside a pass: the pass's first copy, the new keys, its last copy.
+                        var given = Py27Hash.Order(insertion.Where(templateObject.ContainsKey), 1);
+                        ordered = Py27Hash.Order(given.Concat(insertion.Where(AddedInPass)), 1);
+                        var late = insertion.Where(k => !ordered.Contains(k)).ToList();
+                        if (late.Count > 0)
+                        {
+                            ordered = Py27Hash.Order(ordered.Concat(late), 0);
+                        }
+                    }
+                    else
+                    {
+                        ordered = Py27Hash.Order(insertion, _s3Location || templateObject is not null ? 0 : 1);
+                    }
+
+                    foreach (var key in ordered)
                     {
                         if (!o.ContainsKey(key))
                         {
