@@ -292,7 +292,8 @@ internal sealed partial class SamApis
             return;
         }
 
-        operation["security"] = new JsonArray([.. security.Select(e => e?.Parent is null ? e : e.DeepClone())]);
+        existing.Clear();
+        operation["security"] = new JsonArray([.. security]);
         if (security[0] is JsonObject first && first.ContainsKey("AWS_IAM"))
         {
             AddAwsIamDefinition(body);
@@ -324,7 +325,8 @@ internal sealed partial class SamApis
             return;
         }
 
-        operation["security"] = new JsonArray([.. security.Select(e => e?.Parent is null ? e : e.DeepClone())]);
+        existing.Clear();
+        operation["security"] = new JsonArray([.. security]);
     }
 
     /// <summary>An authorizer's security definition (ApiGatewayAuthorizer.generate_swagger).</summary>
