@@ -20,7 +20,7 @@ internal sealed partial class SamApis
         var auth = ev.Properties["Auth"] as JsonObject;
         var integration = (JsonObject)operation["x-amazon-apigateway-integration"]!;
         var hasMethodAuth = auth is { Count: > 0 };
-        if ((hasMethodAuth && Json.Str(auth!["Authorizer"]) == "AWS_IAM") || (Json.Str(apiAuth?["DefaultAuthorizer"]) == "AWS_IAM" && !hasMethodAuth))
+        if (!ev.StateMachine && ((hasMethodAuth && Json.Str(auth!["Authorizer"]) == "AWS_IAM") || (Json.Str(apiAuth?["DefaultAuthorizer"]) == "AWS_IAM" && !hasMethodAuth)))
         {
             var methodRole = InvokeRole(auth);
             var apiRole = InvokeRole(apiAuth);

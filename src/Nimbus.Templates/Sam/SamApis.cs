@@ -8,7 +8,12 @@ namespace Nimbus.Templates.Sam;
 /// <param name="ApiId">The logical id of the API the event belongs to (explicit, or <c>ServerlessRestApi</c>/<c>ServerlessHttpApi</c>).</param>
 /// <param name="ApiRef">What the permission's <c>__ApiId__</c> is (a <c>Ref</c>, or the string the template gave).</param>
 /// <param name="Path">The path as given; null for an HttpApi event without Path and Method (the <c>$default</c> route).</param>
-internal sealed record ApiEvent(string FunctionId, string EventId, bool Http, string ApiId, JsonNode ApiRef, string? Path, string? Method, JsonObject Properties, string? AliasId, bool Implicit);
+/// <param name="FunctionId">The function's logical id, or the state machine's when <see cref="StateMachine"/> is set.</param>
+internal sealed record ApiEvent(string FunctionId, string EventId, bool Http, string ApiId, JsonNode ApiRef, string? Path, string? Method, JsonObject Properties, string? AliasId, bool Implicit)
+{
+    /// <summary>An <c>Api</c> event of an <c>AWS::Serverless::StateMachine</c>: a StartExecution integration.</summary>
+    public bool StateMachine { get; init; }
+}
 
 /// <summary>
 /// <c>AWS::Serverless::Api</c> and <c>AWS::Serverless::HttpApi</c>, explicit and implicit: the OpenAPI body built from the
@@ -36,17 +41,22 @@ internal sealed partial class SamApis(TranslationContext context)
         _resourceOrder = Py27Hash.Order(inputResources.Select(r => r.Key));
         foreach (var (functionId, node) in inputResources)
         {
-            if (node is not JsonObject fn || Json.Str(fn["Type"]) != "AWS::Serverless::Function" || fn["Properties"] is not JsonObject fnProps || fnProps["Events"] is not JsonObject events)
+            var resourceType = Json.Str((node as JsonObject)?["Type"]);
+            if (node is not JsonObject fn || resourceType is not ("AWS::Serverless::Function" or "AWS::Serverless::StateMachine") || fn["Properties"] is not JsonObject fnProps || fnProps["Events"] is not JsonObject events)
             {
                 continue;
             }
 
-            var alias = Json.Str(fn["Properties"]?["AutoPublishAlias"]) is { } aliasName
+            var isStateMachine = resourceType == "AWS::Serverless::StateMachine";
+            var alias = isStateMachine
+                ? (Json.Str(fnProps["AutoPublishAlias"]) is { } smAlias && Json.IsTruthy(fnProps["UseAliasAsEventTarget"]) ? functionId + "Alias" + smAlias : null)
+                : Json.Str(fn["Properties"]?["AutoPublishAlias"]) is { } aliasName
                 ? functionId + "Alias" + string.Concat(aliasName.Select(c => c == '-' ? "D" : c == '_' ? "U" : char.IsAsciiLetterOrDigit(c) ? c.ToString() : ""))
                 : null;
             foreach (var (eventId, evNode) in events)
             {
-                if (evNode is not JsonObject ev || Json.Str(ev["Type"]) is not ("Api" or "HttpApi") || ev["Properties"] is not (JsonObject or null))
+                if (evNode is not JsonObject ev || Json.Str(ev["Type"]) is not ("Api" or "HttpApi") || ev["Properties"] is not (JsonObject or null)
+                    || (isStateMachine && Json.Str(ev["Type"]) != "Api"))
                 {
                     continue;
                 }
@@ -81,7 +91,7 @@ internal sealed partial class SamApis(TranslationContext context)
                     continue;
                 }
 
-                _events.Add(new ApiEvent(functionId, eventId, http, apiId, apiRef, Json.Str(props["Path"]), Json.Str(props["Method"]), props, alias, isImplicit));
+                _events.Add(new ApiEvent(functionId, eventId, http, apiId, apiRef, Json.Str(props["Path"]), Json.Str(props["Method"]), props, alias, isImplicit) { StateMachine = isStateMachine });
             }
         }
 
@@ -313,6 +323,12 @@ internal sealed partial class SamApis(TranslationContext context)
                 }
             }
 
+            return;
+        }
+
+        if (ev.StateMachine)
+        {
+            AddStateMachinePath(body, ev, path, method, apiAuth);
             return;
         }
 

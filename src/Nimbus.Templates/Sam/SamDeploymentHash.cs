@@ -75,6 +75,13 @@ internal sealed class SamDeploymentHash
     /// </summary>
     public static void Ghost(JsonObject node, string ghost, int index) => Ghosts.GetOrCreateValue(node).Add((ghost, index));
 
+    /// <summary>Marks a dict whose keys print in the order they were inserted into <paramref name="node"/> (before the 2.7 table).</summary>
+    public static JsonObject InsertionOrdered(JsonObject node)
+    {
+        Origins.AddOrUpdate(node, "ordered");
+        return node;
+    }
+
     /// <summary>Records that a document was deep-copied again after the OpenAPI 3 post-processing added its components.</summary>
     public static void CopiedAfterComponents(JsonObject body) => Origins.AddOrUpdate(body, "copied");
 
@@ -287,7 +294,7 @@ internal sealed class SamDeploymentHash
                     }
 
                     var insertion = rawKeys.Select((key, i) => (Key: key, Index: i))
-                        .OrderBy(k => templateObject is not null && templateObject.ContainsKey(k.Key) ? -1 : Rank(k.Key))
+                        .OrderBy(k => templateObject is not null && templateObject.ContainsKey(k.Key) ? -1 : origin == "ordered" ? 0 : Rank(k.Key))
                         .ThenBy(k => k.Index)
                         .Select(k => k.Key);
                     var first = true;
