@@ -22,7 +22,7 @@ internal sealed partial class SamApis
         var target = ev.AliasId ?? ev.FunctionId;
         var unescape = ev.Properties["UnescapeMappingTemplate"] is JsonValue u && u.TryGetValue<bool>(out var b) && b;
         var template = unescape
-            ? """{"input": "$util.escapeJavaScript($input.json('$')).replaceAll(\"\\'\",\"'\")", "stateMachineArn": "${""" + target + "}\"}"
+            ? """{"input": "$util.escapeJavaScript($input.json('$')).replaceAll("\\'","'")", "stateMachineArn": "${""" + target + "}\"}"
             : "{\"input\": \"$util.escapeJavaScript($input.json('$'))\", \"stateMachineArn\": \"${" + target + "}\"}";
         JsonNode templateValue = unescape ? SamDeploymentHash.FromTemplate(JsonValue.Create(template)) : JsonValue.Create(template);
         var integration = SamDeploymentHash.InsertionOrdered(new JsonObject
@@ -37,7 +37,7 @@ internal sealed partial class SamApis
             },
             ["credentials"] = new JsonObject
             {
-                ["Fn::GetAtt"] = new JsonArray(SamDeploymentHash.FromTemplate(JsonValue.Create(ev.FunctionId + ev.EventId + "Role")), "Arn"),
+                ["Fn::GetAtt"] = new JsonArray(ev.FunctionId + ev.EventId + "Role", "Arn"),
             },
             ["requestTemplates"] = new JsonObject { ["application/json"] = new JsonObject { ["Fn::Sub"] = templateValue } },
         });
