@@ -24,7 +24,7 @@ internal sealed partial class SamApis
         var template = unescape
             ? """{"input": "$util.escapeJavaScript($input.json('$')).replaceAll("\\'","'")", "stateMachineArn": "${""" + target + "}\"}"
             : "{\"input\": \"$util.escapeJavaScript($input.json('$'))\", \"stateMachineArn\": \"${" + target + "}\"}";
-        JsonNode templateValue = unescape ? SamDeploymentHash.FromTemplate(JsonValue.Create(template)) : JsonValue.Create(template);
+        JsonNode templateValue = JsonValue.Create(template);
         var integration = SamDeploymentHash.InsertionOrdered(new JsonObject
         {
             ["type"] = "aws",
