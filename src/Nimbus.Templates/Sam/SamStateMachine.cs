@@ -317,7 +317,7 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
         else
         {
             target["RoleArn"] = Json.GetAtt(logicalId + "Role", "Arn");
-            _out.Add((logicalId + "Role", TranslationContext.NewResource("AWS::IAM::Role", new JsonObject
+            var eventRoleProperties = new JsonObject
             {
                 ["AssumeRolePolicyDocument"] = AssumeRole("events.amazonaws.com"),
                 ["Policies"] = new JsonArray(new JsonObject
@@ -328,7 +328,13 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
                         ["Statement"] = new JsonArray(new JsonObject { ["Action"] = "states:StartExecution", ["Effect"] = "Allow", ["Resource"] = EventTarget }),
                     },
                 }),
-            }, resource, "Condition")));
+            };
+            if (p["PermissionsBoundary"] is { } boundary)
+            {
+                eventRoleProperties["PermissionsBoundary"] = boundary.DeepClone();
+            }
+
+            _out.Add((logicalId + "Role", TranslationContext.NewResource("AWS::IAM::Role", eventRoleProperties, resource, "Condition")));
         }
         rule["Targets"] = new JsonArray(target);
         _out.Add((logicalId, TranslationContext.NewResource("AWS::Events::Rule", rule, resource, "Condition")));
