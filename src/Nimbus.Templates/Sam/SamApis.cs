@@ -277,6 +277,7 @@ internal sealed partial class SamApis(TranslationContext context)
         if (p["Auth"] is JsonObject authSettings)
         {
             AddAuthorizerPermissions(id, resource, authSettings, output);
+            AddUsagePlan(id, resource, authSettings, stageId, output);
         }
 
         _resourceRefs[id + ".Stage"] = stageId;
