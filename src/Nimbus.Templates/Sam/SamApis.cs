@@ -294,7 +294,7 @@ internal sealed partial class SamApis(TranslationContext context)
         };
         if (openApiVersion is not null && openApiVersion.StartsWith("3", StringComparison.Ordinal))
         {
-            body["openapi"] = "3.0.1";
+            body["openapi"] = openApiVersion;
         }
         else
         {
