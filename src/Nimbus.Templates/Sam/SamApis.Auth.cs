@@ -203,6 +203,15 @@ internal sealed partial class SamApis
         }
     }
 
+    /// <summary>The API's ResourcePolicy, after the authorizers and API keys.</summary>
+    private static void AddRestResourcePolicy(JsonObject body, JsonObject auth, JsonNode? stage)
+    {
+        if (auth["ResourcePolicy"] is JsonObject policy)
+        {
+            AddApiResourcePolicy(body, policy, stage);
+        }
+    }
+
     /// <summary>The operations of every path that have an integration (both branches of an Fn::If).</summary>
     private static IEnumerable<JsonObject> Operations(JsonObject body, bool includeOptions)
     {

@@ -196,6 +196,7 @@ internal sealed partial class SamApis(TranslationContext context)
             if (p["Auth"] is JsonObject restAuth)
             {
                 AddRestAuth(id, body, restAuth);
+                AddRestResourcePolicy(body, restAuth, p["StageName"]);
                 OpenApi3PostProcess(body, openApiVersion);
             }
 
