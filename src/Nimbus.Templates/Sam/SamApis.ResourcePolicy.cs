@@ -25,6 +25,19 @@ internal sealed partial class SamApis
         AddCustomStatements(body, policy["CustomStatements"]);
     }
 
+    /// <summary>An event's own Auth.ResourcePolicy, on its path (the stage is the API's; a state machine's explicit API gives none).</summary>
+    private void AddEventResourcePolicy(JsonObject body, ApiEvent ev)
+    {
+        if (ev.Properties["Auth"]?["ResourcePolicy"] is not JsonObject policy || ev.Path is null || body["paths"]?[ev.Path] is null)
+        {
+            return;
+        }
+
+        JsonNode? stage = ev.StateMachine && !ev.Implicit ? null : JsonValue.Create(RestStageName(ev.ApiId, context.InputResource(ev.ApiId)) ?? "Prod");
+        AddResourcePolicy(body, policy, ev.Path, stage);
+        AddCustomStatements(body, policy["CustomStatements"]);
+    }
+
     private static JsonObject PolicyDocument(JsonObject body)
     {
         if (body[PolicyKey] is JsonObject existing)

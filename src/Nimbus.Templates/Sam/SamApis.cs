@@ -186,6 +186,7 @@ internal sealed partial class SamApis(TranslationContext context)
             foreach (var ev in InTranslatorOrder(_events.Where(e => !e.Http && e.ApiId == id)))
             {
                 AddRestPath(body, ev, p["Auth"] as JsonObject);
+                AddEventResourcePolicy(body, ev);
             }
 
             if (p["Cors"] is { } cors)
