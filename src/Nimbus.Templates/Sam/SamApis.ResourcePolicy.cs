@@ -65,22 +65,22 @@ internal sealed partial class SamApis
 
         if (policy["IpRangeWhitelist"] is { } allowIps)
         {
-            AddConditionStatements(body, allowIps, "NotIpAddress", "aws:SourceIp", Resources());
+            AddConditionStatements(body, allowIps, "NotIpAddress", "aws:SourceIp", Resources);
         }
 
         if (policy["IpRangeBlacklist"] is { } denyIps)
         {
-            AddConditionStatements(body, denyIps, "IpAddress", "aws:SourceIp", Resources());
+            AddConditionStatements(body, denyIps, "IpAddress", "aws:SourceIp", Resources);
         }
 
         if (policy["SourceVpcBlacklist"] is not null || policy["IntrinsicVpcBlacklist"] is not null || policy["IntrinsicVpceBlacklist"] is not null)
         {
-            AddVpcStatements(body, policy["SourceVpcBlacklist"], policy["IntrinsicVpcBlacklist"], policy["IntrinsicVpceBlacklist"], "StringEquals", Resources());
+            AddVpcStatements(body, policy["SourceVpcBlacklist"], policy["IntrinsicVpcBlacklist"], policy["IntrinsicVpceBlacklist"], "StringEquals", Resources);
         }
 
         if (policy["SourceVpcWhitelist"] is not null || policy["IntrinsicVpcWhitelist"] is not null || policy["IntrinsicVpceWhitelist"] is not null)
         {
-            AddVpcStatements(body, policy["SourceVpcWhitelist"], policy["IntrinsicVpcWhitelist"], policy["IntrinsicVpceWhitelist"], "StringNotEquals", Resources());
+            AddVpcStatements(body, policy["SourceVpcWhitelist"], policy["IntrinsicVpcWhitelist"], policy["IntrinsicVpceWhitelist"], "StringNotEquals", Resources);
         }
     }
 
@@ -99,8 +99,8 @@ internal sealed partial class SamApis
             .. methods.Select(m => (JsonNode)new JsonObject
             {
                 ["Fn::Sub"] = new JsonArray(
-                    "execute-api:/${__Stage__}/" + (m is "x-amazon-apigateway-any-method" or "any" ? "*" : m.ToUpperInvariant()) + path,
-                    new JsonObject { ["__Stage__"] = stage?.DeepClone() }),
+                    SamDeploymentHash.FromTemplate(JsonValue.Create("execute-api:/${__Stage__}/" + (m is "x-amazon-apigateway-any-method" or "any" ? "*" : m.ToUpperInvariant()) + path)),
+                    new JsonObject { ["__Stage__"] = stage is null ? null : SamDeploymentHash.FromTemplate(stage.DeepClone()) }),
             }),
         ];
     }
@@ -129,7 +129,7 @@ internal sealed partial class SamApis
         AppendStatements(document, [statement], dedupe: false);
     }
 
-    private static void AddConditionStatements(JsonObject body, JsonNode values, string conditional, string conditionKey, List<JsonNode> resources)
+    private static void AddConditionStatements(JsonObject body, JsonNode values, string conditional, string conditionKey, Func<List<JsonNode>> resources)
     {
         if (!Json.IsTruthy(values))
         {
@@ -140,7 +140,7 @@ internal sealed partial class SamApis
         AddAllowDeny(body, new JsonObject { [conditional] = new JsonObject { [conditionKey] = list } }, resources);
     }
 
-    private static void AddVpcStatements(JsonObject body, JsonNode? endpoints, JsonNode? intrinsicVpcs, JsonNode? intrinsicVpces, string conditional, List<JsonNode> resources)
+    private static void AddVpcStatements(JsonObject body, JsonNode? endpoints, JsonNode? intrinsicVpcs, JsonNode? intrinsicVpces, string conditional, Func<List<JsonNode>> resources)
     {
         var condition = new JsonObject();
         JsonArray Values(string key) => condition[key] as JsonArray ?? (JsonArray)(condition[key] = new JsonArray());
@@ -178,7 +178,7 @@ internal sealed partial class SamApis
         AddAllowDeny(body, new JsonObject { [conditional] = condition }, resources);
     }
 
-    private static void AddAllowDeny(JsonObject body, JsonObject condition, List<JsonNode> resources)
+    private static void AddAllowDeny(JsonObject body, JsonObject condition, Func<List<JsonNode>> resources)
     {
         var document = PolicyDocument(body);
         document["Version"] = "2012-10-17";
@@ -186,14 +186,14 @@ internal sealed partial class SamApis
         {
             ["Effect"] = "Allow",
             ["Action"] = "execute-api:Invoke",
-            ["Resource"] = new JsonArray([.. resources.Select(r => r.DeepClone())]),
+            ["Resource"] = new JsonArray([.. resources()]),
             ["Principal"] = "*",
         };
         var deny = new JsonObject
         {
             ["Effect"] = "Deny",
             ["Action"] = "execute-api:Invoke",
-            ["Resource"] = new JsonArray([.. resources.Select(r => r.DeepClone())]),
+            ["Resource"] = new JsonArray([.. resources()]),
             ["Principal"] = "*",
             ["Condition"] = condition,
         };
