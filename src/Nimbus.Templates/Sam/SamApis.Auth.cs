@@ -204,11 +204,11 @@ internal sealed partial class SamApis
     }
 
     /// <summary>The API's ResourcePolicy, after the authorizers and API keys.</summary>
-    private static void AddRestResourcePolicy(JsonObject body, JsonObject auth, JsonNode? stage)
+    private static void AddRestResourcePolicy(JsonObject body, JsonObject auth, JsonNode? stage, bool stageFromTemplate)
     {
         if (auth["ResourcePolicy"] is JsonObject policy)
         {
-            AddApiResourcePolicy(body, policy, stage);
+            AddApiResourcePolicy(body, policy, stage, stageFromTemplate);
         }
     }
 

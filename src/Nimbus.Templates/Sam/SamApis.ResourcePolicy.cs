@@ -12,13 +12,13 @@ internal sealed partial class SamApis
     private const string PolicyKey = "x-amazon-apigateway-policy";
 
     /// <summary>The API's ResourcePolicy on every path, then its CustomStatements once.</summary>
-    private static void AddApiResourcePolicy(JsonObject body, JsonObject policy, JsonNode? stage)
+    private static void AddApiResourcePolicy(JsonObject body, JsonObject policy, JsonNode? stage, bool stageFromTemplate)
     {
         if (body["paths"] is JsonObject paths)
         {
             foreach (var (pathName, _) in paths.ToList())
             {
-                AddResourcePolicy(body, policy, pathName, stage);
+                AddResourcePolicy(body, policy, pathName, stage, stageFromTemplate);
             }
         }
 
@@ -34,7 +34,7 @@ internal sealed partial class SamApis
         }
 
         JsonNode? stage = ev.StateMachine && !ev.Implicit ? null : JsonValue.Create(RestStageName(ev.ApiId, context.InputResource(ev.ApiId)) ?? "Prod");
-        AddResourcePolicy(body, policy, ev.Path, stage);
+        AddResourcePolicy(body, policy, ev.Path, stage, !ev.Implicit);
         AddCustomStatements(body, policy["CustomStatements"]);
     }
 
@@ -50,9 +50,9 @@ internal sealed partial class SamApis
         return created;
     }
 
-    private static void AddResourcePolicy(JsonObject body, JsonObject policy, string pathName, JsonNode? stage)
+    private static void AddResourcePolicy(JsonObject body, JsonObject policy, string pathName, JsonNode? stage, bool stageFromTemplate)
     {
-        List<JsonNode> Resources() => MethodUris(body, pathName, stage);
+        List<JsonNode> Resources() => MethodUris(body, pathName, stage, stageFromTemplate);
         if (policy["AwsAccountWhitelist"] is { } allowAccounts)
         {
             AddIamStatement(body, allowAccounts, "Allow", Resources());
@@ -85,7 +85,7 @@ internal sealed partial class SamApis
     }
 
     /// <summary>execute-api:/${__Stage__}/METHOD/path for each method of the path (greedy parts as *, no trailing slash).</summary>
-    private static List<JsonNode> MethodUris(JsonObject body, string pathName, JsonNode? stage)
+    private static List<JsonNode> MethodUris(JsonObject body, string pathName, JsonNode? stage, bool stageFromTemplate)
     {
         var path = GreedyPathPart().Replace(pathName, "*");
         if (path.Length > 1 && path.EndsWith('/'))
@@ -100,7 +100,7 @@ internal sealed partial class SamApis
             {
                 ["Fn::Sub"] = new JsonArray(
                     SamDeploymentHash.FromTemplate(JsonValue.Create("execute-api:/${__Stage__}/" + (m is "x-amazon-apigateway-any-method" or "any" ? "*" : m.ToUpperInvariant()) + path)),
-                    new JsonObject { ["__Stage__"] = stage is null ? null : SamDeploymentHash.FromTemplate(stage.DeepClone()) }),
+                    new JsonObject { ["__Stage__"] = stage is null ? null : stageFromTemplate ? SamDeploymentHash.FromTemplate(stage.DeepClone()) : stage.DeepClone() }),
             }),
         ];
     }

@@ -197,7 +197,7 @@ internal sealed partial class SamApis(TranslationContext context)
             if (p["Auth"] is JsonObject restAuth)
             {
                 AddRestAuth(id, body, restAuth);
-                AddRestResourcePolicy(body, restAuth, p["StageName"]);
+                AddRestResourcePolicy(body, restAuth, p["StageName"], !isImplicit);
                 OpenApi3PostProcess(body, openApiVersion);
             }
 
