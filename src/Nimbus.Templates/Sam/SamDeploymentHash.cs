@@ -102,10 +102,6 @@ internal sealed class SamDeploymentHash
         hasher._rootTemplate = templateBody as JsonObject;
         hasher.Repr(sb, swagger, [], templateBody);
         var input = sb.ToString();
-        if (Environment.GetEnvironmentVariable("NIMBUS_SAM_HASHDEBUG") is { Length: > 0 })
-        {
-            Console.Error.WriteLine("HASHINPUT " + input);
-        }
         if (!string.IsNullOrEmpty(openApiVersion))
         {
             input += "||" + openApiVersion;
