@@ -491,7 +491,7 @@ internal sealed partial class SamApis
 
                 options.Remove("produces");
                 options.Remove("consumes");
-                if (options["responses"]?["200"]?["headers"] is JsonObject headers)
+                if (options["responses"] is JsonObject responses && responses["200"] is JsonObject ok && ok["headers"] is JsonObject headers)
                 {
                     foreach (var (name, header) in headers.ToList())
                     {

@@ -54,7 +54,10 @@ internal sealed partial class SamApis
         path[method] = condition is not null ? Conditional(condition, operation) : operation;
     }
 
-    /// <summary>The translator's checks on a state machine Api event's Auth against its API's Auth.</summary>
+    /// <summary>
+    /// The translator's checks on a state machine Api event's Auth against its API's Auth (reported as the state machine
+    /// generator reports them: the event alone).
+    /// </summary>
     private static void CheckStateMachineAuth(ApiEvent ev, string method, JsonObject? apiAuth)
     {
         if (ev.Properties["Auth"] is not JsonObject auth || Json.Str(auth["Authorizer"]) is not { } authorizer || authorizer == "AWS_IAM")
@@ -67,7 +70,7 @@ internal sealed partial class SamApis
         {
             if (!Json.IsTruthy(apiAuth?["DefaultAuthorizer"]))
             {
-                throw new InvalidEventException(ev.EventId, $"Unable to set Authorizer on API method [{method}] for path [{ev.Path}] because 'NONE' is only a valid value when a DefaultAuthorizer on the API is specified.");
+                throw new InvalidEventException(ev.EventId, $"Unable to set Authorizer on API method [{method}] for path [{ev.Path}] because 'NONE' is only a valid value when a DefaultAuthorizer on the API is specified.") { Bare = true };
             }
 
             return;
@@ -75,12 +78,12 @@ internal sealed partial class SamApis
 
         if (authorizers is null || authorizers.Count == 0)
         {
-            throw new InvalidEventException(ev.EventId, $"Unable to set Authorizer [{authorizer}] on API method [{method}] for path [{ev.Path}] because the related API does not define any Authorizers.");
+            throw new InvalidEventException(ev.EventId, $"Unable to set Authorizer [{authorizer}] on API method [{method}] for path [{ev.Path}] because the related API does not define any Authorizers.") { Bare = true };
         }
 
         if (!authorizers.ContainsKey(authorizer))
         {
-            throw new InvalidEventException(ev.EventId, $"Unable to set Authorizer [{authorizer}] on API method [{method}] for path [{ev.Path}] because it wasn't defined in the API's Authorizers.");
+            throw new InvalidEventException(ev.EventId, $"Unable to set Authorizer [{authorizer}] on API method [{method}] for path [{ev.Path}] because it wasn't defined in the API's Authorizers.") { Bare = true };
         }
     }
 }
