@@ -442,7 +442,8 @@ internal sealed partial class SamApis
 
         foreach (var name in Py27Hash.Order(authorizers.Select(kv => kv.Key)))
         {
-            if (authorizers[name] is not JsonObject config || !Json.IsTruthy(config["FunctionArn"]))
+            if (authorizers[name] is not JsonObject config || !Json.IsTruthy(config["FunctionArn"])
+                || (config["DisableFunctionDefaultPermissions"] is JsonValue disable && disable.TryGetValue<bool>(out var disabled) && disabled))
             {
                 continue;
             }
