@@ -18,7 +18,8 @@ internal sealed partial class SamApis
     private readonly List<JsonObject> _sharedApiStages = [];
     private readonly List<JsonObject> _sharedStageKeys = [];
 
-    private void AddUsagePlan(string id, JsonObject resource, JsonObject auth, string stageId, List<(string Id, JsonObject Resource)> output)
+    /// <param name="propagatedTags">The API's tags when it propagates them (PropagateTags): the plan and the key carry them too.</param>
+    private void AddUsagePlan(string id, JsonObject resource, JsonObject auth, string stageId, JsonNode? propagatedTags, List<(string Id, JsonObject Resource)> output)
     {
         if (auth["UsagePlan"] is not { } planNode)
         {
@@ -105,11 +106,20 @@ internal sealed partial class SamApis
         {
             planProperties["Tags"] = tags.DeepClone();
         }
+        else if (propagatedTags is not null)
+        {
+            planProperties["Tags"] = propagatedTags.DeepClone();
+        }
 
         var usagePlan = TranslationContext.NewResource("AWS::ApiGateway::UsagePlan", planProperties, attributes);
         usagePlan["DependsOn"] = planDependsOn;
         var apiKey = TranslationContext.NewResource("AWS::ApiGateway::ApiKey", new JsonObject { ["Enabled"] = true, ["StageKeys"] = stageKeys }, attributes);
         apiKey["DependsOn"] = new JsonArray(planId);
+        if (propagatedTags is not null)
+        {
+            apiKey["Properties"]!["Tags"] = propagatedTags.DeepClone();
+        }
+
         var planKey = TranslationContext.NewResource("AWS::ApiGateway::UsagePlanKey", new JsonObject
         {
             ["KeyId"] = Json.Ref(keyId),

@@ -279,7 +279,8 @@ internal sealed partial class SamApis(TranslationContext context)
         if (p["Auth"] is JsonObject authSettings)
         {
             AddAuthorizerPermissions(id, resource, authSettings, output);
-            AddUsagePlan(id, resource, authSettings, stageId, output);
+            var propagated = Json.IsTruthy(p["PropagateTags"]) && p["Tags"] is JsonObject { Count: > 0 } apiTags ? TranslationContext.TagList(id, apiTags, samTag: false) : null;
+            AddUsagePlan(id, resource, authSettings, stageId, propagated, output);
         }
 
         _resourceRefs[id + ".Stage"] = stageId;
