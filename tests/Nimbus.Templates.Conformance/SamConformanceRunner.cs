@@ -105,6 +105,11 @@ public static class SamConformanceRunner
         {
             return "expected an error: " + expected["errorMessage"];
         }
+        if (Environment.GetEnvironmentVariable("NIMBUS_SAM_DUMP") is { Length: > 0 } dumpDirectory)
+        {
+            File.WriteAllText(Path.Combine(dumpDirectory, name + ".json"), actual.ToJsonString());
+        }
+
         var a = Canonical(actual);
         var b = Canonical(expected);
         if (a == b)

@@ -8,7 +8,12 @@ namespace Nimbus.Templates.Sam;
 /// <param name="ApiId">The logical id of the API the event belongs to (explicit, or <c>ServerlessRestApi</c>/<c>ServerlessHttpApi</c>).</param>
 /// <param name="ApiRef">What the permission's <c>__ApiId__</c> is (a <c>Ref</c>, or the string the template gave).</param>
 /// <param name="Path">The path as given; null for an HttpApi event without Path and Method (the <c>$default</c> route).</param>
-internal sealed record ApiEvent(string FunctionId, string EventId, bool Http, string ApiId, JsonNode ApiRef, string? Path, string? Method, JsonObject Properties, string? AliasId, bool Implicit);
+/// <param name="FunctionId">The function's logical id, or the state machine's when <see cref="StateMachine"/> is set.</param>
+internal sealed record ApiEvent(string FunctionId, string EventId, bool Http, string ApiId, JsonNode ApiRef, string? Path, string? Method, JsonObject Properties, string? AliasId, bool Implicit)
+{
+    /// <summary>An <c>Api</c> event of an <c>AWS::Serverless::StateMachine</c>: a StartExecution integration.</summary>
+    public bool StateMachine { get; init; }
+}
 
 /// <summary>
 /// <c>AWS::Serverless::Api</c> and <c>AWS::Serverless::HttpApi</c>, explicit and implicit: the OpenAPI body built from the
@@ -36,17 +41,22 @@ internal sealed partial class SamApis(TranslationContext context)
         _resourceOrder = Py27Hash.Order(inputResources.Select(r => r.Key));
         foreach (var (functionId, node) in inputResources)
         {
-            if (node is not JsonObject fn || Json.Str(fn["Type"]) != "AWS::Serverless::Function" || fn["Properties"] is not JsonObject fnProps || fnProps["Events"] is not JsonObject events)
+            var resourceType = Json.Str((node as JsonObject)?["Type"]);
+            if (node is not JsonObject fn || resourceType is not ("AWS::Serverless::Function" or "AWS::Serverless::StateMachine") || fn["Properties"] is not JsonObject fnProps || fnProps["Events"] is not JsonObject events)
             {
                 continue;
             }
 
-            var alias = Json.Str(fn["Properties"]?["AutoPublishAlias"]) is { } aliasName
+            var isStateMachine = resourceType == "AWS::Serverless::StateMachine";
+            var alias = isStateMachine
+                ? (Json.Str(fnProps["AutoPublishAlias"]) is { } smAlias && Json.IsTruthy(fnProps["UseAliasAsEventTarget"]) ? functionId + "Alias" + smAlias : null)
+                : Json.Str(fn["Properties"]?["AutoPublishAlias"]) is { } aliasName
                 ? functionId + "Alias" + string.Concat(aliasName.Select(c => c == '-' ? "D" : c == '_' ? "U" : char.IsAsciiLetterOrDigit(c) ? c.ToString() : ""))
                 : null;
             foreach (var (eventId, evNode) in events)
             {
-                if (evNode is not JsonObject ev || Json.Str(ev["Type"]) is not ("Api" or "HttpApi") || ev["Properties"] is not (JsonObject or null))
+                if (evNode is not JsonObject ev || Json.Str(ev["Type"]) is not ("Api" or "HttpApi") || ev["Properties"] is not (JsonObject or null)
+                    || (isStateMachine && Json.Str(ev["Type"]) != "Api"))
                 {
                     continue;
                 }
@@ -81,7 +91,7 @@ internal sealed partial class SamApis(TranslationContext context)
                     continue;
                 }
 
-                _events.Add(new ApiEvent(functionId, eventId, http, apiId, apiRef, Json.Str(props["Path"]), Json.Str(props["Method"]), props, alias, isImplicit));
+                _events.Add(new ApiEvent(functionId, eventId, http, apiId, apiRef, Json.Str(props["Path"]), Json.Str(props["Method"]), props, alias, isImplicit) { StateMachine = isStateMachine });
             }
         }
 
@@ -175,13 +185,23 @@ internal sealed partial class SamApis(TranslationContext context)
             var body = p["DefinitionBody"] is JsonObject given ? (JsonObject)given.DeepClone() : NewSwagger(openApiVersion);
             foreach (var ev in InTranslatorOrder(_events.Where(e => !e.Http && e.ApiId == id)))
             {
-                AddRestPath(body, ev);
+                AddRestPath(body, ev, p["Auth"] as JsonObject);
+                AddEventResourcePolicy(body, ev);
             }
 
             if (p["Cors"] is { } cors)
             {
                 AddCors(id, body, cors);
             }
+
+            if (p["Auth"] is JsonObject restAuth)
+            {
+                AddRestAuth(id, body, restAuth);
+                AddRestResourcePolicy(body, restAuth, p["StageName"], !isImplicit);
+                OpenApi3PostProcess(body, openApiVersion);
+            }
+
+            OpenApi3PostProcess(body, openApiVersion);
 
             if (p["DefinitionBody"] is null)
             {
@@ -256,6 +276,13 @@ internal sealed partial class SamApis(TranslationContext context)
         }
 
         output.Add((stageId, TranslationContext.NewResource("AWS::ApiGateway::Stage", stage, resource)));
+        if (p["Auth"] is JsonObject authSettings)
+        {
+            AddAuthorizerPermissions(id, resource, authSettings, output);
+            var propagated = Json.IsTruthy(p["PropagateTags"]) && p["Tags"] is JsonObject { Count: > 0 } apiTags ? TranslationContext.TagList(id, apiTags, samTag: false) : null;
+            AddUsagePlan(id, resource, authSettings, stageId, propagated, output);
+        }
+
         _resourceRefs[id + ".Stage"] = stageId;
         _resourceRefs[id + ".Deployment"] = deploymentId;
         return output;
@@ -270,7 +297,7 @@ internal sealed partial class SamApis(TranslationContext context)
         };
         if (openApiVersion is not null && openApiVersion.StartsWith("3", StringComparison.Ordinal))
         {
-            body["openapi"] = "3.0.1";
+            body["openapi"] = openApiVersion;
         }
         else
         {
@@ -280,7 +307,7 @@ internal sealed partial class SamApis(TranslationContext context)
         return body;
     }
 
-    private void AddRestPath(JsonObject body, ApiEvent ev)
+    private void AddRestPath(JsonObject body, ApiEvent ev, JsonObject? apiAuth)
     {
         if (ev.Path is null || ev.Method is null)
         {
@@ -292,6 +319,20 @@ internal sealed partial class SamApis(TranslationContext context)
         var method = OpenApiMethod(ev.Method);
         if (path.ContainsKey(method))
         {
+            if (ev.Properties["Auth"]?["OverrideApiAuth"] is JsonValue overrides && overrides.TryGetValue<bool>(out var o) && o)
+            {
+                foreach (var existing in Branches(path[method]).Where(op => op.ContainsKey("x-amazon-apigateway-integration")))
+                {
+                    AddEventAuth(body, ev, existing, apiAuth);
+                }
+            }
+
+            return;
+        }
+
+        if (ev.StateMachine)
+        {
+            AddStateMachinePath(body, ev, path, method, apiAuth);
             return;
         }
 
@@ -305,12 +346,7 @@ internal sealed partial class SamApis(TranslationContext context)
             },
             ["responses"] = new JsonObject(),
         };
-        if (ev.Properties["Auth"]?["ApiKeyRequired"] is JsonValue keyRequired && keyRequired.TryGetValue<bool>(out var required) && required)
-        {
-            operation["security"] = new JsonArray(new JsonObject { ["api_key"] = new JsonArray() });
-            var definitions = body["securityDefinitions"] as JsonObject ?? (JsonObject)(body["securityDefinitions"] = new JsonObject());
-            definitions["api_key"] = new JsonObject { ["type"] = "apiKey", ["name"] = "x-api-key", ["in"] = "header" };
-        }
+        AddEventAuth(body, ev, operation, apiAuth);
 
         if (EventCondition(ev) is { } condition)
         {
@@ -354,9 +390,9 @@ internal sealed partial class SamApis(TranslationContext context)
             return;
         }
 
-        foreach (var (pathName, pathNode) in paths)
+        foreach (var path in paths.SelectMany(kv => Branches(kv.Value)).ToList())
         {
-            if (pathNode is not JsonObject path || path.ContainsKey("options"))
+            if (path.ContainsKey("options"))
             {
                 continue;
             }
@@ -366,7 +402,9 @@ internal sealed partial class SamApis(TranslationContext context)
                 : string.Join(",", path.Select(kv => kv.Key).Where(k => k != "parameters").Select(k => k == "x-amazon-apigateway-any-method" ? "DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT" : k.ToUpperInvariant()).Append("OPTIONS").SelectMany(m => m.Split(',')).Distinct().Order(StringComparer.Ordinal));
             var responseParameters = new JsonObject
             {
-                ["method.response.header.Access-Control-Allow-Origin"] = origin ?? "'*'",
+                ["method.response.header.Access-Control-Allow-Origin"] = origin is null && cors is JsonObject { } withOrigin && withOrigin["AllowOrigin"] is JsonObject originIntrinsic
+                    ? SamDeploymentHash.FromTemplate(originIntrinsic.DeepClone())
+                    : origin ?? "'*'",
                 ["method.response.header.Access-Control-Allow-Methods"] = allowed is JsonNode n && Json.IsString(n) && !Json.Str(n)!.StartsWith('\'') ? $"'{Json.Str(n)}'" : allowed,
             };
             if (headers is not null)
@@ -387,7 +425,8 @@ internal sealed partial class SamApis(TranslationContext context)
             var responseHeaders = new JsonObject();
             foreach (var (name, _) in responseParameters)
             {
-                responseHeaders[name["method.response.header.".Length..]] = new JsonObject { ["type"] = "string" };
+                var header = name["method.response.header.".Length..];
+                responseHeaders[header] = new JsonObject { ["type"] = header == "Access-Control-Max-Age" ? "integer" : "string" };
             }
 
             path["options"] = new JsonObject
@@ -414,7 +453,6 @@ internal sealed partial class SamApis(TranslationContext context)
                     ["200"] = new JsonObject { ["description"] = "Default response for CORS method", ["headers"] = responseHeaders },
                 },
             };
-            _ = pathName;
         }
     }
 

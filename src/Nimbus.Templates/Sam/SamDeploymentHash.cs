@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -31,9 +32,20 @@ internal sealed class SamDeploymentHash
         "Access-Control-Allow-Credentials", "name", "in",
     ];
 
+    /// <summary>Nodes the translator copies from the template into the document it builds : every key and string of the subtree
+    /// prints as unicode, dicts in the template's order.</summary>
+    private static readonly ConditionalWeakTable<JsonNode, string> Origins = [];
+
+    private static readonly ConditionalWeakTable<JsonObject, HashSet<string>> UnicodeKeys = [];
+
+    private static readonly ConditionalWeakTable<JsonObject, List<(string Ghost, int Index)>> Ghosts = [];
+
     private readonly HashSet<string> _templateStrings;
     private readonly bool _s3Location;
     private readonly string? _openApiVersion;
+
+    /// <summary>The DefinitionBody as given: the OpenAPI 3 post-processing moves its securityDefinitions/definitions under components.</summary>
+    private JsonObject? _rootTemplate;
 
     private SamDeploymentHash(HashSet<string> templateStrings, bool s3Location, string? openApiVersion = null)
     {
@@ -41,6 +53,37 @@ internal sealed class SamDeploymentHash
         _openApiVersion = openApiVersion;
         _s3Location = s3Location;
     }
+
+    /// <summary>Marks a node copied from the template into a generated document: its strings and keys print as unicode.</summary>
+    public static T FromTemplate<T>(T node)
+        where T : JsonNode
+    {
+        Origins.AddOrUpdate(node, "t");
+        return node;
+    }
+
+    /// <summary>Marks a key of a dict the translator builds as a template string (an authorizer's name, say).</summary>
+    public static JsonObject TemplateKey(JsonObject node, string key)
+    {
+        UnicodeKeys.GetOrCreateValue(node).Add(key);
+        return node;
+    }
+
+    /// <summary>
+    /// Records that the translator deleted <paramref name="ghost"/>, the key at <paramref name="index"/> of
+    /// <paramref name="node"/>, after inserting later keys (its slot still shapes where those went in the 2.7 table).
+    /// </summary>
+    public static void Ghost(JsonObject node, string ghost, int index) => Ghosts.GetOrCreateValue(node).Add((ghost, index));
+
+    /// <summary>Marks a dict whose keys print in the order they were inserted into <paramref name="node"/> (before the 2.7 table).</summary>
+    public static JsonObject InsertionOrdered(JsonObject node)
+    {
+        Origins.AddOrUpdate(node, "ordered");
+        return node;
+    }
+
+    /// <summary>Records that a document was deep-copied again after the OpenAPI 3 post-processing added its components.</summary>
+    public static void CopiedAfterComponents(JsonObject body) => Origins.AddOrUpdate(body, "copied");
 
     /// <summary>The full 40-hex-digit SHA-1 the deployment's id (first 10) and description use.</summary>
     /// <param name="swagger">The RestApi's Body, or its BodyS3Location.</param>
@@ -56,6 +99,7 @@ internal sealed class SamDeploymentHash
         CollectStrings(cors, strings);
         var hasher = new SamDeploymentHash(strings, s3Location, openApiVersion);
         var sb = new StringBuilder();
+        hasher._rootTemplate = templateBody as JsonObject;
         hasher.Repr(sb, swagger, [], templateBody);
         var input = sb.ToString();
         if (!string.IsNullOrEmpty(openApiVersion))
@@ -221,6 +265,12 @@ internal sealed class SamDeploymentHash
 
     private void Repr(StringBuilder sb, JsonNode? node, List<string> path, JsonNode? template)
     {
+        var origin = node is not null && Origins.TryGetValue(node, out var kind) ? kind : null;
+        if (template is null && origin == "t")
+        {
+            template = node;
+        }
+
         switch (node)
         {
             case null:
@@ -229,16 +279,51 @@ internal sealed class SamDeploymentHash
             case JsonObject o:
                 {
                     var templateObject = template as JsonObject;
-                    var insertion = o.Select((kv, i) => (kv.Key, Index: i))
-                        .OrderBy(k => templateObject is not null && templateObject.ContainsKey(k.Key) ? -1 : Rank(k.Key))
+                    UnicodeKeys.TryGetValue(o, out var unicodeKeys);
+                    var rawKeys = o.Select(kv => kv.Key).ToList();
+                    if (Ghosts.TryGetValue(o, out var ghosts))
+                    {
+                        foreach (var (ghost, index) in ghosts)
+                        {
+                            rawKeys.Insert(Math.Min(index, rawKeys.Count), ghost);
+                        }
+                    }
+
+                    var insertion = rawKeys.Select((key, i) => (Key: key, Index: i))
+                        .OrderBy(k => templateObject is not null && templateObject.ContainsKey(k.Key) ? -1 : origin == "ordered" ? 0 : Rank(k.Key))
                         .ThenBy(k => k.Index)
                         .Select(k => k.Key);
                     var first = true;
                     sb.Append('{');
                     // The template's own dicts are deep-copied twice per editor pass (an even count: their order is back where it
                     // was); a dict the translator builds inside a pass gets that pass's final copy on top.
-                    foreach (var key in Py27Hash.Order(insertion, _s3Location || templateObject is not null ? 0 : 1))
+                    List<string> ordered;
+                    // The OpenAPI 3 post-processing adds components after the last copy.
+                    var componentsCopied = Origins.TryGetValue(o, out var mark) && mark == "copied";
+                    bool AddedInPass(string k) => !templateObject!.ContainsKey(k) && !(path.Count == 0 && k == "components" && !componentsCopied);
+                    if (!_s3Location && templateObject is not null && insertion.Any(AddedInPass))
                     {
+                        // A template dict the translator added keys to inside a pass: the pass's first copy, the new keys, its last copy.
+                        var given = Py27Hash.Order(insertion.Where(templateObject.ContainsKey), 1);
+                        ordered = Py27Hash.Order(given.Concat(insertion.Where(AddedInPass)), 1);
+                        var late = insertion.Where(k => !ordered.Contains(k)).ToList();
+                        if (late.Count > 0)
+                        {
+                            ordered = Py27Hash.Order(ordered.Concat(late), 0);
+                        }
+                    }
+                    else
+                    {
+                        ordered = Py27Hash.Order(insertion, _s3Location || templateObject is not null ? 0 : 1);
+                    }
+
+                    foreach (var key in ordered)
+                    {
+                        if (!o.ContainsKey(key))
+                        {
+                            continue;
+                        }
+
                         if (!first)
                         {
                             sb.Append(", ");
@@ -246,9 +331,15 @@ internal sealed class SamDeploymentHash
 
                         first = false;
                         var fromTemplate = templateObject is not null && templateObject.ContainsKey(key);
-                        sb.Append(fromTemplate || KeyIsUnicode(key, path) ? Py27Hash.UnicodeRepr(key) : Py27Hash.StrRepr(key)).Append(": ");
+                        sb.Append(fromTemplate || (unicodeKeys?.Contains(key) ?? false) || KeyIsUnicode(key, path) ? Py27Hash.UnicodeRepr(key) : Py27Hash.StrRepr(key)).Append(": ");
                         path.Add(key);
-                        Repr(sb, o[key], path, templateObject?[key]);
+                        var childTemplate = templateObject?[key];
+                        if (childTemplate is null && path is ["components", _] && key is "securitySchemes" or "schemas")
+                        {
+                            childTemplate = _rootTemplate?[key == "schemas" ? "definitions" : "securityDefinitions"];
+                        }
+
+                        Repr(sb, o[key], path, childTemplate);
                         path.RemoveAt(path.Count - 1);
                     }
 

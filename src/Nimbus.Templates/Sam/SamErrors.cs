@@ -26,6 +26,9 @@ internal sealed class InvalidResourceException(string logicalId, string reason) 
 internal sealed class InvalidEventException(string eventId, string reason) : Exception($"Event with id [{eventId}] is invalid. {reason}")
 {
     public string EventId { get; } = eventId;
+
+    /// <summary>Reported as is, not wrapped into the resource being translated (a state machine's event, say).</summary>
+    public bool Bare { get; init; }
 }
 
 /// <summary>The template itself is invalid ("Structure of the SAM template is invalid. ..." and friends).</summary>

@@ -284,6 +284,9 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
                     rule["Name"] = ruleName.DeepClone();
                 }
                 break;
+            case "Api":
+                AddApiEventRole(logicalId);
+                return;
             default:
                 throw new InvalidEventException(eventId, $"Event type '{type}' is not supported by this transform yet.");
         }
@@ -314,7 +317,7 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
         else
         {
             target["RoleArn"] = Json.GetAtt(logicalId + "Role", "Arn");
-            _out.Add((logicalId + "Role", TranslationContext.NewResource("AWS::IAM::Role", new JsonObject
+            var eventRoleProperties = new JsonObject
             {
                 ["AssumeRolePolicyDocument"] = AssumeRole("events.amazonaws.com"),
                 ["Policies"] = new JsonArray(new JsonObject
@@ -325,7 +328,13 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
                         ["Statement"] = new JsonArray(new JsonObject { ["Action"] = "states:StartExecution", ["Effect"] = "Allow", ["Resource"] = EventTarget }),
                     },
                 }),
-            }, resource, "Condition")));
+            };
+            if (p["PermissionsBoundary"] is { } boundary)
+            {
+                eventRoleProperties["PermissionsBoundary"] = boundary.DeepClone();
+            }
+
+            _out.Add((logicalId + "Role", TranslationContext.NewResource("AWS::IAM::Role", eventRoleProperties, resource, "Condition")));
         }
         rule["Targets"] = new JsonArray(target);
         _out.Add((logicalId, TranslationContext.NewResource("AWS::Events::Rule", rule, resource, "Condition")));
@@ -402,5 +411,43 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
                 sb.Append(TemplateReader.ToPythonJson(node));
                 break;
         }
+    }
+
+    /// <summary>The role API Gateway assumes to start executions for an <c>Api</c> event (the method itself is written by <see cref="SamApis"/>).</summary>
+    private void AddApiEventRole(string logicalId)
+    {
+        var roleId = logicalId + "Role";
+        var role = new JsonObject
+        {
+            ["AssumeRolePolicyDocument"] = new JsonObject
+            {
+                ["Version"] = "2012-10-17",
+                ["Statement"] = new JsonArray(new JsonObject
+                {
+                    ["Action"] = new JsonArray("sts:AssumeRole"),
+                    ["Effect"] = "Allow",
+                    ["Principal"] = new JsonObject { ["Service"] = new JsonArray("apigateway.amazonaws.com") },
+                }),
+            },
+            ["Policies"] = new JsonArray(new JsonObject
+            {
+                ["PolicyName"] = roleId + "StartExecutionPolicy",
+                ["PolicyDocument"] = new JsonObject
+                {
+                    ["Statement"] = new JsonArray(new JsonObject
+                    {
+                        ["Action"] = "states:StartExecution",
+                        ["Effect"] = "Allow",
+                        ["Resource"] = EventTarget,
+                    }),
+                },
+            }),
+        };
+        if (p["PermissionsBoundary"] is { } boundary)
+        {
+            role["PermissionsBoundary"] = boundary.DeepClone();
+        }
+
+        _out.Add((roleId, TranslationContext.NewResource("AWS::IAM::Role", role, resource)));
     }
 }

@@ -126,7 +126,7 @@ internal sealed partial class TranslationContext
             {
                 _errors.Add((e.LogicalId, e.Message));
             }
-            catch (InvalidEventException e) when (type == "AWS::Serverless::StateMachine")
+            catch (InvalidEventException e) when (type == "AWS::Serverless::StateMachine" || e.Bare)
             {
                 _errors.Add((e.EventId, e.Message));
             }
