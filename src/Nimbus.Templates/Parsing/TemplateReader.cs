@@ -443,7 +443,8 @@ public static partial class TemplateReader
         }
     }
 
-    private static void WritePythonString(StringBuilder sb, string s)
+    /// <summary>A string as Python's <c>json.dumps</c> writes it (ASCII only, <c>\uXXXX</c> escapes).</summary>
+    internal static void WritePythonString(StringBuilder sb, string s)
     {
         sb.Append('"');
         foreach (var c in s)

@@ -159,7 +159,7 @@ internal sealed class SamDeploymentHash
                     }
 
                     first = false;
-                    WriteJsonString(sb, key);
+                    Parsing.TemplateReader.WritePythonString(sb, key);
                     sb.Append(": ");
                     WriteJson(sb, o[key]);
                 }
@@ -184,7 +184,7 @@ internal sealed class SamDeploymentHash
                 switch (v.GetValueKind())
                 {
                     case JsonValueKind.String:
-                        WriteJsonString(sb, v.GetValue<string>());
+                        Parsing.TemplateReader.WritePythonString(sb, v.GetValue<string>());
                         break;
                     case JsonValueKind.True:
                         sb.Append("true");
@@ -202,37 +202,6 @@ internal sealed class SamDeploymentHash
 
                 break;
         }
-    }
-
-    private static void WriteJsonString(StringBuilder sb, string s)
-    {
-        sb.Append('"');
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                case '\b': sb.Append("\\b"); break;
-                case '\f': sb.Append("\\f"); break;
-                default:
-                    if (c < 0x20 || c > 0x7e)
-                    {
-                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(c);
-                    }
-
-                    break;
-            }
-        }
-
-        sb.Append('"');
     }
 
     private static void CollectStrings(JsonNode? node, HashSet<string> into)
