@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Nimbus.Core.Errors;
@@ -29,7 +28,7 @@ internal sealed class NestedStackProvisioner(IServiceProvider services) : IResou
 
     public async Task<ProvisionedResource> CreateAsync(ProvisioningRequest request, CancellationToken cancellationToken)
     {
-        var name = ChildName(request.StackName, request.LogicalId);
+        var name = PhysicalNames.Generate(request.StackName, request.LogicalId, 128);
         string id;
         try
         {
@@ -122,20 +121,5 @@ internal sealed class NestedStackProvisioner(IServiceProvider services) : IResou
             Tags = tags,
             NotificationArns = (properties["NotificationARNs"] as JsonArray ?? []).Select(a => a!.ToString()).ToList(),
         };
-    }
-
-    /// <summary>CloudFormation's nested stack name: parent, logical id and a random suffix, at most 128 characters.</summary>
-    private static string ChildName(string parent, string logicalId)
-    {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-        var suffix = string.Create(12, 0, (span, _) =>
-        {
-            for (var i = 0; i < span.Length; i++)
-            {
-                span[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
-            }
-        });
-        var head = $"{parent}-{logicalId}";
-        return (head.Length > 115 ? head[..115] : head) + "-" + suffix;
     }
 }
