@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
 using Nimbus.Core.Logs;
 using Nimbus.Functions.Runtime;
 
@@ -34,10 +35,13 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
     private (string Type, byte[] Body)? _initError;
     private long _peakBytes;
     private long _peakSampledAt;
+    private readonly ILogger? _logger;
+    private volatile string? _killReason;
 
-    public Sandbox(SandboxSpec spec, SandboxLauncher launcher, ILogSink logs, TimeProvider time)
+    public Sandbox(SandboxSpec spec, SandboxLauncher launcher, ILogSink logs, TimeProvider time, ILogger? logger = null)
     {
         _spec = spec;
+        _logger = logger;
         _logs = logs;
         _time = time;
         _api = new RuntimeApiServer(this);
@@ -58,7 +62,7 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
         Log($"INIT_START Runtime Version: {spec.Runtime}\tRuntime Version ARN: arn:aws:lambda:{spec.Region}::runtime:nimbus-{spec.Runtime}");
         try
         {
-            _process = Process.Start(start)!;
+            _process = ProcessSpawner.Start(start);
         }
         catch (System.ComponentModel.Win32Exception e)
         {
@@ -117,7 +121,8 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
                 var init = await Task.WhenAny(_ready.Task, work.Completion.Task).WaitAsync(initTimeout, _time).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
                 if (!init)
                 {
-                    Kill();
+                    _dead = true;
+                    Kill("init timeout");
                     return PlatformError(OutcomeKind.InitError, "Runtime.InitError", $"RequestId: {work.RequestId} Error: Runtime failed to initialize within {initTimeout.TotalSeconds:F2} seconds");
                 }
             }
@@ -138,7 +143,7 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
                     Log($"{_time.GetUtcNow():yyyy-MM-dd'T'HH:mm:ss.fff'Z'} {work.RequestId} Task timed out after {timeout.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} seconds");
                 }
 
-                Kill();
+                Kill("timeout");
             }
 
             if (_stdout is not null && _stderr is not null)
@@ -150,7 +155,7 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
             if (!outcome.SandboxReusable)
             {
                 _dead = true;
-                Kill();
+                Kill("not reusable");
             }
 
             return outcome;
@@ -188,7 +193,7 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
         if (rss > (long)_spec.MemorySize << 20)
         {
             _killedForMemory = true;
-            Kill();
+            Kill($"memory: {rss >> 20} MB resident");
         }
     }
 
@@ -217,7 +222,7 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _dead = true;
-        Kill();
+        Kill("disposed");
         await _api.DisposeAsync();
         if (_process is not null)
         {
@@ -234,8 +239,9 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
         }
     }
 
-    private void Kill()
+    private void Kill(string reason)
     {
+        _killReason ??= reason;
         try
         {
             if (_process is { HasExited: false })
@@ -253,10 +259,17 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
 
     private void OnExited()
     {
+        var expected = _killReason is "disposed" or "not reusable";
         _dead = true;
         var work = _active;
         if (work is null)
         {
+            if (!expected && _logger is not null)
+            {
+                // Between invocations nobody else sees this: the next invocation just cold-starts a new sandbox.
+                LogIdleExit(_logger, _spec.FunctionName, _process?.Id ?? 0, ExitCode(), _killReason ?? "not killed by Nimbus");
+            }
+
             return;
         }
 
@@ -266,21 +279,27 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
             return;
         }
 
-        int code;
-        try
-        {
-            code = _process!.ExitCode;
-        }
-        catch (InvalidOperationException)
-        {
-            code = -1;
-        }
-
+        var code = ExitCode();
         var reason = _killedForMemory || _killedForTimeout || code is 137 or -1 ? "signal: killed" : $"exit status {code}";
         work.Completion.TrySetResult(_killedForMemory
             ? PlatformError(OutcomeKind.OutOfMemory, "Runtime.OutOfMemory", $"RequestId: {work.RequestId} Error: Runtime exited with error: {reason}")
             : PlatformError(OutcomeKind.Exited, "Runtime.ExitError", $"RequestId: {work.RequestId} Error: Runtime exited with error: {reason}"));
     }
+
+    private int ExitCode()
+    {
+        try
+        {
+            return _process!.ExitCode;
+        }
+        catch (InvalidOperationException)
+        {
+            return -1;
+        }
+    }
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "The runtime of {Function} (pid {Pid}) exited between invocations with exit status {Code} ({Reason})")]
+    private static partial void LogIdleExit(ILogger logger, string function, int pid, int code, string reason);
 
     internal static InvocationOutcome PlatformError(OutcomeKind kind, string type, string message)
     {

@@ -45,7 +45,7 @@ internal sealed partial class SandboxPools : IAsyncDisposable
             return (pool, sandbox, false);
         }
 
-        sandbox = new Sandbox(spec(), _launcher, _logs, _time);
+        sandbox = new Sandbox(spec(), _launcher, _logs, _time, _logger);
         pool.Add(sandbox);
         Log.ColdStart(_logger, poolKey, sandbox.ProcessId ?? 0);
         return (pool, sandbox, true);

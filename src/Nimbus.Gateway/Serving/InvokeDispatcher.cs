@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Identity;
 using Nimbus.Gateway.Management;
@@ -10,7 +11,7 @@ using Nimbus.Gateway.Validation;
 namespace Nimbus.Gateway.Serving;
 
 /// <summary>Serves one invoke-URL request: stage, route, event, integration call, response mapping.</summary>
-internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwarder forwarder, TimeProvider time, ProtectionPipeline? protection = null, MappedIntegration? mapped = null)
+internal sealed partial class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwarder forwarder, TimeProvider time, ProtectionPipeline? protection = null, MappedIntegration? mapped = null, ILogger<InvokeDispatcher>? logger = null)
 {
     private readonly MappedIntegration _mapped = mapped ?? new MappedIntegration(invoker, null, new HttpClient());
 
@@ -155,6 +156,12 @@ internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwar
                 : GatewayResponse.Json(503, "{\"message\":\"Service Unavailable\"}");
         }
 
+        if (result.Error is { } error && logger is not null)
+        {
+            // The client only sees API Gateway's generic error: say why on the console.
+            Log.InvokeFailed(logger, function, error.Code, error.Message);
+        }
+
         if (result.Error is not null || result.FunctionError is not null)
         {
             return flavor == Flavor.Rest ? GatewayResponse.RestBadGateway() : GatewayResponse.HttpInternalError();
@@ -170,6 +177,12 @@ internal sealed class InvokeDispatcher(IFunctionInvoker invoker, HttpProxyForwar
 
     private static string[] BinaryMediaTypes(ApiEntry api) =>
         api.Doc["api"]?["binaryMediaTypes"] is JsonArray a ? [.. a.Select(x => x!.GetValue<string>())] : [];
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "Lambda integration with {Function} failed: {Code}: {Message}")]
+        public static partial void InvokeFailed(ILogger logger, string function, string code, string message);
+    }
 
     private enum Flavor
     {
