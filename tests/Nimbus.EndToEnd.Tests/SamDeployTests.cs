@@ -246,11 +246,30 @@ public sealed class SamDeployTests(NimbusFixture fixture) : IDisposable
         // The child is a stack of its own, and it goes with its parent.
         var child = JsonNode.Parse((await Cli(["outputs", "--stack-name", childId, "--endpoint-url", endpoint, "--output", "json"])).Stdout)!.AsArray();
         Assert.Equal(queueUrl, child.Single()!["OutputValue"]!.ToString());
+        var parentXml = await DescribeStacksXmlAsync(endpoint, stack);
+        var parentId = parentXml.Descendants().First(e => e.Name.LocalName == "StackId").Value;
+        Assert.DoesNotContain(parentXml.Descendants(), e => e.Name.LocalName == "ParentId");
+        var childXml = await DescribeStacksXmlAsync(endpoint, childId);
+        Assert.Equal(parentId, childXml.Descendants().Single(e => e.Name.LocalName == "ParentId").Value);
+        Assert.Equal(parentId, childXml.Descendants().Single(e => e.Name.LocalName == "RootId").Value);
         var deleted = await Cli(["delete", "--stack-name", stack, "--endpoint-url", endpoint]);
         Assert.Contains("Deleted successfully", deleted.Stdout, StringComparison.Ordinal);
         using var sqs = new Amazon.SQS.AmazonSQSClient(new Amazon.Runtime.BasicAWSCredentials("test", "test"),
             new Amazon.SQS.AmazonSQSConfig { ServiceURL = endpoint, AuthenticationRegion = "us-east-1" });
         await Assert.ThrowsAsync<Amazon.SQS.Model.QueueDoesNotExistException>(() => sqs.GetQueueUrlAsync("nested-" + suffix));
+    }
+
+    private static async Task<System.Xml.Linq.XDocument> DescribeStacksXmlAsync(string endpoint, string stackName)
+    {
+        using var http = new HttpClient();
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Action"] = "DescribeStacks", ["Version"] = "2010-05-15", ["StackName"] = stackName,
+        });
+        using var response = await http.PostAsync(new Uri(endpoint + "/"), form);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return System.Xml.Linq.XDocument.Parse(body);
     }
 
     private async Task<NimbusCli.Result> Cli(string[] args)

@@ -156,6 +156,8 @@ internal sealed partial class CloudFormationApi(StackEngine engine) : IQueryProt
         E("Outputs", s.Outputs.Select(o => E("member", E("OutputKey", o.Key), E("OutputValue", o.Value), Opt("Description", o.Description), Opt("ExportName", o.ExportName)))),
         E("Tags", s.Tags.Select(t => E("member", E("Key", t.Key), E("Value", t.Value)))),
         E("EnableTerminationProtection", s.TerminationProtection ? "true" : "false"),
+        Opt("ParentId", s.ParentId),
+        Opt("RootId", s.RootId),
         E("DriftInformation", E("StackDriftStatus", "NOT_CHECKED")),
     ];
 
@@ -169,7 +171,8 @@ internal sealed partial class CloudFormationApi(StackEngine engine) : IQueryProt
         return WriteAsync(http, action, caller.RequestId, E("StackSummaries", page.Select(s => E("member",
             E("StackId", s.StackId), E("StackName", s.StackName), Opt("TemplateDescription", s.Description), E("CreationTime", Time(s.CreationTime)),
             Opt("LastUpdatedTime", s.LastUpdatedTime), Opt("DeletionTime", s.IsDeleted ? s.DeletionTime : null), E("StackStatus", s.Status),
-            Opt("StackStatusReason", s.StatusReason), E("DriftInformation", E("StackDriftStatus", "NOT_CHECKED"))))), next(page.Count));
+            Opt("StackStatusReason", s.StatusReason), Opt("ParentId", s.ParentId), Opt("RootId", s.RootId),
+            E("DriftInformation", E("StackDriftStatus", "NOT_CHECKED"))))), next(page.Count));
     }
 
     private Task DescribeStackEvents(HttpContext http, string action, IReadOnlyDictionary<string, string> p, AwsRequestContext caller)

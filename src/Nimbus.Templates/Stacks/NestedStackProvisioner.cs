@@ -32,7 +32,8 @@ internal sealed class NestedStackProvisioner(IServiceProvider services) : IResou
         string id;
         try
         {
-            id = await Engine.CreateStackAsync(Request(name, request.Properties), request.Caller);
+            var root = Engine.Store.GetStack(request.StackId)?.RootId ?? request.StackId;
+            id = await Engine.CreateStackAsync(Request(name, request.Properties) with { ParentId = request.StackId, RootId = root }, request.Caller);
         }
         catch (AwsServiceException e)
         {

@@ -146,6 +146,8 @@ internal sealed partial class StackEngine(
         NotificationArns = request.NotificationArns,
         Capabilities = request.Capabilities,
         TerminationProtection = request.TerminationProtection,
+        ParentId = request.ParentId,
+        RootId = request.RootId,
     };
 
     /// <summary>Runs an operation on a background task, one per stack; an unexpected crash marks the stack failed with the reason.</summary>

@@ -30,6 +30,12 @@ internal sealed record StackState
     public bool DisableRollback { get; init; }
     public bool TerminationProtection { get; init; }
 
+    /// <summary>For a nested stack: the stack id of the stack that created it (DescribeStacks' <c>ParentId</c>).</summary>
+    public string? ParentId { get; init; }
+
+    /// <summary>For a nested stack: the stack id of the top-level stack of its tree (DescribeStacks' <c>RootId</c>).</summary>
+    public string? RootId { get; init; }
+
     /// <summary>The template as submitted (the <c>Original</c> stage of GetTemplate).</summary>
     public string TemplateBody { get; init; } = "";
 

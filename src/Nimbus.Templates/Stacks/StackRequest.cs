@@ -17,4 +17,9 @@ internal sealed record StackRequest
     public string? ChangeSetName { get; init; }
     public string? ChangeSetType { get; init; }
     public string? Description { get; init; }
+
+    /// <summary>Set by the nested stack provisioner: the parent's stack id and the root's.</summary>
+    public string? ParentId { get; init; }
+
+    public string? RootId { get; init; }
 }
