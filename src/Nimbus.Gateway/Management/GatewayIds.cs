@@ -17,7 +17,7 @@ internal static class GatewayIds
     public static string Extended()
     {
         Span<byte> bytes = stackalloc byte[11];
-        RandomNumberGenerator.Fill(bytes);
+        System.Random.Shared.NextBytes(bytes); // an id, not a secret: no need for OpenSSL's generator on every request
         return Convert.ToBase64String(bytes).Replace('/', '-').Replace('+', '-');
     }
 
@@ -25,7 +25,7 @@ internal static class GatewayIds
     public static string TraceId(long epochSeconds)
     {
         Span<byte> bytes = stackalloc byte[12];
-        RandomNumberGenerator.Fill(bytes);
+        System.Random.Shared.NextBytes(bytes);
         return $"Root=1-{epochSeconds:x8}-{Convert.ToHexStringLower(bytes)}";
     }
 
