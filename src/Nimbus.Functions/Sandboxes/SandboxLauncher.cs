@@ -71,7 +71,15 @@ internal sealed partial class SandboxLauncher
                 return (null, "Runtime nodejs is not installed on this Nimbus host (node not found on PATH)");
             }
 
-            command = [node, $"{runtimeDir}/node/bootstrap.mjs"];
+            // As AWS's nodejs runtimes start node: heap sized from the function's memory (new space a tenth, each semi-space half
+            // of that, old space the rest), gc exposed, 80 KB headers.
+            var newSpace = spec.MemorySize / 10;
+            command =
+            [
+                node, "--expose-gc", "--max-http-header-size", "81920",
+                $"--max-semi-space-size={newSpace / 2}", $"--max-old-space-size={spec.MemorySize - newSpace}",
+                $"{runtimeDir}/node/bootstrap.mjs",
+            ];
         }
         else if (spec.Runtime.StartsWith("python", StringComparison.Ordinal))
         {

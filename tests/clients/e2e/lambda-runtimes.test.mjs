@@ -90,3 +90,24 @@ test("a Node function through the real aws-lambda-ric", { skip: ricBuilt ? false
   await lambda.send(new DeleteFunctionCommand({ FunctionName: name }));
   await lambda.send(new DeleteLayerVersionCommand({ LayerName: layerName, VersionNumber: layer.Version }));
 });
+
+test("a Node function gets node's flags as AWS's nodejs runtime sets them (gc exposed, heap sized from its memory)", async () => {
+  const name = unique("nodeflags");
+  await lambda.send(new CreateFunctionCommand({
+    FunctionName: name, Runtime: "nodejs20.x", Handler: "index.handler", Role: role, MemorySize: 256,
+    Code: { ZipFile: await zip({ "index.js": `const v8 = require("node:v8");
+exports.handler = async () => {
+  global.gc();
+  return { execArgv: process.execArgv, heapLimitMb: Math.round(v8.getHeapStatistics().heap_size_limit / 1048576) };
+};` }) },
+  }));
+  const res = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: payload({}) }));
+  assert.equal(res.FunctionError, undefined, new TextDecoder().decode(res.Payload));
+  const body = json(res.Payload);
+  // 256 MB: new space 25 MB (semi-spaces of 12), old space 231 MB.
+  for (const flag of ["--expose-gc", "--max-semi-space-size=12", "--max-old-space-size=231"]) {
+    assert.ok(body.execArgv.includes(flag), `${flag} in ${JSON.stringify(body.execArgv)}`);
+  }
+  assert.ok(body.heapLimitMb >= 231 && body.heapLimitMb < 512, `heap limit ${body.heapLimitMb} MB`);
+  await lambda.send(new DeleteFunctionCommand({ FunctionName: name }));
+});
