@@ -8,9 +8,11 @@ internal sealed partial class SchedulerService
 {
     public JsonObject CreateSchedule(AwsRequestContext caller, JsonObject input)
     {
-        var name = RequireName(input["Name"], "name");
-        var group = RequireGroup(caller, OptionalGroupName(input["GroupName"], "groupName"));
-        var (doc, recurrence) = Read(input);
+        var errors = new ConstraintErrors();
+        var name = errors.Text(input["Name"], "name", required: true, max: 64, pattern: NameRegex(), patternText: NamePattern)!;
+        var groupName = errors.Text(input["GroupName"], "groupName", required: false, max: 64, pattern: NameRegex(), patternText: NamePattern);
+        var (doc, recurrence) = Read(input, errors);
+        var group = RequireGroup(caller, groupName);
         if (store.Schedule(caller.AccountId, caller.Region, group.Name, name) is { } existing)
         {
             if (input["ClientToken"]?.GetValue<string>() is { } token && existing.Doc["ClientToken"]?.GetValue<string>() == token)
@@ -35,9 +37,11 @@ internal sealed partial class SchedulerService
     /// <summary>Replaces every setting of a schedule: members left out return to their defaults, as AWS documents.</summary>
     public JsonObject UpdateSchedule(AwsRequestContext caller, JsonObject input)
     {
-        var name = RequireName(input["Name"], "name");
-        var group = RequireGroup(caller, OptionalGroupName(input["GroupName"], "groupName"));
-        var (doc, recurrence) = Read(input);
+        var errors = new ConstraintErrors();
+        var name = errors.Text(input["Name"], "name", required: true, max: 64, pattern: NameRegex(), patternText: NamePattern)!;
+        var groupName = errors.Text(input["GroupName"], "groupName", required: false, max: 64, pattern: NameRegex(), patternText: NamePattern);
+        var (doc, recurrence) = Read(input, errors);
+        var group = RequireGroup(caller, groupName);
         var existing = store.Schedule(caller.AccountId, caller.Region, group.Name, name) ?? throw SchedulerErrors.ScheduleNotFound(name);
         var now = time.GetUtcNow();
         doc["CreationDate"] = existing.Doc["CreationDate"]!.DeepClone();
@@ -103,9 +107,8 @@ internal sealed partial class SchedulerService
     }
 
     /// <summary>Validates a CreateSchedule/UpdateSchedule input; returns the stored document (defaults filled in) and its recurrence.</summary>
-    private (JsonObject Doc, ScheduleRecurrence Recurrence) Read(JsonObject input)
+    private (JsonObject Doc, ScheduleRecurrence Recurrence) Read(JsonObject input, ConstraintErrors errors)
     {
-        var errors = new ConstraintErrors();
         var expression = errors.Text(input["ScheduleExpression"], "scheduleExpression", required: true, max: 256);
         var timezone = errors.Text(input["ScheduleExpressionTimezone"], "scheduleExpressionTimezone", required: false, max: 50);
         var description = errors.Text(input["Description"], "description", required: false, min: 0, max: 512);
