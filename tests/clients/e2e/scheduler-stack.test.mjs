@@ -5,12 +5,14 @@ import assert from "node:assert/strict";
 import { CloudFormationClient, CreateStackCommand, UpdateStackCommand, DeleteStackCommand, DescribeStacksCommand } from "@aws-sdk/client-cloudformation";
 import { SchedulerClient, GetScheduleCommand, GetScheduleGroupCommand, ListSchedulesCommand } from "@aws-sdk/client-scheduler";
 import { SQSClient, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { SFNClient, ListExecutionsCommand, DescribeExecutionCommand } from "@aws-sdk/client-sfn";
 import { endpoint, unique, waitFor, waitForLog, rejectsWith } from "./helpers.mjs";
 
 const config = { endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 };
 const cfn = new CloudFormationClient(config);
 const scheduler = new SchedulerClient(config);
 const sqs = new SQSClient(config);
+const sfn = new SFNClient(config);
 
 /** Polls DescribeStacks until the stack leaves its *_IN_PROGRESS status. */
 async function settled(stackName) {
@@ -72,6 +74,55 @@ Outputs:
   await waitFor(async () => {
     try {
       await scheduler.send(new GetScheduleCommand({ Name: "TickerEvery" }));
+      return false;
+    } catch (e) {
+      return e.name === "ResourceNotFoundException";
+    }
+  }, 60000, "the stack's schedule to be deleted");
+});
+
+test("a SAM state machine with a ScheduleV2 event deploys and the schedule starts executions with its Input", async () => {
+  const stackName = unique("sched-sfn");
+  const template = `
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Machine:
+    Type: AWS::Serverless::StateMachine
+    Properties:
+      Definition:
+        StartAt: Done
+        States:
+          Done:
+            Type: Pass
+            End: true
+      Policies: []
+      Events:
+        Nightly:
+          Type: ScheduleV2
+          Properties:
+            ScheduleExpression: rate(1 day)
+            ScheduleExpressionTimezone: Europe/London
+            Input: '{"job": "nightly"}'
+Outputs:
+  MachineArn:
+    Value: !Ref Machine
+`;
+  await cfn.send(new CreateStackCommand({ StackName: stackName, TemplateBody: template, Capabilities: ["CAPABILITY_IAM", "CAPABILITY_AUTO_EXPAND"] }));
+  const stack = await settled(stackName);
+  assert.equal(stack.StackStatus, "CREATE_COMPLETE", stack.StackStatusReason);
+  const machineArn = outputs(stack).MachineArn;
+  const schedule = await scheduler.send(new GetScheduleCommand({ Name: "MachineNightly" }));
+  assert.equal(schedule.Target.Arn, machineArn);
+  assert.equal(schedule.ScheduleExpressionTimezone, "Europe/London");
+
+  const execution = await waitFor(async () => (await sfn.send(new ListExecutionsCommand({ stateMachineArn: machineArn }))).executions?.[0], 20000, "an execution");
+  const described = await sfn.send(new DescribeExecutionCommand({ executionArn: execution.executionArn }));
+  assert.deepEqual(JSON.parse(described.input), { job: "nightly" });
+
+  await cfn.send(new DeleteStackCommand({ StackName: stackName }));
+  await waitFor(async () => {
+    try {
+      await scheduler.send(new GetScheduleCommand({ Name: "MachineNightly" }));
       return false;
     } catch (e) {
       return e.name === "ResourceNotFoundException";
