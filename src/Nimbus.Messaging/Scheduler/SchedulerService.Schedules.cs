@@ -11,7 +11,7 @@ internal sealed partial class SchedulerService
         var errors = new ConstraintErrors();
         var name = errors.Text(input["Name"], "name", required: true, max: 64, pattern: NameRegex(), patternText: NamePattern)!;
         var groupName = errors.Text(input["GroupName"], "groupName", required: false, max: 64, pattern: NameRegex(), patternText: NamePattern);
-        var (doc, recurrence) = Read(input, errors);
+        var (doc, recurrence) = Read(input, errors, creating: true);
         var group = RequireGroup(caller, groupName);
         if (store.Schedule(caller.AccountId, caller.Region, group.Name, name) is { } existing)
         {
@@ -40,7 +40,7 @@ internal sealed partial class SchedulerService
         var errors = new ConstraintErrors();
         var name = errors.Text(input["Name"], "name", required: true, max: 64, pattern: NameRegex(), patternText: NamePattern)!;
         var groupName = errors.Text(input["GroupName"], "groupName", required: false, max: 64, pattern: NameRegex(), patternText: NamePattern);
-        var (doc, recurrence) = Read(input, errors);
+        var (doc, recurrence) = Read(input, errors, creating: false);
         var group = RequireGroup(caller, groupName);
         var existing = store.Schedule(caller.AccountId, caller.Region, group.Name, name) ?? throw SchedulerErrors.ScheduleNotFound(name);
         var now = time.GetUtcNow();
@@ -107,7 +107,8 @@ internal sealed partial class SchedulerService
     }
 
     /// <summary>Validates a CreateSchedule/UpdateSchedule input; returns the stored document (defaults filled in) and its recurrence.</summary>
-    private (JsonObject Doc, ScheduleRecurrence Recurrence) Read(JsonObject input, ConstraintErrors errors)
+    /// <remarks>Dates in the past are refused on create only, so a stack update can resend the StartDate it was created with.</remarks>
+    private (JsonObject Doc, ScheduleRecurrence Recurrence) Read(JsonObject input, ConstraintErrors errors, bool creating)
     {
         var expression = errors.Text(input["ScheduleExpression"], "scheduleExpression", required: true, max: 256);
         var timezone = errors.Text(input["ScheduleExpressionTimezone"], "scheduleExpressionTimezone", required: false, max: 50);
@@ -137,12 +138,12 @@ internal sealed partial class SchedulerService
         var now = time.GetUtcNow();
         if (!recurrence.OneTime)
         {
-            if (start is { } s && s < now.AddMinutes(-5))
+            if (creating && start is { } s && s < now.AddMinutes(-5))
             {
                 throw SchedulerErrors.Validation("The StartDate you specify cannot be earlier than 5 minutes ago.");
             }
 
-            if (end is { } e && e <= now)
+            if (creating && end is { } e && e <= now)
             {
                 throw SchedulerErrors.Validation("The EndDate you specify cannot be earlier than the current time.");
             }

@@ -93,6 +93,23 @@ public sealed class SchedulerServiceTests : IDisposable
         Assert.Equal("ResourceNotFoundException (404): Schedule window does not exist.", SchedulerHarness.Error(() => Get("window")));
     }
 
+    [Fact]
+    public async Task Update_MayResendAPastStartDate_AndContinuesTheRateFromIt()
+    {
+        var start = _h.Clock.Now.AddMinutes(10).ToUnixTimeSeconds();
+        var input = SchedulerHarness.Schedule("s", "rate(1 hour)", extra: $$"""{"StartDate": {{start}}}""");
+        _h.Service.CreateSchedule(SchedulerHarness.Caller, input);
+        _h.Clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Equal(1, await _h.TickAsync());
+        _h.Clock.Advance(TimeSpan.FromMinutes(150));
+        _h.Service.UpdateSchedule(SchedulerHarness.Caller, SchedulerHarness.Schedule("s", "rate(1 hour)", extra: $$"""{"StartDate": {{start}}, "Description": "resent"}"""));
+        Assert.Equal("resent", Get("s")["Description"]!.GetValue<string>());
+        Assert.Equal(0, await _h.TickAsync());
+        _h.Clock.Advance(TimeSpan.FromMinutes(30));
+        Assert.Equal(1, await _h.TickAsync());
+        Assert.Equal(2, _h.Sqs.Deliveries.Count);
+    }
+
     [Theory]
     [InlineData("cron(0 9 ? * MON-FRI *)", "America/New_York", "2026-01-05T10:00:00Z", "2026-01-05T14:00:00Z")]
     [InlineData("cron(0 9 ? * MON-FRI *)", "Europe/Paris", "2026-01-05T10:00:00Z", "2026-01-06T08:00:00Z")]
