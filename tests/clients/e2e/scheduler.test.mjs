@@ -8,11 +8,13 @@ import {
 } from "@aws-sdk/client-scheduler";
 import { SQSClient, CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { CreateFunctionCommand } from "@aws-sdk/client-lambda";
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand, DeleteRuleCommand, RemoveTargetsCommand } from "@aws-sdk/client-eventbridge";
 import { endpoint, lambda, zip, unique, role, waitFor, waitForLog, rejectsWith } from "./helpers.mjs";
 
 const config = { endpoint, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 };
 const scheduler = new SchedulerClient(config);
 const sqs = new SQSClient(config);
+const events = new EventBridgeClient(config);
 const schedulerRole = "arn:aws:iam::000000000000:role/scheduler-role";
 
 /** An at() expression for a UTC time `seconds` from now. */
@@ -111,6 +113,28 @@ test("an at() schedule in a time zone invokes a Lambda function asynchronously w
   const kept = await scheduler.send(new GetScheduleCommand({ Name: name }));
   assert.equal(kept.ActionAfterCompletion, "NONE");
   await scheduler.send(new DeleteScheduleCommand({ Name: name }));
+});
+
+test("an at() schedule puts an event on an EventBridge bus with EventBridgeParameters, routed by a rule to SQS", async () => {
+  const routed = await queue(unique("sched-routed"));
+  const rule = unique("sched-rule");
+  const source = `my.scheduler.${rule}`;
+  await events.send(new PutRuleCommand({ Name: rule, EventPattern: JSON.stringify({ source: [source] }) }));
+  await events.send(new PutTargetsCommand({ Rule: rule, Targets: [{ Id: "q", Arn: routed.arn }] }));
+  const name = unique("eb");
+  await scheduler.send(new CreateScheduleCommand({
+    Name: name, ScheduleExpression: atFromNow(2), FlexibleTimeWindow: { Mode: "OFF" }, ActionAfterCompletion: "DELETE",
+    Target: {
+      Arn: "arn:aws:events:us-east-1:000000000000:event-bus/default", RoleArn: schedulerRole,
+      EventBridgeParameters: { Source: source, DetailType: "Nightly Report" }, Input: JSON.stringify({ report: "sales" }),
+    },
+  }));
+  const event = JSON.parse((await receiveOne(routed.url)).Body);
+  assert.equal(event.source, source);
+  assert.equal(event["detail-type"], "Nightly Report");
+  assert.deepEqual(event.detail, { report: "sales" });
+  await events.send(new RemoveTargetsCommand({ Rule: rule, Ids: ["q"] }));
+  await events.send(new DeleteRuleCommand({ Name: rule }));
 });
 
 test("schedules: get returns every setting with defaults, list filters by group, prefix and state, update replaces, delete", async () => {
