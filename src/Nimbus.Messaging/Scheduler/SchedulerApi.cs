@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Nimbus.Core.Errors;
 using Nimbus.Core.Identity;
 
@@ -12,7 +13,7 @@ namespace Nimbus.Messaging.Scheduler;
 /// HTTP labels and query members are copied into the operation's input under their model member names. Errors carry the
 /// exception name in <c>x-amzn-ErrorType</c> and a body of <c>{"Message": …}</c> (the model's member name).
 /// </remarks>
-internal sealed class SchedulerApi(SchedulerService service)
+internal sealed partial class SchedulerApi(SchedulerService service, ILogger<SchedulerApi> logger)
 {
     private const string Schedules = "/schedules";
     private const string Groups = "/schedule-groups";
@@ -50,6 +51,11 @@ internal sealed class SchedulerApi(SchedulerService service)
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException && !http.Response.HasStarted)
         {
             await WriteErrorAsync(http, new AwsError("ValidationException", "The request body is not valid: " + e.Message, 400), caller.RequestId);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !http.Response.HasStarted)
+        {
+            Log.Unhandled(logger, e, http.Request.Path.Value ?? "/");
+            await WriteErrorAsync(http, new AwsError("InternalServerException", e.Message, 500), caller.RequestId);
         }
     }
 
@@ -181,5 +187,11 @@ internal sealed class SchedulerApi(SchedulerService service)
         http.Response.Headers["x-amzn-RequestId"] = requestId;
         http.Response.Headers["x-amzn-ErrorType"] = error.Code;
         await http.Response.WriteAsync(new JsonObject { ["Message"] = error.Message }.ToJsonString());
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 6321, Level = LogLevel.Error, Message = "Unhandled error serving the Scheduler request {Path}")]
+        public static partial void Unhandled(ILogger logger, Exception exception, string path);
     }
 }

@@ -30,7 +30,7 @@ internal sealed class SchedulerHarness : IDisposable
         var signal = new SchedulerSignal();
         Targets = new ArnTargets([Sqs, Lambda, Events, States]);
         Service = new SchedulerService(Store, Targets, signal, Clock);
-        Api = new SchedulerApi(Service);
+        Api = new SchedulerApi(Service, NullLogger<SchedulerApi>.Instance);
         ScheduleClock = new ScheduleClock(Store, signal, Clock, NullLogger<ScheduleClock>.Instance);
         Worker = new SchedulerDeliveryWorker(Store, signal, Targets, Clock, NullLogger<SchedulerDeliveryWorker>.Instance);
     }
