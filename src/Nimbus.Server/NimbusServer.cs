@@ -66,6 +66,7 @@ public static class NimbusServer
         opening.GetAwaiter().GetResult().Migrate(app.Services.GetServices<IMigrationSource>());
         app.UseNimbusGateway();
         app.UseNimbusData();
+        app.UseNimbusMessaging();
         app.UseMiddleware<EdgeMiddleware>();
         app.MapNimbusFunctions();
         app.MapNimbusGateway();

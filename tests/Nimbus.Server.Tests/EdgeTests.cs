@@ -14,7 +14,7 @@ public sealed class EdgeTests(NimbusServerFixture server) : IClassFixture<Nimbus
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType!.MediaType);
         Assert.Equal("running", body!["services"]!["lambda"]!.GetValue<string>());
-        foreach (var service in new[] { "logs", "apigateway", "s3", "dynamodb", "sqs", "sns", "events", "states" })
+        foreach (var service in new[] { "logs", "apigateway", "s3", "dynamodb", "sqs", "sns", "events", "states", "scheduler" })
         {
             Assert.Equal("running", body["services"]![service]!.GetValue<string>());
         }

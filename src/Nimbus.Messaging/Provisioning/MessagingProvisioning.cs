@@ -3,7 +3,7 @@ using Nimbus.Core.Provisioning;
 
 namespace Nimbus.Messaging.Provisioning;
 
-/// <summary>Registers the CloudFormation provisioners of SQS, SNS and EventBridge resource types.</summary>
+/// <summary>Registers the CloudFormation provisioners of SQS, SNS, EventBridge and EventBridge Scheduler resource types.</summary>
 public static class MessagingProvisioning
 {
     public static IServiceCollection AddMessagingProvisioners(this IServiceCollection services)
@@ -16,6 +16,8 @@ public static class MessagingProvisioning
         services.AddSingleton<IResourceProvisioner, TopicPolicyProvisioner>();
         services.AddSingleton<IResourceProvisioner, RuleProvisioner>();
         services.AddSingleton<IResourceProvisioner, EventBusProvisioner>();
+        services.AddSingleton<IResourceProvisioner, ScheduleProvisioner>();
+        services.AddSingleton<IResourceProvisioner, ScheduleGroupProvisioner>();
         return services;
     }
 }

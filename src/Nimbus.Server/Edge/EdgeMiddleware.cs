@@ -162,8 +162,8 @@ internal sealed partial class EdgeMiddleware(
     private async Task WriteHealthAsync(HttpContext http)
     {
         http.Response.ContentType = "application/json";
-        // Lambda, API Gateway (v1 and v2) and S3 are REST services served by their own middlewares, always wired in.
-        var services = new Dictionary<string, string> { ["lambda"] = "running", ["apigateway"] = "running", ["s3"] = "running" };
+        // Lambda, API Gateway (v1 and v2), S3 and EventBridge Scheduler are REST services served by their own middlewares, always wired in.
+        var services = new Dictionary<string, string> { ["lambda"] = "running", ["apigateway"] = "running", ["s3"] = "running", ["scheduler"] = "running" };
         foreach (var s in _byTarget.Values)
         {
             services[ServiceName(s.TargetPrefix)] = "running";

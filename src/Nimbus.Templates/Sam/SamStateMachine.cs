@@ -5,7 +5,7 @@ using Nimbus.Templates.Parsing;
 namespace Nimbus.Templates.Sam;
 
 /// <summary>AWS::Serverless::StateMachine → AWS::StepFunctions::StateMachine, its role and its Schedule/CloudWatchEvent/EventBridgeRule events.</summary>
-internal sealed class SamStateMachine(TranslationContext context, string id, JsonObject resource, JsonObject p)
+internal sealed partial class SamStateMachine(TranslationContext context, string id, JsonObject resource, JsonObject p)
 {
     private static readonly string[] KnownProperties =
     [
@@ -286,6 +286,9 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
                 break;
             case "Api":
                 AddApiEventRole(logicalId);
+                return;
+            case "ScheduleV2":
+                ScheduleV2Event(logicalId, eventId, props);
                 return;
             default:
                 throw new InvalidEventException(eventId, $"Event type '{type}' is not supported by this transform yet.");
