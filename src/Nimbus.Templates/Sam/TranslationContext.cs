@@ -53,6 +53,8 @@ internal sealed partial class TranslationContext
         _inputResources = _template["Resources"]!.AsObject();
         Validation.TemplateChecks.Run(_inputResources);
         Validation.ImplicitApiChecks.Run(_inputResources);
+        Applications = new ServerlessApplications(this, _options.ServerlessApplicationRepository?.Invoke() ?? UnreachableApplicationRepository.Instance);
+        Applications.Prepare(_inputResources);
         ExtractEmbeddedConnectors(_inputResources);
         var globals = new SamGlobals(_template["Globals"]);
         var resources = new JsonObject();
@@ -179,6 +181,11 @@ internal sealed partial class TranslationContext
                     ["ManagedPolicyArns"] = new JsonArray(ManagedPolicyArn("service-role/AWSCodeDeployRoleForLambda")),
                 });
             }
+        }
+
+        if (Applications.WaitForActiveTemplates() is { } notReady)
+        {
+            _errors.Add(("\uffff", notReady));
         }
 
         if (_errors.Count > 0)
