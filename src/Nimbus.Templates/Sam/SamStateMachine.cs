@@ -307,6 +307,9 @@ internal sealed class SamStateMachine(TranslationContext context, string id, Jso
             case "Api":
                 AddApiEventRole(logicalId);
                 return;
+            case "ScheduleV2":
+                SchedulerScheduleEvent.Translate(logicalId, eventId, props, EventTarget, logicalId + "StartExecutionPolicy", "states:StartExecution", _out, resource, "Condition");
+                return;
             default:
                 throw new InvalidEventException(eventId, $"Event type '{type}' is not supported by this transform yet.");
         }
