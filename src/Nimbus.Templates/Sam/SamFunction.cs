@@ -412,7 +412,13 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
         }
         else
         {
-            version["DeletionPolicy"] ??= "Retain";
+            // A version of a function on a capacity provider (Lambda Managed Instances) keeps execution environments
+            // running: the translator deletes it with the stack unless told otherwise; other versions are retained.
+            version["DeletionPolicy"] ??= p["CapacityProviderConfig"] is null ? "Retain" : "Delete";
+        }
+        if (p["FunctionScalingConfig"] is { } scaling)
+        {
+            version["Properties"]!["FunctionScalingConfig"] = scaling.DeepClone();
         }
         return (versionId, version);
     }
