@@ -315,7 +315,7 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
             group["TriggerConfigurations"] = triggers.DeepClone();
         }
         var groupResource = TranslationContext.NewResource("AWS::CodeDeploy::DeploymentGroup", group);
-        if (Json.IsTruthy(preference["PassthroughCondition"]) && resource["Condition"] is { } condition)
+        if (ResolveToBoolean(preference["PassthroughCondition"] ?? false, "PassthroughCondition") && resource["Condition"] is { } condition)
         {
             groupResource["Condition"] = condition.DeepClone();
         }
@@ -421,6 +421,31 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
             version["Properties"]!["FunctionScalingConfig"] = scaling.DeepClone();
         }
         return (versionId, version);
+    }
+
+    /// <summary>
+    /// A boolean property that may be a parameter Ref or Fn::FindInMap (the translator's _resolve_property_to_boolean):
+    /// true/"true"/"True" or false/"false"/"False" once resolved; any other intrinsic or value is an error.
+    /// </summary>
+    private bool ResolveToBoolean(JsonNode value, string propertyName)
+    {
+        var resolved = context.ResolveRefsAndMappings(context.ResolveParameterRefs(value));
+        if (resolved is JsonValue v)
+        {
+            if (v.GetValueKind() == System.Text.Json.JsonValueKind.True || Json.Str(v) is "true" or "True")
+            {
+                return true;
+            }
+            if (v.GetValueKind() == System.Text.Json.JsonValueKind.False || Json.Str(v) is "false" or "False")
+            {
+                return false;
+            }
+        }
+        if (Json.IsIntrinsic(resolved))
+        {
+            throw new InvalidResourceException(id, $"Unsupported intrinsic: the only intrinsic functions supported for property {propertyName} are FindInMap and parameter Refs.");
+        }
+        throw new InvalidResourceException(id, $"Invalid value for property {propertyName}.");
     }
 
     private void BuildFunctionUrl(JsonObject config)
