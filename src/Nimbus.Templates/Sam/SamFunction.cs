@@ -121,6 +121,10 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
         {
             throw new InvalidResourceException(id, "Property 'Role' should be a string.");
         }
+        if (p["Role"] is JsonObject { Count: 1 } roleObject && roleObject.ContainsKey("Fn::If") && roleObject["Fn::If"] is not JsonArray { Count: 3 })
+        {
+            throw new InvalidResourceException(id, "Malformed 'Role' property: Fn::If requires 3 arguments.");
+        }
         if (p["Role"] is null)
         {
             _role = BuildRole();

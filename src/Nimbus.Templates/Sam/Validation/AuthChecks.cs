@@ -103,6 +103,10 @@ internal static class AuthChecks
         {
             Fail(id, $"{name} Authorizer must specify Identity with at least one of Headers, QueryStrings, StageVariables, or Context.");
         }
+        if (authorizer["Identity"] is { } identity && identity is not JsonObject)
+        {
+            Fail(id, "Auth.Authorizers.<Authorizer>.Identity must be a dict (LambdaTokenAuthorizationIdentity, LambdaRequestAuthorizationIdentity or CognitoAuthorizationIdentity).");
+        }
         if (authorizer["AuthorizationScopes"] is { } scopes && scopes is not JsonArray)
         {
             Fail(id, $"Property 'Authorizers.{name}.AuthorizationScopes' should be a list.");

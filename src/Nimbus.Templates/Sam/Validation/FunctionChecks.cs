@@ -211,6 +211,10 @@ internal static class FunctionChecks
         {
             throw new InvalidEventException(eventId, $"Unable to set ApiKeyRequired [False] on API method [{method}] for path [{path}] because the related API does not specify any ApiKeyRequired.");
         }
+        if (Json.IsTruthy(auth["OverrideApiAuth"]) && auth["Authorizer"] is null && auth["ApiKeyRequired"] is null && auth["ResourcePolicy"] is null)
+        {
+            throw new InvalidEventException(eventId, "Must define one of: Authorizer, ApiKeyRequired or ResourcePolicy when using the OverrideApiAuth property.");
+        }
     }
 
     private static string Repr(JsonNode? node) => node switch
