@@ -146,6 +146,7 @@ internal static class FunctionChecks
             {
                 // The implicit API: its Auth comes from the Api Globals.
                 CheckRestEventAuth(eventId, props, globalApiAuth);
+                CheckRequestModel(eventId, props, null);
                 continue;
             }
             if (apiId is null || resources[apiId] is not JsonObject api || api["Properties"] is not JsonObject apiProps)
@@ -155,6 +156,7 @@ internal static class FunctionChecks
             if (!http && Json.Str(api["Type"]) == "AWS::Serverless::Api")
             {
                 CheckRestEventAuth(eventId, props, apiProps["Auth"] ?? globalApiAuth);
+                CheckRequestModel(eventId, props, apiProps["Models"]);
             }
             if (!http && Json.Str(api["Type"]) == "AWS::Serverless::Api" && Json.Str(apiProps["StageName"]) == "")
             {
@@ -215,6 +217,41 @@ internal static class FunctionChecks
         {
             throw new InvalidEventException(eventId, "Must define one of: Authorizer, ApiKeyRequired or ResourcePolicy when using the OverrideApiAuth property.");
         }
+    }
+
+    /// <summary>An Api event's RequestModel against its REST API's Models (the Api event source's checks when it adds its method).</summary>
+    private static void CheckRequestModel(string eventId, JsonObject props, JsonNode? apiModels)
+    {
+        if (props["RequestModel"] is not JsonObject requestModel || !Json.IsTruthy(requestModel["Model"]))
+        {
+            return;
+        }
+        var model = Json.Str(requestModel["Model"]) ?? Repr(requestModel["Model"]);
+        var where = $"RequestModel [{model}] on API method [{Json.Str(props["Method"])}] for path [{Json.Str(props["Path"])}]";
+        if (!Json.IsTruthy(apiModels))
+        {
+            throw new InvalidEventException(eventId, $"Unable to set {where} because the related API does not define any Models.");
+        }
+        if (!Json.IsIntrinsic(apiModels))
+        {
+            if (apiModels is not JsonObject models)
+            {
+                throw new InvalidEventException(eventId, $"Unable to set {where} because the related API Models defined is of invalid type.");
+            }
+            if (!models.ContainsKey(model))
+            {
+                throw new InvalidEventException(eventId, $"Unable to set {where} because it wasn't defined in the API's Models.");
+            }
+        }
+        var validateBody = requestModel["ValidateBody"];
+        var validateParameters = requestModel["ValidateParameters"];
+        if ((validateBody is not null || validateParameters is not null)
+            && !(IsBool(validateBody ?? false) && IsBool(validateParameters ?? false)))
+        {
+            throw new InvalidEventException(eventId, $"Unable to set Validator to {where} ValidateBody and ValidateParameters must be a boolean type, strings or intrinsics are not supported.");
+        }
+
+        static bool IsBool(JsonNode n) => n is JsonValue v && v.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False;
     }
 
     private static string Repr(JsonNode? node) => node switch
