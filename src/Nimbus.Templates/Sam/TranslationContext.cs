@@ -231,6 +231,10 @@ internal sealed partial class TranslationContext
             Validation.FunctionChecks.Check(id, properties);
             Validation.FunctionChecks.CheckApiEventTargets(properties, _inputResources, _template["Globals"]?["Api"]?["Auth"]);
         }
+        if (type is "AWS::Serverless::Function" or "AWS::Serverless::StateMachine")
+        {
+            Apis.CheckDuplicateMethods(id);
+        }
         if (type is "AWS::Serverless::Api" or "AWS::Serverless::HttpApi")
         {
             Validation.SwaggerChecks.Check(id, type, properties, Apis.Events);
