@@ -16,6 +16,67 @@ internal static partial class SwaggerChecks
 
     public static void Check(string apiId, string type, JsonObject properties, IReadOnlyList<ApiEvent> events)
     {
+        CheckEdits(apiId, type, properties, events);
+        if (type == "AWS::Serverless::Api")
+        {
+            CheckEndpointExtension(properties);
+            CheckOpenApi3Options(properties);
+        }
+    }
+
+    /// <summary>
+    /// DisableExecuteApiEndpoint goes into the body's x-amazon-apigateway-endpoint-configuration: the body must be a
+    /// Swagger/OpenAPI document written out in the template, and that extension a map.
+    /// </summary>
+    private static void CheckEndpointExtension(JsonObject properties)
+    {
+        if (properties["DisableExecuteApiEndpoint"] is null || properties["DefinitionBody"] is not { } definition || !Json.IsTruthy(definition))
+        {
+            return;
+        }
+        if (definition is not JsonObject body || !IsValid(body))
+        {
+            Fail("Invalid Swagger document or the Swagger document is not explicitly defined in 'DefinitionBody'.");
+            return;
+        }
+        if (body["x-amazon-apigateway-endpoint-configuration"] is { } configuration && configuration is not JsonObject)
+        {
+            Fail("Invalid OpenAPI definition: The value of 'x-amazon-apigateway-endpoint-configuration' should be a map.");
+        }
+    }
+
+    /// <summary>The OpenAPI 3 post-processing rewrites each path's options responses: they must be maps, their headers too.</summary>
+    private static void CheckOpenApi3Options(JsonObject properties)
+    {
+        if (properties["DefinitionBody"] is not JsonObject body || body["swagger"] is not null || body["paths"] is not JsonObject paths)
+        {
+            return;
+        }
+        var version = Json.Str(properties["OpenApiVersion"]) ?? Json.Str(body["openapi"]);
+        if (version is null || !OpenApi3().IsMatch(version))
+        {
+            return;
+        }
+        foreach (var (path, item) in paths)
+        {
+            if (item is not JsonObject pathItem || pathItem["options"] is not JsonObject options || !options.ContainsKey("responses"))
+            {
+                continue;
+            }
+            if (options["responses"] is not JsonObject responses)
+            {
+                Fail($"Invalid responses in options method for path {path}: It should be a map.");
+                return;
+            }
+            if (responses["200"] is JsonObject ok && Json.IsTruthy(ok["headers"]) && ok["headers"] is not JsonObject)
+            {
+                Fail($"Value of response's headers in options method for path {path} must be a dictionary according to Swagger spec.");
+            }
+        }
+    }
+
+    private static void CheckEdits(string apiId, string type, JsonObject properties, IReadOnlyList<ApiEvent> events)
+    {
         var http = type == "AWS::Serverless::HttpApi";
         if (properties["DefinitionBody"] is not JsonObject body || !IsValid(body))
         {
