@@ -240,7 +240,7 @@ internal sealed partial class TranslationContext
             Validation.SwaggerChecks.Check(id, type, properties, Apis.Events);
             var hasPaths = properties["DefinitionBody"]?["paths"] is JsonObject { Count: > 0 } || Apis.Events.Any(e => e.ApiId == id);
             Validation.ApiChecks.Check(id, type, properties, hasPaths);
-            Validation.AuthChecks.Check(id, type, properties);
+            Validation.AuthChecks.Check(id, type, properties, hasPaths);
             Validation.ApiChecks.CheckGatewayResponses(id, type, properties);
         }
         return type switch
