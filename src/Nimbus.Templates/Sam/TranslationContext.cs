@@ -229,7 +229,7 @@ internal sealed partial class TranslationContext
         if (type == "AWS::Serverless::Function")
         {
             Validation.FunctionChecks.Check(id, properties);
-            Validation.FunctionChecks.CheckApiEventTargets(properties, _inputResources, _template["Globals"]?["Api"]?["Auth"]);
+            Validation.FunctionChecks.CheckApiEventTargets(properties, _inputResources, _template["Globals"]?["Api"]?["Auth"], _template["Globals"]?["HttpApi"]?["Auth"]);
         }
         if (type is "AWS::Serverless::Function" or "AWS::Serverless::StateMachine")
         {

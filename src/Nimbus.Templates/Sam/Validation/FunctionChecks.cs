@@ -123,7 +123,7 @@ internal static class FunctionChecks
     /// What linking an Api/HttpApi event to its explicit API finds wrong with that API (an error of the API's resource,
     /// raised while translating the function): an empty StageName, an HTTP API body that is not OpenAPI.
     /// </summary>
-    public static void CheckApiEventTargets(JsonObject p, JsonObject resources, JsonNode? globalApiAuth)
+    public static void CheckApiEventTargets(JsonObject p, JsonObject resources, JsonNode? globalApiAuth, JsonNode? globalHttpApiAuth = null)
     {
         if (p["Events"] is not JsonObject events)
         {
@@ -157,6 +157,10 @@ internal static class FunctionChecks
             {
                 CheckRestEventAuth(eventId, props, apiProps["Auth"] ?? globalApiAuth);
                 CheckRequestModel(eventId, props, apiProps["Models"]);
+            }
+            if (http && Json.Str(api["Type"]) == "AWS::Serverless::HttpApi")
+            {
+                CheckHttpEventAuth(eventId, props, apiProps["Auth"] ?? globalHttpApiAuth);
             }
             if (!http && Json.Str(api["Type"]) == "AWS::Serverless::Api" && Json.Str(apiProps["StageName"]) == "")
             {
@@ -216,6 +220,44 @@ internal static class FunctionChecks
         if (Json.IsTruthy(auth["OverrideApiAuth"]) && auth["Authorizer"] is null && auth["ApiKeyRequired"] is null && auth["ResourcePolicy"] is null)
         {
             throw new InvalidEventException(eventId, "Must define one of: Authorizer, ApiKeyRequired or ResourcePolicy when using the OverrideApiAuth property.");
+        }
+    }
+
+    /// <summary>An HttpApi event's Auth.Authorizer against its HTTP API's Authorizers (the HttpApi event source's checks).</summary>
+    private static void CheckHttpEventAuth(string eventId, JsonObject props, JsonNode? apiAuthNode)
+    {
+        if (props["Auth"] is not JsonObject auth || auth["Authorizer"] is not { } authorizer || !Json.IsTruthy(authorizer))
+        {
+            return;
+        }
+        var apiAuth = apiAuthNode as JsonObject;
+        var method = Json.Str(props["Method"]);
+        var path = Json.Str(props["Path"]);
+        var name = Json.Str(authorizer);
+        if (name == "AWS_IAM")
+        {
+            return;
+        }
+        if (name == "NONE")
+        {
+            if (!Json.IsTruthy(apiAuth?["DefaultAuthorizer"]))
+            {
+                throw new InvalidEventException(eventId, $"Unable to set Authorizer on API method [{method}] for path [{path}] because 'NONE' is only a valid value when a DefaultAuthorizer on the API is specified.");
+            }
+            return;
+        }
+        var apiAuthorizers = apiAuth?["Authorizers"];
+        if (!Json.IsTruthy(apiAuthorizers))
+        {
+            throw new InvalidEventException(eventId, $"Unable to set Authorizer [{name ?? Repr(authorizer)}] on API method [{method}] for path [{path}] because the related API does not define any Authorizers.");
+        }
+        if (name is null || apiAuthorizers is not JsonObject defined)
+        {
+            throw new InvalidEventException(eventId, $"Unable to set Authorizer [{name ?? Repr(authorizer)}] on API method [{method}] for path [{path}]. The method authorizer must be a string with a corresponding dict entry in the api authorizer.");
+        }
+        if (!defined.ContainsKey(name))
+        {
+            throw new InvalidEventException(eventId, $"Unable to set Authorizer [{name}] on API method [{method}] for path [{path}] because it wasn't defined in the API's Authorizers.");
         }
     }
 

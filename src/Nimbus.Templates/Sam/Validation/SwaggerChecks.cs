@@ -22,7 +22,61 @@ internal static partial class SwaggerChecks
             CheckEndpointExtension(properties);
             CheckOpenApi3Options(properties);
         }
+        else if (properties["DefinitionBody"] is JsonObject body && IsValid(body))
+        {
+            CheckHttpDefaultAuthorizerMethods(body, properties["Auth"]);
+            if (body["tags"] is { } tags && tags is not JsonArray)
+            {
+                // The OpenAPI editor adds the API's tags (SAM's own at least) to the body's tag list.
+                Fail($"Tags in OpenApi DefinitionBody needs to be a list. {Json.PythonRepr(tags)} is a {PythonTypeName(tags)} not a list.");
+            }
+        }
     }
+
+    /// <summary>
+    /// An HTTP API's DefaultAuthorizer goes on every method of every path: each method key, normalized (lower case,
+    /// "any" as x-amazon-apigateway-any-method), must be in the path as it is written.
+    /// </summary>
+    private static void CheckHttpDefaultAuthorizerMethods(JsonObject body, JsonNode? auth)
+    {
+        if (auth is not JsonObject a || !Json.IsTruthy(a["DefaultAuthorizer"]) || body["paths"] is not JsonObject paths)
+        {
+            return;
+        }
+        foreach (var (path, item) in paths)
+        {
+            foreach (var pathItem in ConditionalContents(item).OfType<JsonObject>())
+            {
+                CheckMethodKeys(path, pathItem);
+            }
+        }
+    }
+
+    private static void CheckMethodKeys(string path, JsonObject pathItem)
+    {
+        foreach (var (method, _) in pathItem)
+        {
+            if (method == "parameters")
+            {
+                continue;
+            }
+            var normalized = method.ToLowerInvariant() is var lower && lower == "any" ? "x-amazon-apigateway-any-method" : method.ToLowerInvariant();
+            if (!pathItem.ContainsKey(normalized))
+            {
+                Fail($"Could not find {normalized} in {path} within DefinitionBody.");
+            }
+        }
+    }
+
+    private static string PythonTypeName(JsonNode node) => node switch
+    {
+        JsonObject => "dict",
+        JsonArray => "list",
+        JsonValue v when Json.IsString(v) => "str",
+        JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => "bool",
+        JsonValue v when v.TryGetValue<long>(out _) => "int",
+        _ => "float",
+    };
 
     /// <summary>
     /// DisableExecuteApiEndpoint goes into the body's x-amazon-apigateway-endpoint-configuration: the body must be a
