@@ -147,7 +147,27 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
                 }
             }
         }
+        PropagateTags();
         return _out;
+    }
+
+    /// <summary>Generated resource types that take a Tags list (the translator's assign_tags on each generated resource).</summary>
+    private static readonly string[] TaggableTypes = ["AWS::Lambda::Function", "AWS::IAM::Role"];
+
+    /// <summary>PropagateTags: every generated resource that has Tags carries the function's tags (and only those).</summary>
+    private void PropagateTags()
+    {
+        if (!Json.IsTruthy(p["PropagateTags"]) || p["Tags"] is not JsonObject { Count: > 0 } tags)
+        {
+            return;
+        }
+        foreach (var (_, generated) in _out)
+        {
+            if (TaggableTypes.Contains(Json.Str(generated["Type"])) && generated["Properties"] is JsonObject properties)
+            {
+                properties["Tags"] = TranslationContext.TagList(id, tags, samTag: false);
+            }
+        }
     }
 
     private JsonObject BuildFunction()
