@@ -139,7 +139,13 @@ internal sealed partial class SamFunction
         {
             throw new InvalidEventException(eventId, "No Topics provided for self managed kafka as an event source");
         }
-        if ((topics as JsonArray)?.Count is not (null or 1) || (topics as JsonObject)?.Count is not (null or 1))
+        var topicCount = topics switch
+        {
+            JsonArray list => list.Count,
+            JsonObject intrinsic => intrinsic.Count,
+            _ => Json.Str(topics)?.Length ?? 1,
+        };
+        if (topicCount != 1)
         {
             throw new InvalidEventException(eventId, "Topics for self managed kafka only supports single configuration entry.");
         }
