@@ -91,6 +91,11 @@ internal sealed partial class SamApis(TranslationContext context)
                     continue;
                 }
 
+                if (isImplicit)
+                {
+                    PropagateTagsToImplicitApi(http, fnProps, globals?[isStateMachine ? "StateMachine" : "Function"]);
+                }
+
                 _events.Add(new ApiEvent(functionId, eventId, http, apiId, apiRef, Json.Str(props["Path"]), Json.Str(props["Method"]), props, alias, isImplicit) { StateMachine = isStateMachine });
             }
         }
@@ -103,6 +108,7 @@ internal sealed partial class SamApis(TranslationContext context)
                 ["Type"] = "AWS::Serverless::Api",
                 ["Properties"] = new JsonObject { ["StageName"] = stage, ["__Implicit"] = true },
             };
+            AddImplicitTags(implicitApi, _implicitRestTags);
             if (ImplicitRestApiCondition() is { } condition)
             {
                 implicitApi["Condition"] = condition;
@@ -121,11 +127,48 @@ internal sealed partial class SamApis(TranslationContext context)
 
         if (needHttp && !inputResources.ContainsKey(ImplicitHttpApi))
         {
-            yield return (ImplicitHttpApi, new JsonObject
+            var implicitHttpApi = new JsonObject
             {
                 ["Type"] = "AWS::Serverless::HttpApi",
                 ["Properties"] = new JsonObject { ["__Implicit"] = true },
-            });
+            };
+            AddImplicitTags(implicitHttpApi, _implicitHttpTags);
+            yield return (ImplicitHttpApi, implicitHttpApi);
+        }
+    }
+
+    private readonly JsonObject _implicitRestTags = new();
+    private readonly JsonObject _implicitHttpTags = new();
+
+    /// <summary>
+    /// A function or state machine that propagates its tags (PropagateTags, its own or from Globals) gives them to the
+    /// implicit API its events create, which then propagates them as well.
+    /// </summary>
+    private void PropagateTagsToImplicitApi(bool http, JsonObject owner, JsonNode? ownerGlobals)
+    {
+        if (!Json.IsTruthy(owner["PropagateTags"] ?? ownerGlobals?["PropagateTags"]))
+        {
+            return;
+        }
+        var target = http ? _implicitHttpTags : _implicitRestTags;
+        foreach (var source in new[] { ownerGlobals?["Tags"], owner["Tags"] })
+        {
+            if (source is JsonObject tags)
+            {
+                foreach (var (k, v) in tags)
+                {
+                    target[k] = v?.DeepClone();
+                }
+            }
+        }
+    }
+
+    private static void AddImplicitTags(JsonObject api, JsonObject tags)
+    {
+        if (tags.Count > 0)
+        {
+            api["Properties"]!["Tags"] = tags.DeepClone();
+            api["Properties"]!["PropagateTags"] = true;
         }
     }
 

@@ -28,9 +28,10 @@ internal sealed class SamCapacityProvider(TranslationContext context, string id,
                 throw new InvalidResourceException(id, $"Property '{name}' should be a map.");
             }
         }
-        if (p["VpcConfig"]!["SubnetIds"] is null)
+        var problems = NestedProblems();
+        if (problems.Count > 0)
         {
-            throw new InvalidResourceException(id, "Property 'VpcConfig.SubnetIds' is required.");
+            throw new InvalidResourceException(id, string.Join(" ", problems));
         }
         if (p["InstanceRequirements"]?["AllowedTypes"] is not null && p["InstanceRequirements"]?["ExcludedTypes"] is not null)
         {
@@ -130,6 +131,69 @@ internal sealed class SamCapacityProvider(TranslationContext context, string id,
         }
         output.Add((id, provider));
         return output;
+    }
+
+    private enum Kind
+    {
+        List,
+        Integer,
+        Number,
+    }
+
+    /// <summary>The nested maps' fields (in the schema's order), what each must be, and whether it is required.</summary>
+    private static readonly (string Map, (string Field, Kind Kind, bool Required)[] Fields)[] NestedSchema =
+    [
+        ("VpcConfig", [("SecurityGroupIds", Kind.List, false), ("SubnetIds", Kind.List, true)]),
+        ("InstanceRequirements", [("AllowedTypes", Kind.List, false), ("Architectures", Kind.List, false), ("ExcludedTypes", Kind.List, false)]),
+        ("ScalingConfig", [("AverageCPUUtilization", Kind.Number, false), ("MaxVCpuCount", Kind.Integer, false)]),
+    ];
+
+    /// <summary>
+    /// Every problem in the nested maps at once, as the translator's schema validation lists them: each map's fields in
+    /// order (missing, or of the wrong type; an intrinsic is always accepted), then the fields it does not know.
+    /// </summary>
+    private List<string> NestedProblems()
+    {
+        var problems = new List<string>();
+        foreach (var (map, fields) in NestedSchema)
+        {
+            if (p[map] is not JsonObject value)
+            {
+                continue;
+            }
+            foreach (var (field, kind, required) in fields)
+            {
+                var node = value[field];
+                if (node is null)
+                {
+                    if (required)
+                    {
+                        problems.Add($"Property '{map}.{field}' is required.");
+                    }
+                    continue;
+                }
+                var ok = node is JsonObject || kind switch
+                {
+                    Kind.List => node is JsonArray,
+                    Kind.Integer => node is JsonValue v && (v.TryGetValue<long>(out _) || (Json.Str(v) is { } text && long.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out _))),
+                    _ => node is JsonValue n && (n.GetValueKind() == System.Text.Json.JsonValueKind.Number
+                        || (Json.Str(n) is { } text && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))),
+                };
+                if (!ok)
+                {
+                    var expected = kind switch { Kind.List => "list", Kind.Integer => "integer", _ => "number" };
+                    problems.Add($"Property '{map}.{field}' value must be dictionary or {expected}.");
+                }
+            }
+            foreach (var (key, _) in value)
+            {
+                if (!fields.Any(f => f.Field == key))
+                {
+                    problems.Add($"Property '{map}.{key}' is an invalid property.");
+                }
+            }
+        }
+        return problems;
     }
 
     private static JsonArray Tags(JsonObject? userTags)

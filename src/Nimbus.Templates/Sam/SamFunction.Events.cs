@@ -60,6 +60,7 @@ internal sealed partial class SamFunction
                         }
                         _out[^1].Resource["Properties"]!["AmazonManagedKafkaEventSourceConfig"] = kafka;
                     }
+                    MskPolicy(eventId, props);
                     break;
                 }
             case "SelfManagedKafka":

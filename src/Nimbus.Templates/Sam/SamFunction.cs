@@ -121,6 +121,10 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
         {
             throw new InvalidResourceException(id, "Property 'Role' should be a string.");
         }
+        if (p["Role"] is JsonObject { Count: 1 } roleObject && roleObject.ContainsKey("Fn::If") && roleObject["Fn::If"] is not JsonArray { Count: 3 })
+        {
+            throw new InvalidResourceException(id, "Malformed 'Role' property: Fn::If requires 3 arguments.");
+        }
         if (p["Role"] is null)
         {
             _role = BuildRole();
@@ -143,7 +147,27 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
                 }
             }
         }
+        PropagateTags();
         return _out;
+    }
+
+    /// <summary>Generated resource types that take a Tags list (the translator's assign_tags on each generated resource).</summary>
+    private static readonly string[] TaggableTypes = ["AWS::Lambda::Function", "AWS::IAM::Role"];
+
+    /// <summary>PropagateTags: every generated resource that has Tags carries the function's tags (and only those).</summary>
+    private void PropagateTags()
+    {
+        if (!Json.IsTruthy(p["PropagateTags"]) || p["Tags"] is not JsonObject { Count: > 0 } tags)
+        {
+            return;
+        }
+        foreach (var (_, generated) in _out)
+        {
+            if (TaggableTypes.Contains(Json.Str(generated["Type"])) && generated["Properties"] is JsonObject properties)
+            {
+                properties["Tags"] = TranslationContext.TagList(id, tags, samTag: false);
+            }
+        }
     }
 
     private JsonObject BuildFunction()
@@ -315,7 +339,7 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
             group["TriggerConfigurations"] = triggers.DeepClone();
         }
         var groupResource = TranslationContext.NewResource("AWS::CodeDeploy::DeploymentGroup", group);
-        if (Json.IsTruthy(preference["PassthroughCondition"]) && resource["Condition"] is { } condition)
+        if (ResolveToBoolean(preference["PassthroughCondition"] ?? false, "PassthroughCondition") && resource["Condition"] is { } condition)
         {
             groupResource["Condition"] = condition.DeepClone();
         }
@@ -412,9 +436,40 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
         }
         else
         {
-            version["DeletionPolicy"] ??= "Retain";
+            // A version of a function on a capacity provider (Lambda Managed Instances) keeps execution environments
+            // running: the translator deletes it with the stack unless told otherwise; other versions are retained.
+            version["DeletionPolicy"] ??= p["CapacityProviderConfig"] is null ? "Retain" : "Delete";
+        }
+        if (p["FunctionScalingConfig"] is { } scaling)
+        {
+            version["Properties"]!["FunctionScalingConfig"] = scaling.DeepClone();
         }
         return (versionId, version);
+    }
+
+    /// <summary>
+    /// A boolean property that may be a parameter Ref or Fn::FindInMap (the translator's _resolve_property_to_boolean):
+    /// true/"true"/"True" or false/"false"/"False" once resolved; any other intrinsic or value is an error.
+    /// </summary>
+    private bool ResolveToBoolean(JsonNode value, string propertyName)
+    {
+        var resolved = context.ResolveRefsAndMappings(context.ResolveParameterRefs(value));
+        if (resolved is JsonValue v)
+        {
+            if (v.GetValueKind() == System.Text.Json.JsonValueKind.True || Json.Str(v) is "true" or "True")
+            {
+                return true;
+            }
+            if (v.GetValueKind() == System.Text.Json.JsonValueKind.False || Json.Str(v) is "false" or "False")
+            {
+                return false;
+            }
+        }
+        if (Json.IsIntrinsic(resolved))
+        {
+            throw new InvalidResourceException(id, $"Unsupported intrinsic: the only intrinsic functions supported for property {propertyName} are FindInMap and parameter Refs.");
+        }
+        throw new InvalidResourceException(id, $"Invalid value for property {propertyName}.");
     }
 
     private void BuildFunctionUrl(JsonObject config)

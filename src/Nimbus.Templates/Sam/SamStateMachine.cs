@@ -15,6 +15,25 @@ internal sealed partial class SamStateMachine(TranslationContext context, string
 
     private readonly List<(string Id, JsonObject Resource)> _out = [];
 
+    /// <summary>Generated resource types that take a Tags list (the translator's assign_tags on each generated resource).</summary>
+    private static readonly string[] TaggableTypes = ["AWS::StepFunctions::StateMachine", "AWS::IAM::Role"];
+
+    /// <summary>PropagateTags: every generated resource that has Tags carries the state machine's tags (and only those).</summary>
+    private void PropagateTags()
+    {
+        if (!Json.IsTruthy(p["PropagateTags"]) || p["Tags"] is not JsonObject { Count: > 0 } tags)
+        {
+            return;
+        }
+        foreach (var (_, generated) in _out)
+        {
+            if (TaggableTypes.Contains(Json.Str(generated["Type"])) && generated["Properties"] is JsonObject properties)
+            {
+                properties["Tags"] = TranslationContext.TagList(id, tags, samTag: false);
+            }
+        }
+    }
+
     public List<(string Id, JsonObject Resource)> Translate()
     {
         TranslationContext.CheckProperties(id, "AWS::Serverless::StateMachine", p, KnownProperties);
@@ -127,6 +146,7 @@ internal sealed partial class SamStateMachine(TranslationContext context, string
                 TranslateEvent(eventId, node);
             }
         }
+        PropagateTags();
         return _out;
     }
 
@@ -288,7 +308,7 @@ internal sealed partial class SamStateMachine(TranslationContext context, string
                 AddApiEventRole(logicalId);
                 return;
             case "ScheduleV2":
-                ScheduleV2Event(logicalId, eventId, props);
+                SchedulerScheduleEvent.Translate(logicalId, eventId, props, EventTarget, logicalId + "StartExecutionPolicy", "states:StartExecution", _out, resource, "Condition");
                 return;
             default:
                 throw new InvalidEventException(eventId, $"Event type '{type}' is not supported by this transform yet.");

@@ -11,10 +11,11 @@ namespace Nimbus.Templates.Sam;
 public sealed record SamTranslatorOptions(string Region, string Partition, IReadOnlyDictionary<string, string> ParameterValues, IReadOnlyDictionary<string, string> ManagedPolicyMap)
 {
     /// <summary>
-    /// The signed template URL of an AWS Serverless Application Repository application (id, semantic version); null
-    /// where no repository is reachable (Nimbus), so AWS::Serverless::Application needs a template URL as its Location.
+    /// A new AWS Serverless Application Repository client for one transform; null where no repository is reachable
+    /// (Nimbus): then every ApplicationId location is an application the transform "cannot access", and an
+    /// AWS::Serverless::Application needs a template URL as its Location.
     /// </summary>
-    public Func<string, string, string>? ServerlessApplicationTemplateUrl { get; init; }
+    public Func<IServerlessApplicationRepository>? ServerlessApplicationRepository { get; init; }
 
     /// <summary>The settings of upstream's tests/translator/test_translator.py (aws partition, ap-southeast-1).</summary>
     public static SamTranslatorOptions ConformanceHarness { get; } = new(
@@ -30,8 +31,8 @@ public sealed record SamTranslatorOptions(string Region, string Partition, IRead
             ["AWSXrayWriteOnlyAccess"] = "arn:aws:iam::aws:policy/AWSXrayWriteOnlyAccess",
         })
     {
-        // test_translator.py mocks the repository's CreateCloudFormationTemplate with this URL.
-        ServerlessApplicationTemplateUrl = (_, _) => "https://awsserverlessrepo-changesets-xxx.s3.amazonaws.com/signed-url",
+        // test_translator.py mocks the repository's calls (mock_sar_service_call).
+        ServerlessApplicationRepository = () => new TranslatorTestApplicationRepository(),
     };
 
     public static SamTranslatorOptions For(string region, string partition = "aws") =>
@@ -112,6 +113,22 @@ internal static class Json
         JsonObject o => o.Count > 0,
         JsonArray a => a.Count > 0,
         _ => true,
+    };
+
+    /// <summary>Python's <c>repr()</c> of a parsed JSON value (as the translator's messages print it).</summary>
+    public static string PythonRepr(JsonNode? node) => node switch
+    {
+        null => "None",
+        JsonArray a => "[" + string.Join(", ", a.Select(PythonRepr)) + "]",
+        JsonObject o => "{" + string.Join(", ", o.Select(kv => Py27Hash.StrRepr(kv.Key) + ": " + PythonRepr(kv.Value))) + "}",
+        JsonValue v => v.GetValueKind() switch
+        {
+            JsonValueKind.String => Py27Hash.StrRepr(v.GetValue<string>()),
+            JsonValueKind.True => "True",
+            JsonValueKind.False => "False",
+            _ => v.ToJsonString(),
+        },
+        _ => "?",
     };
 
     public static string TypeName(JsonNode? n) => n switch

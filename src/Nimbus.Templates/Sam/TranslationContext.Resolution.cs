@@ -10,7 +10,8 @@ internal sealed partial class TranslationContext
 {
     private readonly Dictionary<string, string> _referables = new(StringComparer.Ordinal);
 
-    public Func<string, string, string>? ServerlessApplicationTemplateUrl => _options.ServerlessApplicationTemplateUrl;
+    /// <summary>The Serverless Application Repository's answers for this template's applications.</summary>
+    public ServerlessApplications Applications { get; private set; } = null!;
 
     /// <summary>Ref to parameters (and pseudo parameters) and Fn::FindInMap over the template's Mappings.</summary>
     public JsonNode? ResolveRefsAndMappings(JsonNode? node)

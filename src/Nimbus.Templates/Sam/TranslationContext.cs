@@ -53,6 +53,8 @@ internal sealed partial class TranslationContext
         _inputResources = _template["Resources"]!.AsObject();
         Validation.TemplateChecks.Run(_inputResources);
         Validation.ImplicitApiChecks.Run(_inputResources);
+        Applications = new ServerlessApplications(this, _options.ServerlessApplicationRepository?.Invoke() ?? UnreachableApplicationRepository.Instance);
+        Applications.Prepare(_inputResources);
         ExtractEmbeddedConnectors(_inputResources);
         var globals = new SamGlobals(_template["Globals"]);
         var resources = new JsonObject();
@@ -181,6 +183,11 @@ internal sealed partial class TranslationContext
             }
         }
 
+        if (Applications.WaitForActiveTemplates() is { } notReady)
+        {
+            _errors.Add(("\uffff", notReady));
+        }
+
         if (_errors.Count > 0)
         {
             // The translator drops causes with the same message, and its callers list them by logical id (or event id).
@@ -222,14 +229,18 @@ internal sealed partial class TranslationContext
         if (type == "AWS::Serverless::Function")
         {
             Validation.FunctionChecks.Check(id, properties);
-            Validation.FunctionChecks.CheckApiEventTargets(properties, _inputResources, _template["Globals"]?["Api"]?["Auth"]);
+            Validation.FunctionChecks.CheckApiEventTargets(properties, _inputResources, _template["Globals"]?["Api"]?["Auth"], _template["Globals"]?["HttpApi"]?["Auth"]);
+        }
+        if (type is "AWS::Serverless::Function" or "AWS::Serverless::StateMachine")
+        {
+            Apis.CheckDuplicateMethods(id);
         }
         if (type is "AWS::Serverless::Api" or "AWS::Serverless::HttpApi")
         {
             Validation.SwaggerChecks.Check(id, type, properties, Apis.Events);
             var hasPaths = properties["DefinitionBody"]?["paths"] is JsonObject { Count: > 0 } || Apis.Events.Any(e => e.ApiId == id);
             Validation.ApiChecks.Check(id, type, properties, hasPaths);
-            Validation.AuthChecks.Check(id, type, properties);
+            Validation.AuthChecks.Check(id, type, properties, hasPaths);
             Validation.ApiChecks.CheckGatewayResponses(id, type, properties);
         }
         return type switch

@@ -18,7 +18,8 @@ internal static class AuthChecks
 
     private static readonly string[] IdentitySources = ["Headers", "QueryStrings", "StageVariables", "Context"];
 
-    public static void Check(string id, string type, JsonObject p)
+    /// <param name="hasPaths">Whether the API has paths (its body's or its events'): the ResourcePolicy goes on each.</param>
+    public static void Check(string id, string type, JsonObject p, bool hasPaths)
     {
         if (p["Auth"] is not JsonObject auth || Json.IsIntrinsic(auth))
         {
@@ -27,6 +28,7 @@ internal static class AuthChecks
         if (type == "AWS::Serverless::Api")
         {
             CheckRest(id, p, auth);
+            CheckResourcePolicy(auth["ResourcePolicy"], hasPaths);
         }
         else if (type == "AWS::Serverless::HttpApi")
         {
@@ -102,6 +104,10 @@ internal static class AuthChecks
         if (authorizer["FunctionArn"] is not null && Json.Str(payloadType) == "REQUEST" && MissingIdentitySource(id, name, authorizer["Identity"]))
         {
             Fail(id, $"{name} Authorizer must specify Identity with at least one of Headers, QueryStrings, StageVariables, or Context.");
+        }
+        if (authorizer["Identity"] is { } identity && identity is not JsonObject)
+        {
+            Fail(id, "Auth.Authorizers.<Authorizer>.Identity must be a dict (LambdaTokenAuthorizationIdentity, LambdaRequestAuthorizationIdentity or CognitoAuthorizationIdentity).");
         }
         if (authorizer["AuthorizationScopes"] is { } scopes && scopes is not JsonArray)
         {
@@ -233,6 +239,33 @@ internal static class AuthChecks
             if (!Json.IsString(list[i]))
             {
                 Fail(id, $"Property '{keyPath}[{i}]' should be a string.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The REST API's ResourcePolicy must be a map, and (once put on a path) its SourceVpc lists hold only strings:
+    /// the Swagger editor's checks, which fail the whole template.
+    /// </summary>
+    private static void CheckResourcePolicy(JsonNode? policy, bool hasPaths)
+    {
+        if (!Json.IsTruthy(policy))
+        {
+            return;
+        }
+        if (policy is not JsonObject map)
+        {
+            throw new InvalidSamDocumentException(["Structure of the SAM template is invalid. ResourcePolicy must be a map (ResourcePolicyStatement)."]);
+        }
+        if (!hasPaths)
+        {
+            return;
+        }
+        foreach (var (list, intrinsic) in new[] { ("SourceVpcBlacklist", "IntrinsicVpcBlacklist"), ("SourceVpcWhitelist", "IntrinsicVpcWhitelist") })
+        {
+            if (map[list] is JsonArray endpoints && endpoints.Any(e => !Json.IsString(e)))
+            {
+                throw new InvalidSamDocumentException([$"Structure of the SAM template is invalid. {list} must be a list of strings. Use {intrinsic} instead for values that use Intrinsic Functions"]);
             }
         }
     }

@@ -123,7 +123,7 @@ internal static class FunctionChecks
     /// What linking an Api/HttpApi event to its explicit API finds wrong with that API (an error of the API's resource,
     /// raised while translating the function): an empty StageName, an HTTP API body that is not OpenAPI.
     /// </summary>
-    public static void CheckApiEventTargets(JsonObject p, JsonObject resources, JsonNode? globalApiAuth)
+    public static void CheckApiEventTargets(JsonObject p, JsonObject resources, JsonNode? globalApiAuth, JsonNode? globalHttpApiAuth = null)
     {
         if (p["Events"] is not JsonObject events)
         {
@@ -146,6 +146,7 @@ internal static class FunctionChecks
             {
                 // The implicit API: its Auth comes from the Api Globals.
                 CheckRestEventAuth(eventId, props, globalApiAuth);
+                CheckRequestModel(eventId, props, null);
                 continue;
             }
             if (apiId is null || resources[apiId] is not JsonObject api || api["Properties"] is not JsonObject apiProps)
@@ -155,6 +156,11 @@ internal static class FunctionChecks
             if (!http && Json.Str(api["Type"]) == "AWS::Serverless::Api")
             {
                 CheckRestEventAuth(eventId, props, apiProps["Auth"] ?? globalApiAuth);
+                CheckRequestModel(eventId, props, apiProps["Models"]);
+            }
+            if (http && Json.Str(api["Type"]) == "AWS::Serverless::HttpApi")
+            {
+                CheckHttpEventAuth(eventId, props, apiProps["Auth"] ?? globalHttpApiAuth);
             }
             if (!http && Json.Str(api["Type"]) == "AWS::Serverless::Api" && Json.Str(apiProps["StageName"]) == "")
             {
@@ -211,6 +217,83 @@ internal static class FunctionChecks
         {
             throw new InvalidEventException(eventId, $"Unable to set ApiKeyRequired [False] on API method [{method}] for path [{path}] because the related API does not specify any ApiKeyRequired.");
         }
+        if (Json.IsTruthy(auth["OverrideApiAuth"]) && auth["Authorizer"] is null && auth["ApiKeyRequired"] is null && auth["ResourcePolicy"] is null)
+        {
+            throw new InvalidEventException(eventId, "Must define one of: Authorizer, ApiKeyRequired or ResourcePolicy when using the OverrideApiAuth property.");
+        }
+    }
+
+    /// <summary>An HttpApi event's Auth.Authorizer against its HTTP API's Authorizers (the HttpApi event source's checks).</summary>
+    private static void CheckHttpEventAuth(string eventId, JsonObject props, JsonNode? apiAuthNode)
+    {
+        if (props["Auth"] is not JsonObject auth || auth["Authorizer"] is not { } authorizer || !Json.IsTruthy(authorizer))
+        {
+            return;
+        }
+        var apiAuth = apiAuthNode as JsonObject;
+        var method = Json.Str(props["Method"]);
+        var path = Json.Str(props["Path"]);
+        var name = Json.Str(authorizer);
+        if (name == "AWS_IAM")
+        {
+            return;
+        }
+        if (name == "NONE")
+        {
+            if (!Json.IsTruthy(apiAuth?["DefaultAuthorizer"]))
+            {
+                throw new InvalidEventException(eventId, $"Unable to set Authorizer on API method [{method}] for path [{path}] because 'NONE' is only a valid value when a DefaultAuthorizer on the API is specified.");
+            }
+            return;
+        }
+        var apiAuthorizers = apiAuth?["Authorizers"];
+        if (!Json.IsTruthy(apiAuthorizers))
+        {
+            throw new InvalidEventException(eventId, $"Unable to set Authorizer [{name ?? Repr(authorizer)}] on API method [{method}] for path [{path}] because the related API does not define any Authorizers.");
+        }
+        if (name is null || apiAuthorizers is not JsonObject defined)
+        {
+            throw new InvalidEventException(eventId, $"Unable to set Authorizer [{name ?? Repr(authorizer)}] on API method [{method}] for path [{path}]. The method authorizer must be a string with a corresponding dict entry in the api authorizer.");
+        }
+        if (!defined.ContainsKey(name))
+        {
+            throw new InvalidEventException(eventId, $"Unable to set Authorizer [{name}] on API method [{method}] for path [{path}] because it wasn't defined in the API's Authorizers.");
+        }
+    }
+
+    /// <summary>An Api event's RequestModel against its REST API's Models (the Api event source's checks when it adds its method).</summary>
+    private static void CheckRequestModel(string eventId, JsonObject props, JsonNode? apiModels)
+    {
+        if (props["RequestModel"] is not JsonObject requestModel || !Json.IsTruthy(requestModel["Model"]))
+        {
+            return;
+        }
+        var model = Json.Str(requestModel["Model"]) ?? Repr(requestModel["Model"]);
+        var where = $"RequestModel [{model}] on API method [{Json.Str(props["Method"])}] for path [{Json.Str(props["Path"])}]";
+        if (!Json.IsTruthy(apiModels))
+        {
+            throw new InvalidEventException(eventId, $"Unable to set {where} because the related API does not define any Models.");
+        }
+        if (!Json.IsIntrinsic(apiModels))
+        {
+            if (apiModels is not JsonObject models)
+            {
+                throw new InvalidEventException(eventId, $"Unable to set {where} because the related API Models defined is of invalid type.");
+            }
+            if (!models.ContainsKey(model))
+            {
+                throw new InvalidEventException(eventId, $"Unable to set {where} because it wasn't defined in the API's Models.");
+            }
+        }
+        var validateBody = requestModel["ValidateBody"];
+        var validateParameters = requestModel["ValidateParameters"];
+        if ((validateBody is not null || validateParameters is not null)
+            && !(IsBool(validateBody ?? false) && IsBool(validateParameters ?? false)))
+        {
+            throw new InvalidEventException(eventId, $"Unable to set Validator to {where} ValidateBody and ValidateParameters must be a boolean type, strings or intrinsics are not supported.");
+        }
+
+        static bool IsBool(JsonNode n) => n is JsonValue v && v.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False;
     }
 
     private static string Repr(JsonNode? node) => node switch

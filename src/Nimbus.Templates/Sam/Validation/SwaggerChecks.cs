@@ -16,6 +16,121 @@ internal static partial class SwaggerChecks
 
     public static void Check(string apiId, string type, JsonObject properties, IReadOnlyList<ApiEvent> events)
     {
+        CheckEdits(apiId, type, properties, events);
+        if (type == "AWS::Serverless::Api")
+        {
+            CheckEndpointExtension(properties);
+            CheckOpenApi3Options(properties);
+        }
+        else if (properties["DefinitionBody"] is JsonObject body && IsValid(body))
+        {
+            CheckHttpDefaultAuthorizerMethods(body, properties["Auth"]);
+            if (body["tags"] is { } tags && tags is not JsonArray)
+            {
+                // The OpenAPI editor adds the API's tags (SAM's own at least) to the body's tag list.
+                Fail($"Tags in OpenApi DefinitionBody needs to be a list. {Json.PythonRepr(tags)} is a {PythonTypeName(tags)} not a list.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// An HTTP API's DefaultAuthorizer goes on every method of every path: each method key, normalized (lower case,
+    /// "any" as x-amazon-apigateway-any-method), must be in the path as it is written.
+    /// </summary>
+    private static void CheckHttpDefaultAuthorizerMethods(JsonObject body, JsonNode? auth)
+    {
+        if (auth is not JsonObject a || !Json.IsTruthy(a["DefaultAuthorizer"]) || body["paths"] is not JsonObject paths)
+        {
+            return;
+        }
+        foreach (var (path, item) in paths)
+        {
+            foreach (var pathItem in ConditionalContents(item).OfType<JsonObject>())
+            {
+                CheckMethodKeys(path, pathItem);
+            }
+        }
+    }
+
+    private static void CheckMethodKeys(string path, JsonObject pathItem)
+    {
+        foreach (var (method, _) in pathItem)
+        {
+            if (method == "parameters")
+            {
+                continue;
+            }
+            var normalized = method.ToLowerInvariant() is var lower && lower == "any" ? "x-amazon-apigateway-any-method" : method.ToLowerInvariant();
+            if (!pathItem.ContainsKey(normalized))
+            {
+                Fail($"Could not find {normalized} in {path} within DefinitionBody.");
+            }
+        }
+    }
+
+    private static string PythonTypeName(JsonNode node) => node switch
+    {
+        JsonObject => "dict",
+        JsonArray => "list",
+        JsonValue v when Json.IsString(v) => "str",
+        JsonValue v when v.GetValueKind() is JsonValueKind.True or JsonValueKind.False => "bool",
+        JsonValue v when v.TryGetValue<long>(out _) => "int",
+        _ => "float",
+    };
+
+    /// <summary>
+    /// DisableExecuteApiEndpoint goes into the body's x-amazon-apigateway-endpoint-configuration: the body must be a
+    /// Swagger/OpenAPI document written out in the template, and that extension a map.
+    /// </summary>
+    private static void CheckEndpointExtension(JsonObject properties)
+    {
+        if (properties["DisableExecuteApiEndpoint"] is null || properties["DefinitionBody"] is not { } definition || !Json.IsTruthy(definition))
+        {
+            return;
+        }
+        if (definition is not JsonObject body || !IsValid(body))
+        {
+            Fail("Invalid Swagger document or the Swagger document is not explicitly defined in 'DefinitionBody'.");
+            return;
+        }
+        if (body["x-amazon-apigateway-endpoint-configuration"] is { } configuration && configuration is not JsonObject)
+        {
+            Fail("Invalid OpenAPI definition: The value of 'x-amazon-apigateway-endpoint-configuration' should be a map.");
+        }
+    }
+
+    /// <summary>The OpenAPI 3 post-processing rewrites each path's options responses: they must be maps, their headers too.</summary>
+    private static void CheckOpenApi3Options(JsonObject properties)
+    {
+        if (properties["DefinitionBody"] is not JsonObject body || body["swagger"] is not null || body["paths"] is not JsonObject paths)
+        {
+            return;
+        }
+        var version = Json.Str(properties["OpenApiVersion"]) ?? Json.Str(body["openapi"]);
+        if (version is null || !OpenApi3().IsMatch(version))
+        {
+            return;
+        }
+        foreach (var (path, item) in paths)
+        {
+            if (item is not JsonObject pathItem || pathItem["options"] is not JsonObject options || !options.ContainsKey("responses"))
+            {
+                continue;
+            }
+            if (options["responses"] is not JsonObject responses)
+            {
+                Fail($"Invalid responses in options method for path {path}: It should be a map.");
+                return;
+            }
+            if (responses["200"] is JsonObject ok && Json.IsTruthy(ok["headers"]) && ok["headers"] is not JsonObject)
+            {
+                Fail($"Value of response's headers in options method for path {path} must be a dictionary according to Swagger spec.");
+            }
+        }
+    }
+
+    private static void CheckEdits(string apiId, string type, JsonObject properties, IReadOnlyList<ApiEvent> events)
+    {
         var http = type == "AWS::Serverless::HttpApi";
         if (properties["DefinitionBody"] is not JsonObject body || !IsValid(body))
         {
