@@ -1,0 +1,22 @@
+using System.Text.Json.Nodes;
+
+namespace Nimbus.Logs.Metrics.Alarms;
+
+/// <summary>A stored metric alarm: its configuration (the PutMetricAlarm members), state and tags.</summary>
+/// <param name="Config">The configuration as PutMetricAlarm received it, normalised; treated as immutable.</param>
+/// <param name="StateUpdated">Unix milliseconds of the last state update (any evaluation that changed the reason or state).</param>
+/// <param name="StateTransitioned">Unix milliseconds of the last change of <see cref="State"/>.</param>
+internal sealed record MetricAlarm(
+    string AccountId, string Region, string Name, JsonObject Config, string State, string StateReason, string? StateReasonData,
+    long StateUpdated, long StateTransitioned, long ConfigUpdated, bool ActionsEnabled, IReadOnlyDictionary<string, string> Tags)
+{
+    public const string Ok = "OK";
+    public const string Alarm = "ALARM";
+    public const string InsufficientData = "INSUFFICIENT_DATA";
+
+    public string Arn => ArnFor(AccountId, Region, Name);
+
+    public AlarmDefinition Definition => AlarmDefinition.From(Config);
+
+    public static string ArnFor(string account, string region, string name) => $"arn:aws:cloudwatch:{region}:{account}:alarm:{name}";
+}
