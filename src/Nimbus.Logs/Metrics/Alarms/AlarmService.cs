@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Nimbus.Core.Metrics;
 using Nimbus.Logs.Metrics.Api;
@@ -63,7 +62,6 @@ internal sealed class AlarmService(AlarmStore alarms, AlarmTransitions transitio
 
         var alarm = alarms.Get(account, region, name) ?? throw CloudWatchErrors.ResourceNotFound($"Alarm {name} not found");
         transitions.Apply(alarm, state, reason, reasonData, keepWhenUnchanged: false);
-        evaluator.Reset(account, region, name);
     }
 
     public AlarmPoll Poll(string accountId, string region, IReadOnlyCollection<string> alarmNames, DateTimeOffset since)
@@ -253,5 +251,4 @@ internal sealed class AlarmService(AlarmStore alarms, AlarmTransitions transitio
         return (name, config, tags);
     }
 
-    public static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

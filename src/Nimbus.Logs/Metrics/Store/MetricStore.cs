@@ -85,9 +85,8 @@ internal sealed class MetricStore(StateStore store, MetricsOptions options, Time
             var count = (long)c.Scalar("SELECT COUNT(*) FROM metric_data", tx)!;
             if (count > options.MaxDatapoints)
             {
-                // Ids grow with time, so the smallest ids are the oldest rows.
-                var keepFrom = (long)c.Scalar("SELECT id FROM metric_data ORDER BY id DESC LIMIT 1 OFFSET $k", tx, ("$k", options.MaxDatapoints - 1))!;
-                deleted += c.Execute("DELETE FROM metric_data WHERE id < $k", tx, ("$k", keepFrom));
+                // The oldest datapoints go first (by timestamp, then by arrival).
+                deleted += c.Execute("DELETE FROM metric_data WHERE id IN (SELECT id FROM metric_data ORDER BY ts, id LIMIT $n)", tx, ("$n", count - options.MaxDatapoints));
             }
 
             return deleted;
