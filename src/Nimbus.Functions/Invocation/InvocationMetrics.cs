@@ -46,12 +46,10 @@ internal sealed class InvocationMetrics(IMetricSink sink)
 
     private SeriesSet SetFor(FunctionKey key, string invokedArn, string version)
     {
-        if (_sets.TryGetValue((invokedArn, version), out var set))
-        {
-            return set;
-        }
-
-        return _sets.GetOrAdd((invokedArn, version), k => Create(key, k.InvokedArn, k.Version));
+        // No lambda capturing the parameters here: that would allocate a closure on every call, found or not.
+        return _sets.TryGetValue((invokedArn, version), out var set)
+            ? set
+            : _sets.GetOrAdd((invokedArn, version), static (k, state) => state.Self.Create(state.Key, k.InvokedArn, k.Version), (Self: this, Key: key));
     }
 
     private SeriesSet Create(FunctionKey key, string invokedArn, string version)
