@@ -113,6 +113,15 @@ internal sealed partial class AlarmEvaluator(
         }
     }
 
+    /// <summary>Starts the alarm's evaluation interval afresh (after SetAlarmState: the state holds until the next evaluation).</summary>
+    public void Defer(string account, string region, string name)
+    {
+        lock (_lastEvaluated)
+        {
+            _lastEvaluated[(account, region, name)] = time.GetUtcNow();
+        }
+    }
+
     /// <summary>Forgets when an alarm was last evaluated, so a new or updated alarm is evaluated on the next tick.</summary>
     public void Reset(string account, string region, string name)
     {

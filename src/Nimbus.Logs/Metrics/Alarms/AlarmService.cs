@@ -62,6 +62,7 @@ internal sealed class AlarmService(AlarmStore alarms, AlarmTransitions transitio
 
         var alarm = alarms.Get(account, region, name) ?? throw CloudWatchErrors.ResourceNotFound($"Alarm {name} not found");
         transitions.Apply(alarm, state, reason, reasonData, keepWhenUnchanged: false);
+        evaluator.Defer(account, region, name);
     }
 
     public AlarmPoll Poll(string accountId, string region, IReadOnlyCollection<string> alarmNames, DateTimeOffset since)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Nimbus.Core.Metrics;
 using Nimbus.Logs.Metrics.Store;
 
@@ -77,16 +78,15 @@ internal sealed class MetricAggregator(TimeProvider time) : IMetricSink
                 _sum += value;
                 if (!_overflow)
                 {
-                    if (_values.TryGetValue(value, out var c))
+                    // One hash lookup: the slot is created at 0 when new, and taken back out if over the cap.
+                    ref var count = ref CollectionsMarshal.GetValueRefOrAddDefault(_values, value, out var existed);
+                    if (existed || _values.Count <= MaxDistinctValues)
                     {
-                        _values[value] = c + 1;
-                    }
-                    else if (_values.Count < MaxDistinctValues)
-                    {
-                        _values[value] = 1;
+                        count++;
                     }
                     else
                     {
+                        _values.Remove(value);
                         _overflow = true;
                     }
                 }
