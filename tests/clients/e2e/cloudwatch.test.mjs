@@ -148,7 +148,8 @@ test("errors carry CloudWatch's exception names, query codes and HTTP statuses",
   assert.equal(noThreshold.message, "The parameter Threshold is required.");
   await rejectsWith(cw.send(new PutMetricAlarmCommand(alarmInput(unique("a"), { Period: 45 }))), "InvalidParameterValueException", 400);
   await rejectsWith(cw.send(new GetMetricStatisticsCommand({ Namespace: "Shop", MetricName: "x", StartTime: new Date(Date.now() - 86400000 * 5), EndTime: new Date(), Period: 60, Statistics: ["Sum"] })), "InvalidParameterCombinationException", 400);
-  const expression = await rejectsWith(cw.send(new GetMetricDataCommand({ StartTime: new Date(Date.now() - 60000), EndTime: new Date(), MetricDataQueries: [{ Id: "e1", Expression: "SUM(METRICS())" }] })), "ValidationError", 400);
+  const expression = await rejectsWith(cw.send(new GetMetricDataCommand({ StartTime: new Date(Date.now() - 60000), EndTime: new Date(), MetricDataQueries: [{ Id: "e1", Expression: "SUM(METRICS())" }] })), "ValidationException", 400);
+  assert.equal(expression.Code, "ValidationError");
   assert.match(expression.message, /Expression is not supported/);
   await rejectsWith(cw.send(new ListTagsForResourceCommand({ ResourceARN: "arn:aws:cloudwatch:us-east-1:000000000000:alarm:nope" })), "ResourceNotFoundException", 404);
 });
