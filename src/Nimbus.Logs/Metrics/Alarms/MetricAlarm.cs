@@ -16,7 +16,10 @@ internal sealed record MetricAlarm(
 
     public string Arn => ArnFor(AccountId, Region, Name);
 
-    public AlarmDefinition Definition => AlarmDefinition.From(Config);
+    private AlarmDefinition? _definition;
+
+    /// <summary>The typed configuration, parsed once per record (records are immutable; a new configuration is a new record).</summary>
+    public AlarmDefinition Definition => _definition ??= AlarmDefinition.From(Config);
 
     public static string ArnFor(string account, string region, string name) => $"arn:aws:cloudwatch:{region}:{account}:alarm:{name}";
 }
