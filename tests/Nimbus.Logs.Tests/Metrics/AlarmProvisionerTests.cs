@@ -46,4 +46,27 @@ public sealed class AlarmProvisionerTests : IDisposable
 
         Assert.StartsWith("InvalidParameterValueException: The value Sideways for parameter ComparisonOperator is invalid", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Create_MetricMathAlarm_IsStoredButNeverEvaluated()
+    {
+        var provisioner = new AlarmProvisioner(_state.Service);
+
+        var created = await provisioner.CreateAsync(Request("""
+            {"AlarmName":"math","EvaluationPeriods":1,"Threshold":1,"ComparisonOperator":"GreaterThanThreshold",
+             "Metrics":[{"Id":"e1","Expression":"m1 * 2"},{"Id":"m1","MetricStat":{"Metric":{"Namespace":"N","MetricName":"M"},"Period":60,"Stat":"Sum"},"ReturnData":false}]}
+            """), CancellationToken.None);
+
+        Assert.Equal("math", created.PhysicalId);
+        Assert.Equal("arn:aws:cloudwatch:us-east-1:123456789012:alarm:math", created.Attributes["Arn"]!.GetValue<string>());
+        _state.Put(100, "M");
+        _state.Evaluate();
+        var described = _state.Call("DescribeAlarms", """{"AlarmNames":["math"]}""")["MetricAlarms"]![0]!;
+        Assert.Equal("INSUFFICIENT_DATA", described["StateValue"]!.GetValue<string>());
+        Assert.Equal("m1 * 2", described["Metrics"]![0]!["Expression"]!.GetValue<string>());
+        _state.Call("SetAlarmState", """{"AlarmName":"math","StateValue":"ALARM","StateReason":"drill"}""");
+        Assert.Equal("ALARM", _state.Alarm("math").State);
+        await provisioner.DeleteAsync(Request("{}") with { PhysicalId = "math" }, CancellationToken.None);
+        Assert.Null(_state.Alarms.Get("123456789012", "us-east-1", "math"));
+    }
 }

@@ -2,7 +2,7 @@ using Nimbus.Logs.Metrics.Store;
 
 namespace Nimbus.Logs.Tests.Metrics;
 
-public sealed class MetricAggregatorTests : IDisposable
+public sealed class MetricAggregatorTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private readonly MetricsTestState _state = new();
 
@@ -30,6 +30,32 @@ public sealed class MetricAggregatorTests : IDisposable
         Assert.Equal([(0.0, 1.0), (1.0, 2.0)], first.Values!.OrderBy(v => v.Value));
         Assert.Equal(1.0, drained[1].Datum.SampleCount);
         Assert.Empty(_state.Aggregator.Drain());
+    }
+
+    [Fact]
+    public void Add_ManyValuesOnTheHotPath_AggregatesWithoutAllocating()
+    {
+        var system = new Nimbus.Logs.Metrics.Publishing.MetricAggregator(TimeProvider.System);
+        var duration = system.Series("1", "r", "AWS/Lambda", "Duration", "Milliseconds", Function);
+        var errors = system.Series("1", "r", "AWS/Lambda", "Errors", "Count", Function);
+        duration.Add(1);
+        errors.Add(0);
+        const int Calls = 1_000_000;
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (var i = 0; i < Calls; i++)
+        {
+            errors.Add(i & 1);
+        }
+
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        output.WriteLine($"MetricAggregator series Add (real clock): {elapsed.TotalNanoseconds / Calls:F1} ns and {allocated / (double)Calls:F3} bytes per value");
+
+        var drained = system.Drain().Where(d => d.Datum.Name == "Errors").ToList();
+        Assert.Equal(Calls + 1, drained.Sum(d => d.Datum.SampleCount));
+        Assert.Equal(Calls / 2, drained.Sum(d => d.Datum.Sum));
+        Assert.True(allocated < Calls / 10, $"{allocated} bytes allocated for {Calls} values");
     }
 
     [Fact]

@@ -78,7 +78,7 @@ internal sealed partial class AlarmEvaluator(
         var due = new List<MetricAlarm>();
         lock (_lastEvaluated)
         {
-            foreach (var alarm in alarms.List(null, null))
+            foreach (var alarm in alarms.List(null, null).Where(a => a.IsEvaluated))
             {
                 var key = (alarm.AccountId, alarm.Region, alarm.Name);
                 var interval = options.Scaled(TimeSpan.FromSeconds(Math.Min(alarm.Definition.Period, 60)));

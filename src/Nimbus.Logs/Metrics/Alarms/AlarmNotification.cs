@@ -5,11 +5,36 @@ namespace Nimbus.Logs.Metrics.Alarms;
 /// <summary>The JSON message CloudWatch publishes to an SNS topic when an alarm changes state.</summary>
 internal static class AlarmNotification
 {
-    public static string Build(MetricAlarm alarm, string newState, string reason, string? reasonData, long nowMs)
+    public static string Build(MetricAlarm alarm, string newState, string reason, long nowMs)
+    {
+        var c = alarm.Config;
+        var trigger = alarm.IsEvaluated ? Trigger(alarm) : new JsonObject { ["Metrics"] = c["Metrics"]?.DeepClone() };
+        return new JsonObject
+        {
+            ["AlarmName"] = alarm.Name,
+            ["AlarmDescription"] = c["AlarmDescription"]?.GetValue<string>(),
+            ["AWSAccountId"] = alarm.AccountId,
+            ["AlarmConfigurationUpdatedTimestamp"] = AlarmEvaluation.Timestamp(DateTimeOffset.FromUnixTimeMilliseconds(alarm.ConfigUpdated)),
+            ["NewStateValue"] = newState,
+            ["NewStateReason"] = reason,
+            ["StateChangeTime"] = AlarmEvaluation.Timestamp(DateTimeOffset.FromUnixTimeMilliseconds(nowMs)),
+            ["Region"] = RegionName(alarm.Region),
+            ["AlarmArn"] = alarm.Arn,
+            ["OldStateValue"] = alarm.State,
+            ["OKActions"] = Strings(alarm.Actions("OKActions")),
+            ["AlarmActions"] = Strings(alarm.Actions("AlarmActions")),
+            ["InsufficientDataActions"] = Strings(alarm.Actions("InsufficientDataActions")),
+            ["Trigger"] = trigger,
+        }.ToJsonString();
+    }
+
+    private static JsonArray Strings(IReadOnlyList<string> values) => new(values.Select(a => (JsonNode)JsonValue.Create(a)).ToArray());
+
+    private static JsonObject Trigger(MetricAlarm alarm)
     {
         var c = alarm.Config;
         var d = alarm.Definition;
-        var trigger = new JsonObject
+        return new JsonObject
         {
             ["MetricName"] = d.Metric.Name,
             ["Namespace"] = d.Metric.Namespace,
@@ -25,23 +50,6 @@ internal static class AlarmNotification
             ["TreatMissingData"] = d.TreatMissingData,
             ["EvaluateLowSampleCountPercentile"] = c["EvaluateLowSampleCountPercentile"]?.GetValue<string>() ?? "",
         };
-        return new JsonObject
-        {
-            ["AlarmName"] = alarm.Name,
-            ["AlarmDescription"] = c["AlarmDescription"]?.GetValue<string>(),
-            ["AWSAccountId"] = alarm.AccountId,
-            ["AlarmConfigurationUpdatedTimestamp"] = AlarmEvaluation.Timestamp(DateTimeOffset.FromUnixTimeMilliseconds(alarm.ConfigUpdated)),
-            ["NewStateValue"] = newState,
-            ["NewStateReason"] = reason,
-            ["StateChangeTime"] = AlarmEvaluation.Timestamp(DateTimeOffset.FromUnixTimeMilliseconds(nowMs)),
-            ["Region"] = RegionName(alarm.Region),
-            ["AlarmArn"] = alarm.Arn,
-            ["OldStateValue"] = alarm.State,
-            ["OKActions"] = new JsonArray(d.OkActions.Select(a => (JsonNode)JsonValue.Create(a)).ToArray()),
-            ["AlarmActions"] = new JsonArray(d.AlarmActions.Select(a => (JsonNode)JsonValue.Create(a)).ToArray()),
-            ["InsufficientDataActions"] = new JsonArray(d.InsufficientDataActions.Select(a => (JsonNode)JsonValue.Create(a)).ToArray()),
-            ["Trigger"] = trigger,
-        }.ToJsonString();
     }
 
     /// <summary>The region's display name, as the notification's <c>Region</c> and subject carry it.</summary>

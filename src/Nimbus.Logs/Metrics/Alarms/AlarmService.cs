@@ -10,6 +10,8 @@ internal sealed class AlarmService(AlarmStore alarms, AlarmTransitions transitio
 {
     public const string InitialReason = "Unchecked: Initial alarm creation";
 
+    public const string UnevaluatedReason = "Unchecked: Nimbus does not evaluate metric math or anomaly detection alarms";
+
     private static readonly HashSet<string> Operators = ["GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"];
     private static readonly HashSet<string> MissingData = ["breaching", "notBreaching", "ignore", "missing"];
 
@@ -25,6 +27,25 @@ internal sealed class AlarmService(AlarmStore alarms, AlarmTransitions transitio
             new JsonObject { ["type"] = isNew ? "Create" : "Update", ["version"] = "1.0", [isNew ? "createdAlarm" : "updatedAlarm"] = Describe(alarm) }.ToJsonString()));
         evaluator.Reset(account, region, name);
         return created;
+    }
+
+    /// <summary>Stores a metric-math or anomaly-detection alarm from CloudFormation as it was given; it is never evaluated
+    /// (state INSUFFICIENT_DATA until SetAlarmState), so templates that have one still deploy.</summary>
+    public void PutUnevaluated(string account, string region, JsonObject input)
+    {
+        var name = Wire.RequiredString(input, "AlarmName");
+        var config = input.DeepClone().AsObject();
+        foreach (var member in new[] { "AlarmName", "Tags", "ActionsEnabled" })
+        {
+            config.Remove(member);
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var alarm = new MetricAlarm(account, region, name, config, MetricAlarm.InsufficientData, UnevaluatedReason, null, now, now, now,
+            Wire.Bool(input, "ActionsEnabled") ?? true, new Dictionary<string, string>(StringComparer.Ordinal));
+        alarms.Put(alarm, isNew => new AlarmHistoryItem(
+            name, now, "ConfigurationUpdate", $"Alarm \"{name}\" {(isNew ? "created" : "updated")}",
+            new JsonObject { ["type"] = isNew ? "Create" : "Update", ["version"] = "1.0" }.ToJsonString()));
     }
 
     public List<string> Delete(string account, string region, IReadOnlyCollection<string> names, bool ignoreMissing)
@@ -115,7 +136,7 @@ internal sealed class AlarmService(AlarmStore alarms, AlarmTransitions transitio
         }
 
         o["Dimensions"] = c["Dimensions"]?.DeepClone() ?? new JsonArray();
-        foreach (var member in new[] { "Period", "Unit", "EvaluationPeriods", "DatapointsToAlarm", "Threshold", "ComparisonOperator", "TreatMissingData", "EvaluateLowSampleCountPercentile" })
+        foreach (var member in new[] { "Period", "Unit", "EvaluationPeriods", "DatapointsToAlarm", "Threshold", "ComparisonOperator", "TreatMissingData", "EvaluateLowSampleCountPercentile", "Metrics", "ThresholdMetricId" })
         {
             Copy(c, o, member);
         }

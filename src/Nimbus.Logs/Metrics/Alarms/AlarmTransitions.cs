@@ -41,16 +41,10 @@ internal sealed class AlarmTransitions(AlarmStore alarms, TimeProvider time, IAr
 
         if (history is not null && alarm.ActionsEnabled)
         {
-            var definition = alarm.Definition;
-            var actions = newState switch
-            {
-                MetricAlarm.Alarm => definition.AlarmActions,
-                MetricAlarm.Ok => definition.OkActions,
-                _ => definition.InsufficientDataActions,
-            };
+            var actions = alarm.ActionsFor(newState);
             if (actions.Count > 0)
             {
-                var notification = AlarmNotification.Build(alarm, newState, reason, reasonData, now);
+                var notification = AlarmNotification.Build(alarm, newState, reason, now);
                 var task = Task.Run(() => RunActionsAsync(alarm, actions, notification, newState));
                 lock (_running)
                 {

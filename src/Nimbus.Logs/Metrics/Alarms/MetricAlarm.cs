@@ -21,5 +21,19 @@ internal sealed record MetricAlarm(
     /// <summary>The typed configuration, parsed once per record (records are immutable; a new configuration is a new record).</summary>
     public AlarmDefinition Definition => _definition ??= AlarmDefinition.From(Config);
 
+    /// <summary>False for metric-math and anomaly-detection alarms, which CloudFormation can create but Nimbus does not evaluate.</summary>
+    public bool IsEvaluated => Config["Metrics"] is null && Config["ThresholdMetricId"] is null;
+
+    /// <summary>The ARNs of one action list (<c>AlarmActions</c>, <c>OKActions</c>, <c>InsufficientDataActions</c>).</summary>
+    public IReadOnlyList<string> Actions(string list) => Config[list] is JsonArray a ? a.Select(n => n!.GetValue<string>()).ToList() : [];
+
+    /// <summary>The action list a state runs.</summary>
+    public IReadOnlyList<string> ActionsFor(string state) => Actions(state switch
+    {
+        Alarm => "AlarmActions",
+        Ok => "OKActions",
+        _ => "InsufficientDataActions",
+    });
+
     public static string ArnFor(string account, string region, string name) => $"arn:aws:cloudwatch:{region}:{account}:alarm:{name}";
 }

@@ -38,7 +38,7 @@ internal sealed partial class CloudWatchApi
                 .Where(a => names.Count == 0 || names.Contains(a.Name))
                 .Where(a => prefix is null || a.Name.StartsWith(prefix, StringComparison.Ordinal))
                 .Where(a => state is null || a.State == state)
-                .Where(a => actionPrefix is null || a.Definition.AlarmActions.Concat(a.Definition.OkActions).Concat(a.Definition.InsufficientDataActions).Any(x => x.StartsWith(actionPrefix, StringComparison.Ordinal)))
+                .Where(a => actionPrefix is null || new[] { "AlarmActions", "OKActions", "InsufficientDataActions" }.SelectMany(a.Actions).Any(x => x.StartsWith(actionPrefix, StringComparison.Ordinal)))
                 .ToList();
         var (first, size) = Wire.Page(Wire.String(body, "NextToken"), max);
         var result = new JsonObject
@@ -63,7 +63,7 @@ internal sealed partial class CloudWatchApi
         var extended = Wire.String(body, "ExtendedStatistic");
         var period = Wire.Int(body, "Period");
         var unit = Wire.String(body, "Unit");
-        var matching = alarms.List(account, region).Where(a =>
+        var matching = alarms.List(account, region).Where(a => a.IsEvaluated).Where(a =>
         {
             var d = a.Definition;
             return d.Metric.Namespace == ns && d.Metric.Name == name && d.Metric.Dimensions == dims
