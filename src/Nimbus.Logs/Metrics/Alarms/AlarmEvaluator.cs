@@ -35,8 +35,9 @@ internal sealed partial class AlarmEvaluator(
             {
                 Tick();
             }
-            catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or IOException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // A failed round must not stop the service (an exception escaping a BackgroundService stops the host).
                 Log.TickFailed(logger, e);
             }
         }
@@ -97,7 +98,15 @@ internal sealed partial class AlarmEvaluator(
 
         foreach (var alarm in due)
         {
-            Evaluate(alarm, now);
+            try
+            {
+                Evaluate(alarm, now);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One alarm that cannot be evaluated must not keep the others from it.
+                Log.AlarmFailed(logger, e, alarm.Name);
+            }
         }
     }
 
@@ -135,5 +144,8 @@ internal sealed partial class AlarmEvaluator(
     {
         [LoggerMessage(EventId = 7101, Level = LogLevel.Warning, Message = "Alarm evaluation round failed")]
         public static partial void TickFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 7102, Level = LogLevel.Warning, Message = "Evaluating alarm {AlarmName} failed")]
+        public static partial void AlarmFailed(ILogger logger, Exception exception, string alarmName);
     }
 }

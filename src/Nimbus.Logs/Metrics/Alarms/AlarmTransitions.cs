@@ -84,8 +84,9 @@ internal sealed class AlarmTransitions(AlarmStore alarms, TimeProvider time, IAr
                 data["publishedMessage"] = new JsonObject { ["id"] = delivered.Id };
                 summary = $"Successfully executed action {action}";
             }
-            catch (ArnDeliveryException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // ArnDeliveryException from the target, or anything else: the action failed, the alarm goes on.
                 data["actionState"] = "Failed";
                 data["error"] = e.Message;
                 summary = $"Failed to execute action {action}. Received error: \"{e.Message}\"";
