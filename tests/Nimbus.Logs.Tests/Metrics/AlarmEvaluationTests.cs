@@ -122,6 +122,25 @@ public sealed class AlarmEvaluationTests : IDisposable
     }
 
     [Fact]
+    public void Poll_AlarmThatWentBackToOk_CountsWhenItEnteredAlarmSinceTheGivenTime()
+    {
+        PutAlarm("flap", periods: 1, toAlarm: 1);
+        PutAlarm("calm", periods: 1, toAlarm: 1);
+        var start = _state.Time.GetUtcNow();
+        _state.Time.Advance(TimeSpan.FromSeconds(1));
+        _state.Call("SetAlarmState", """{"AlarmName":"flap","StateValue":"ALARM","StateReason":"blip"}""");
+        _state.Call("SetAlarmState", """{"AlarmName":"flap","StateValue":"OK","StateReason":"over"}""");
+        _state.Time.Advance(TimeSpan.FromSeconds(1));
+
+        var sinceStart = _state.Service.Poll("123456789012", "us-east-1", ["flap", "calm", "gone"], start);
+        var sinceNow = _state.Service.Poll("123456789012", "us-east-1", ["flap", "calm"], _state.Time.GetUtcNow());
+
+        Assert.Equal(["flap"], sinceStart.InAlarm);
+        Assert.Equal(["gone"], sinceStart.Missing);
+        Assert.Empty(sinceNow.InAlarm);
+    }
+
+    [Fact]
     public void Evaluate_PercentileAlarm_UsesTheRawValues()
     {
         PutAlarm("p90", periods: 1, toAlarm: 1, threshold: 100, statistic: "\"ExtendedStatistic\":\"p90\"");

@@ -120,10 +120,19 @@ internal sealed class AlarmStore(StateStore store, MetricsOptions options)
     public HashSet<string> EnteredAlarmSince(string account, string region, IReadOnlyCollection<string> names, long since)
     {
         using var c = store.Open();
-        var entered = c.Query(
-            "SELECT DISTINCT alarm_name FROM alarm_history WHERE account=$a AND region=$r AND type='StateUpdate' AND summary LIKE '% to ALARM' AND ts >= $s",
-            r => r.GetString(0), null, ("$a", account), ("$r", region), ("$s", since));
-        return entered.Where(names.Contains).ToHashSet(StringComparer.Ordinal);
+        var entered = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            // One indexed range per alarm (account, region, alarm_name, ts).
+            if (c.Scalar(
+                "SELECT 1 FROM alarm_history WHERE account=$a AND region=$r AND alarm_name=$n AND ts >= $s AND type='StateUpdate' AND summary LIKE '% to ALARM' LIMIT 1",
+                null, ("$a", account), ("$r", region), ("$n", name), ("$s", since)) is not null)
+            {
+                entered.Add(name);
+            }
+        }
+
+        return entered;
     }
 
     /// <summary>Deletes the oldest history items beyond the cap.</summary>
