@@ -52,6 +52,7 @@ public static class NimbusServer
         builder.Services.AddNimbusData();
         builder.Services.AddNimbusTemplates(o => o.TimeScale = options.TimeScale);
         builder.Services.AddNimbusStepFunctions(o => o.MockConfigPath = options.SfnMockConfig);
+        builder.Services.AddNimbusMetrics(o => o.TimeScale = options.TimeScale);
         builder.Services.AddNimbusFunctions(new FunctionsOptions
         {
             StateDirectory = stateDirectory,

@@ -22,7 +22,8 @@ public static class TemplatesServiceCollectionExtensions
         services.AddSingleton<CodeDeploy.DeploymentTracker>();
         services.AddSingleton<IJsonProtocolService, CodeDeploy.CodeDeployApi>();
         services.AddSingleton(sp => sp.GetService<Nimbus.Core.Functions.IFunctionInvoker>() is { } invoker
-            ? new CodeDeploy.GradualDeployments(sp.GetRequiredService<CodeDeploy.DeploymentTracker>(), invoker, options, sp.GetRequiredService<TimeProvider>())
+            ? new CodeDeploy.GradualDeployments(sp.GetRequiredService<CodeDeploy.DeploymentTracker>(), invoker, options, sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<Nimbus.Core.Metrics.IAlarmStates>())
             : null!);
         services.AddSingleton<IMigrationSource, StacksMigrations>();
         services.AddSingleton<StackStore>();

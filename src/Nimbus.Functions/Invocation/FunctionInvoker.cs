@@ -5,6 +5,7 @@ using Nimbus.Core.Errors;
 using Nimbus.Core.Functions;
 using Nimbus.Core.Identity;
 using Nimbus.Core.Logs;
+using Nimbus.Core.Metrics;
 using Nimbus.Functions.Code;
 using Nimbus.Functions.Registry;
 using Nimbus.Functions.Sandboxes;
@@ -26,11 +27,13 @@ internal sealed partial class FunctionInvoker : IFunctionInvoker
     private readonly AsyncInvocationQueue _queue;
     private readonly FunctionsOptions _options;
     private readonly TimeProvider _time;
+    private readonly InvocationMetrics? _metrics;
 
     public FunctionInvoker(
         FunctionRegistry registry, CodeStore code, SandboxPools pools, ConcurrencyLimiter limiter,
-        AsyncInvocationQueue queue, FunctionsOptions options, TimeProvider time)
+        AsyncInvocationQueue queue, FunctionsOptions options, TimeProvider time, IMetricSink? metrics = null)
     {
+        _metrics = metrics is null ? null : new InvocationMetrics(metrics);
         _registry = registry;
         _code = code;
         _pools = pools;
@@ -138,6 +141,7 @@ internal sealed partial class FunctionInvoker : IFunctionInvoker
         var (lease, reason) = _limiter.TryAcquire(state);
         if (lease is null)
         {
+            _metrics?.Throttled(state.Key, invokedArn, config.Version);
             return FunctionInvocationResult.Failed(LambdaErrors.Throttled(reason!));
         }
 
@@ -163,6 +167,7 @@ internal sealed partial class FunctionInvoker : IFunctionInvoker
             sandbox.Log($"END RequestId: {requestId}", work);
             sandbox.Log(Report(requestId, duration, config, sandbox, cold, outcome), work);
             pool.Return(sandbox);
+            _metrics?.Completed(state.Key, invokedArn, config.Version, duration, outcome.Kind != OutcomeKind.Success);
 
             var functionError = outcome.Kind == OutcomeKind.Success ? null : "Unhandled";
             return new FunctionInvocationResult(200, outcome.Payload, functionError, config.Version, work.Log is null ? null : Tail(work.Log));

@@ -194,6 +194,7 @@ internal sealed partial class EdgeMiddleware(
         "AWSStepFunctions" => "states",
         "AmazonSQS" => "sqs",
         "AWSEvents" => "events",
+        "GraniteServiceVersion20100801" => "cloudwatch",
         _ => prefix.Split('_')[0].ToLowerInvariant(),
     };
 

@@ -24,6 +24,7 @@ internal sealed class InProcessServiceCaller(IEnumerable<IJsonProtocolService> s
         ["states"] = "AWSStepFunctions",
         ["logs"] = "Logs_20140328",
         ["cloudwatchlogs"] = "Logs_20140328",
+        ["cloudwatch"] = "GraniteServiceVersion20100801",
     };
 
     private readonly Dictionary<string, IJsonProtocolService> _byPrefix = services.ToDictionary(s => s.TargetPrefix, StringComparer.Ordinal);

@@ -15,6 +15,7 @@ internal sealed partial class StackOperation
         var configName = group.Properties?["DeploymentConfigName"]?.ToString() ?? "CodeDeployDefault.LambdaAllAtOnce";
         var custom = _live.Values.FirstOrDefault(r => r.Type == "AWS::CodeDeploy::DeploymentConfig" && r.PhysicalId == configName)?.Properties?["TrafficRoutingConfig"] as JsonObject;
         return gradual!.DeployAsync(provisioner, request, policy, configName, custom, message =>
-            Record(previous with { Status = StackStatus.UpdateInProgress, StatusReason = message, Timestamp = Now }));
+            Record(previous with { Status = StackStatus.UpdateInProgress, StatusReason = message, Timestamp = Now }),
+            group.Properties?["AlarmConfiguration"] as JsonObject);
     }
 }
