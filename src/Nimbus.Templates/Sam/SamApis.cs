@@ -176,6 +176,17 @@ internal sealed partial class SamApis(TranslationContext context)
         var openApiVersion = Json.Str(p["OpenApiVersion"]);
         if (p["DefinitionUri"] is { } uri)
         {
+            foreach (var (property, message) in (ReadOnlySpan<(string, string)>)[
+                ("GatewayResponses", "GatewayResponses works only with inline Swagger specified in 'DefinitionBody' property."),
+                ("Models", "Models works only with inline Swagger specified in 'DefinitionBody' property."),
+                ("DisableExecuteApiEndpoint", "DisableExecuteApiEndpoint works only within 'DefinitionBody' property.")])
+            {
+                if (Json.IsTruthy(p[property]) || (property == "DisableExecuteApiEndpoint" && p[property] is not null))
+                {
+                    throw new InvalidResourceException(id, message);
+                }
+            }
+
             var location = TranslationContext.S3Location(id, "DefinitionUri", uri, "Bucket", "Key", "Version");
             api["BodyS3Location"] = location;
             swagger = location;
@@ -201,6 +212,27 @@ internal sealed partial class SamApis(TranslationContext context)
                 OpenApi3PostProcess(body, openApiVersion);
             }
 
+            if (p["GatewayResponses"] is { } gatewayResponses)
+            {
+                AddGatewayResponses(id, body, gatewayResponses);
+            }
+
+            if (p["BinaryMediaTypes"] is { } binaryMediaTypes && Json.IsTruthy(binaryMediaTypes))
+            {
+                AddBinaryMediaTypes(body, context.ResolveParameterRefs(binaryMediaTypes)!);
+            }
+
+            if (p["Models"] is { } models && Json.IsTruthy(models))
+            {
+                AddModels(id, body, models);
+                OpenApi3PostProcess(body, openApiVersion);
+            }
+
+            if (p["DisableExecuteApiEndpoint"] is { } disableExecuteApiEndpoint)
+            {
+                AddDisableExecuteApiEndpoint(body, disableExecuteApiEndpoint);
+            }
+
             OpenApi3PostProcess(body, openApiVersion);
 
             if (p["DefinitionBody"] is null)
@@ -217,7 +249,12 @@ internal sealed partial class SamApis(TranslationContext context)
             swagger = body;
         }
 
-        CopyIf(p, api, "Name", "Description", "BinaryMediaTypes", "MinimumCompressionSize", "Mode", "FailOnWarnings", "DisableExecuteApiEndpoint", "Policy", "ApiKeySourceType");
+        CopyIf(p, api, "Name", "Description", "MinimumCompressionSize", "Mode", "FailOnWarnings", "Policy", "ApiKeySourceType", "SecurityPolicy", "EndpointAccessMode");
+        if (p["BinaryMediaTypes"] is { } restBinaryMediaTypes)
+        {
+            api["BinaryMediaTypes"] = context.ResolveParameterRefs(restBinaryMediaTypes);
+        }
+
         if (p["EndpointConfiguration"] is { } endpoint)
         {
             // {Type, VPCEndpointIds, IpAddressType} or just the type (a string or an intrinsic).

@@ -102,6 +102,12 @@ internal sealed class SamDeploymentHash
         hasher._rootTemplate = templateBody as JsonObject;
         hasher.Repr(sb, swagger, [], templateBody);
         var input = sb.ToString();
+        if (Environment.GetEnvironmentVariable("NIMBUS_SAM_HASH_TRACE") is { Length: > 0 })
+        {
+            // Diagnostics: the text hashed, to compare with the translator's str(swagger).
+            Console.Error.WriteLine("HASHINPUT " + input);
+        }
+
         if (!string.IsNullOrEmpty(openApiVersion))
         {
             input += "||" + openApiVersion;

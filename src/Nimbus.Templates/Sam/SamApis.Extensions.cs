@@ -1,0 +1,177 @@
+using System.Text.Json.Nodes;
+
+namespace Nimbus.Templates.Sam;
+
+/// <summary>
+/// The REST API settings the translator writes into the OpenAPI body as <c>x-amazon-apigateway-*</c> extensions after
+/// CORS and Auth: <c>GatewayResponses</c>, <c>BinaryMediaTypes</c>, <c>Models</c> (as definitions/schemas) and
+/// <c>DisableExecuteApiEndpoint</c>; and the per-event method settings (timeout, response streaming, request models,
+/// validators and parameters) it adds with an event's integration.
+/// </summary>
+internal sealed partial class SamApis
+{
+    private static readonly (string Property, string Prefix)[] GatewayResponseParameterPrefixes =
+        [("Headers", "header."), ("Paths", "path."), ("QueryStrings", "querystring.")];
+
+    private static readonly string[] GatewayResponseProperties = ["ResponseParameters", "ResponseTemplates", "StatusCode"];
+
+    /// <summary><c>GatewayResponses</c> → <c>x-amazon-apigateway-gateway-responses</c> (prefixed response parameters).</summary>
+    private static void AddGatewayResponses(string id, JsonObject body, JsonNode gatewayResponses)
+    {
+        if (gatewayResponses is not JsonObject responses || responses.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var (type, response) in responses)
+        {
+            if (Json.IsIntrinsic(response))
+            {
+                throw new InvalidResourceException(id, "Unable to set GatewayResponses attribute because intrinsic functions are not supported for this field.");
+            }
+
+            if (response is not JsonObject settings)
+            {
+                throw new InvalidResourceException(id, $"Invalid property type '{PythonTypeName(response)}' for GatewayResponses. Expected an object of type 'GatewayResponse'.");
+            }
+
+            foreach (var (key, _) in settings)
+            {
+                if (!GatewayResponseProperties.Contains(key))
+                {
+                    throw new InvalidResourceException(id, $"Invalid property '{key}' in 'GatewayResponses' property '{type}'.");
+                }
+            }
+        }
+
+        var existing = body["x-amazon-apigateway-gateway-responses"] as JsonObject ?? new JsonObject();
+        foreach (var (type, response) in responses)
+        {
+            var settings = (JsonObject)response!;
+            var parameters = SamDeploymentHash.InsertionOrdered(new JsonObject());
+            if (settings["ResponseParameters"] is JsonObject given)
+            {
+                foreach (var (key, _) in given)
+                {
+                    if (!GatewayResponseParameterPrefixes.Any(p => p.Property == key))
+                    {
+                        throw new InvalidResourceException(id, $"Invalid gateway response parameter '{key}'");
+                    }
+                }
+
+                foreach (var (property, prefix) in GatewayResponseParameterPrefixes)
+                {
+                    if (given[property] is not JsonObject values)
+                    {
+                        continue;
+                    }
+
+                    foreach (var (name, value) in values)
+                    {
+                        var key = "gatewayresponse." + prefix + name;
+                        parameters[key] = value is null ? null : SamDeploymentHash.FromTemplate(value.DeepClone());
+                        SamDeploymentHash.TemplateKey(parameters, key);
+                    }
+                }
+            }
+
+            var swagger = SamDeploymentHash.InsertionOrdered(new JsonObject
+            {
+                ["responseParameters"] = parameters,
+                ["responseTemplates"] = settings["ResponseTemplates"] is JsonObject { Count: > 0 } templates
+                    ? SamDeploymentHash.FromTemplate(templates.DeepClone())
+                    : new JsonObject(),
+            });
+            if (settings["StatusCode"] is JsonValue status && status.ToJsonString() is var text && Json.Str(status) is var s)
+            {
+                var code = s ?? text;
+                if (!System.Text.RegularExpressions.Regex.IsMatch(code, @"\A[0-9]{1,3}\z"))
+                {
+                    throw new InvalidResourceException(id, "Property 'StatusCode' must be numeric");
+                }
+
+                swagger["statusCode"] = code;
+            }
+
+            existing[type] = swagger;
+            SamDeploymentHash.TemplateKey(existing, type);
+        }
+
+        body["x-amazon-apigateway-gateway-responses"] = existing;
+    }
+
+    /// <summary><c>BinaryMediaTypes</c> → <c>x-amazon-apigateway-binary-media-types</c>, <c>~1</c> written as <c>/</c>.</summary>
+    private static void AddBinaryMediaTypes(JsonObject body, JsonNode binaryMediaTypes)
+    {
+        static JsonNode? Replace(JsonNode? node) => node switch
+        {
+            JsonObject o => new JsonObject(o.Select(kv => KeyValuePair.Create(kv.Key.Replace("~1", "/", StringComparison.Ordinal), Replace(kv.Value)))),
+            JsonArray a => new JsonArray(a.Select(Replace).ToArray()),
+            JsonValue v when Json.Str(v) is { } s => JsonValue.Create(s.Replace("~1", "/", StringComparison.Ordinal)),
+            _ => node?.DeepClone(),
+        };
+
+        body["x-amazon-apigateway-binary-media-types"] = SamDeploymentHash.FromTemplate(Replace(binaryMediaTypes)!);
+    }
+
+    /// <summary><c>Models</c> → <c>definitions</c> (lower-cased names), as the translator's add_models.</summary>
+    private static void AddModels(string id, JsonObject body, JsonNode models)
+    {
+        if (models is not JsonObject given || given.Count == 0)
+        {
+            return;
+        }
+
+        if (given.Any(kv => kv.Value is not JsonObject))
+        {
+            throw new InvalidResourceException(id, "Invalid value for 'Models' property");
+        }
+
+        var definitions = body["definitions"] as JsonObject ?? new JsonObject();
+        foreach (var (name, schema) in given)
+        {
+            if (schema!["type"] is null)
+            {
+                throw new InvalidSamDocumentException(["'Models' schema is missing 'type'."]);
+            }
+
+            var key = name.ToLowerInvariant();
+            definitions[key] = SamDeploymentHash.FromTemplate(schema.DeepClone());
+            SamDeploymentHash.TemplateKey(definitions, key);
+        }
+
+        body["definitions"] = definitions;
+    }
+
+    /// <summary><c>DisableExecuteApiEndpoint</c> → the endpoint-configuration extension (under <c>servers</c> in OpenAPI 3).</summary>
+    private static void AddDisableExecuteApiEndpoint(JsonObject body, JsonNode disable)
+    {
+        if (Json.Str(body["openapi"]) is { } version && System.Text.RegularExpressions.Regex.IsMatch(version, @"\A3(\.\d)(\.\d)?\z"))
+        {
+            var servers = body["servers"] as JsonArray ?? new JsonArray(new JsonObject());
+            foreach (var server in servers.OfType<JsonObject>())
+            {
+                var configuration = server["x-amazon-apigateway-endpoint-configuration"] as JsonObject ?? new JsonObject();
+                configuration["disableExecuteApiEndpoint"] = disable.DeepClone();
+                server["x-amazon-apigateway-endpoint-configuration"] = configuration;
+            }
+
+            body["servers"] = servers;
+            return;
+        }
+
+        var config = body["x-amazon-apigateway-endpoint-configuration"] as JsonObject ?? new JsonObject();
+        config["disableExecuteApiEndpoint"] = disable.DeepClone();
+        body["x-amazon-apigateway-endpoint-configuration"] = config;
+    }
+
+    private static string PythonTypeName(JsonNode? node) => node switch
+    {
+        JsonArray => "list",
+        JsonValue v when Json.IsString(v) => "str",
+        JsonValue v when v.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False => "bool",
+        JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.Number => v.ToJsonString().Contains('.', StringComparison.Ordinal) ? "float" : "int",
+        null => "NoneType",
+        _ => "dict",
+    };
+}
