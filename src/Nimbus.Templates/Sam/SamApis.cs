@@ -173,7 +173,8 @@ internal sealed partial class SamApis(TranslationContext context)
         var output = new List<(string, JsonObject)>();
         var api = new JsonObject();
         JsonNode swagger;
-        var openApiVersion = Json.Str(p["OpenApiVersion"]);
+        // A YAML number (OpenApiVersion: 3.0) counts as its text, as the translator's str() of it.
+        var openApiVersion = Json.Str(p["OpenApiVersion"]) ?? (p["OpenApiVersion"] is JsonValue number && number.GetValueKind() == System.Text.Json.JsonValueKind.Number ? number.ToJsonString() : null);
         if (p["DefinitionUri"] is { } uri)
         {
             foreach (var (property, message) in (ReadOnlySpan<(string, string)>)[
@@ -193,7 +194,7 @@ internal sealed partial class SamApis(TranslationContext context)
         }
         else
         {
-            var body = p["DefinitionBody"] is JsonObject given ? (JsonObject)given.DeepClone() : NewSwagger(openApiVersion);
+            var body = p["DefinitionBody"] is JsonObject given ? (JsonObject)given.DeepClone() : NewSwagger(openApiVersion, p);
             foreach (var ev in InTranslatorOrder(_events.Where(e => !e.Http && e.ApiId == id)))
             {
                 AddRestPath(body, ev, p["Auth"] as JsonObject);
@@ -325,7 +326,7 @@ internal sealed partial class SamApis(TranslationContext context)
         return output;
     }
 
-    private JsonObject NewSwagger(string? openApiVersion)
+    private static JsonObject NewSwagger(string? openApiVersion, JsonObject p)
     {
         var body = new JsonObject
         {
@@ -335,6 +336,10 @@ internal sealed partial class SamApis(TranslationContext context)
         if (openApiVersion is not null && openApiVersion.StartsWith("3", StringComparison.Ordinal))
         {
             body["openapi"] = openApiVersion;
+            if (p["OpenApiVersion"] is JsonValue given && !Json.IsString(given))
+            {
+                SamDeploymentHash.Plain(body["openapi"]!);
+            }
         }
         else
         {
@@ -396,25 +401,37 @@ internal sealed partial class SamApis(TranslationContext context)
         path[method] = operation;
     }
 
-    private void AddCors(string id, JsonObject body, JsonNode cors)
+    private static readonly string[] CorsProperties = ["AllowMethods", "AllowHeaders", "AllowOrigin", "MaxAge", "AllowCredentials"];
+
+    private static void AddCors(string id, JsonObject body, JsonNode cors)
     {
-        string? origin;
+        JsonNode? origin;
         JsonNode? headers = null, methods = null, maxAge = null;
         var credentials = false;
-        if (Json.Str(cors) is { } allowOrigin)
+        if (Json.IsString(cors) || Json.IsIntrinsic(cors))
         {
-            origin = allowOrigin;
+            // Just the origin; the other settings are the defaults.
+            origin = cors;
         }
         else if (cors is JsonObject c)
         {
-            origin = Json.Str(c["AllowOrigin"]);
+            foreach (var (key, _) in c)
+            {
+                if (!CorsProperties.Contains(key))
+                {
+                    throw new InvalidResourceException(id, $"Invalid key '{key}' for 'Cors' property.");
+                }
+            }
+
+            // The translator's CorsProperties default the origin to '*'.
+            origin = c.ContainsKey("AllowOrigin") ? c["AllowOrigin"] : JsonValue.Create("'*'");
             headers = c["AllowHeaders"];
             methods = c["AllowMethods"];
             maxAge = c["MaxAge"];
             credentials = c["AllowCredentials"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
-            if (origin is null && c["AllowOrigin"] is null)
+            if (credentials && Json.Str(origin) == "'*'")
             {
-                origin = "'*'"; // the translator's CorsProperties default
+                throw new InvalidResourceException(id, "Unable to add Cors configuration because 'AllowCredentials' can not be true when 'AllowOrigin' is \"'*'\" or not set");
             }
         }
         else
@@ -434,21 +451,27 @@ internal sealed partial class SamApis(TranslationContext context)
                 continue;
             }
 
-            var allowed = methods is not null
-                ? methods.DeepClone()
-                : string.Join(",", path.Select(kv => kv.Key).Where(k => k != "parameters").Select(k => k == "x-amazon-apigateway-any-method" ? "DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT" : k.ToUpperInvariant()).Append("OPTIONS").SelectMany(m => m.Split(',')).Distinct().Order(StringComparer.Ordinal));
-            var responseParameters = new JsonObject
+            if (!Json.IsTruthy(origin))
             {
-                ["method.response.header.Access-Control-Allow-Origin"] = origin is null && cors is JsonObject { } withOrigin && withOrigin["AllowOrigin"] is JsonObject originIntrinsic
-                    ? SamDeploymentHash.FromTemplate(originIntrinsic.DeepClone())
-                    : origin ?? "'*'",
-                ["method.response.header.Access-Control-Allow-Methods"] = allowed is JsonNode n && Json.IsString(n) && !Json.Str(n)!.StartsWith('\'') ? $"'{Json.Str(n)}'" : allowed,
-            };
-            if (headers is not null)
-            {
-                responseParameters["method.response.header.Access-Control-Allow-Headers"] = headers.DeepClone();
+                throw new InvalidResourceException(id, "Invalid input. Value for AllowedOrigins is required");
             }
 
+            // Given AllowMethods go in as they are; computed ones are quoted ("'GET,OPTIONS'") as APIGW expects.
+            var allowed = Json.IsTruthy(methods)
+                ? methods!.DeepClone()
+                : "'" + string.Join(",", path.Select(kv => kv.Key).Where(k => k != "parameters").Select(k => k == "x-amazon-apigateway-any-method" ? "DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT" : k.ToUpperInvariant()).Append("OPTIONS").SelectMany(m => m.Split(',')).Distinct().Order(StringComparer.Ordinal)) + "'";
+            var responseParameters = new JsonObject
+            {
+                ["method.response.header.Access-Control-Allow-Origin"] = origin is JsonObject originIntrinsic
+                    ? SamDeploymentHash.FromTemplate(originIntrinsic.DeepClone())
+                    : origin!.DeepClone(),
+            };
+            if (Json.IsTruthy(headers))
+            {
+                responseParameters["method.response.header.Access-Control-Allow-Headers"] = headers!.DeepClone();
+            }
+
+            responseParameters["method.response.header.Access-Control-Allow-Methods"] = allowed;
             if (maxAge is not null)
             {
                 responseParameters["method.response.header.Access-Control-Max-Age"] = maxAge.DeepClone();

@@ -62,6 +62,14 @@ internal sealed class SamDeploymentHash
         return node;
     }
 
+    /// <summary>Marks a value the translator prints as a plain <c>str</c> although it equals a template string (<c>str(3.0)</c>).</summary>
+    public static T Plain<T>(T node)
+        where T : JsonNode
+    {
+        Origins.AddOrUpdate(node, "plain");
+        return node;
+    }
+
     /// <summary>Marks a key of a dict the translator builds as a template string (an authorizer's name, say).</summary>
     public static JsonObject TemplateKey(JsonObject node, string key)
     {
@@ -349,7 +357,7 @@ internal sealed class SamDeploymentHash
                 {
                     case JsonValueKind.String:
                         var s = v.GetValue<string>();
-                        var unicode = (Json.Str(template) == s && template is not null) || ValueIsUnicode(s, path);
+                        var unicode = origin != "plain" && ((Json.Str(template) == s && template is not null) || ValueIsUnicode(s, path));
                         sb.Append(unicode ? Py27Hash.UnicodeRepr(s) : Py27Hash.StrRepr(s));
                         break;
                     case JsonValueKind.True:
