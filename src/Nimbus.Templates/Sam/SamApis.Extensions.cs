@@ -165,6 +165,193 @@ internal sealed partial class SamApis
         body["x-amazon-apigateway-endpoint-configuration"] = config;
     }
 
+    /// <summary>
+    /// An event's method settings after its integration and auth: <c>TimeoutInMillis</c>, <c>RequestModel</c> (a body
+    /// parameter, or an OpenAPI 3 requestBody, and a request validator) and <c>RequestParameters</c>.
+    /// </summary>
+    private static void AddEventMethodSettings(JsonObject body, ApiEvent ev, JsonObject operation, JsonObject? apiProperties)
+    {
+        var integration = (JsonObject)operation["x-amazon-apigateway-integration"]!;
+        if (Json.IsTruthy(ev.Properties["TimeoutInMillis"]))
+        {
+            integration["timeoutInMillis"] = SamDeploymentHash.FromTemplate(ev.Properties["TimeoutInMillis"]!.DeepClone());
+        }
+
+        if (ev.Properties["RequestModel"] is JsonObject { Count: > 0 } requestModel && Json.Str(requestModel["Model"]) is { } model)
+        {
+            AddRequestModel(body, ev, operation, requestModel, model, apiProperties?["Models"]);
+        }
+
+        if (ev.Properties["RequestParameters"] is JsonArray { Count: > 0 } requestParameters)
+        {
+            AddRequestParameters(ev, operation, integration, requestParameters);
+        }
+    }
+
+    private static void AddRequestModel(JsonObject body, ApiEvent ev, JsonObject operation, JsonObject requestModel, string model, JsonNode? apiModels)
+    {
+        var where = $"Unable to set RequestModel [{model}] on API method [{ev.Method}] for path [{ev.Path}] because ";
+        if (!Json.IsTruthy(apiModels))
+        {
+            throw new InvalidEventException(ev.EventId, where + "the related API does not define any Models.");
+        }
+
+        if (apiModels is not JsonObject models || Json.IsIntrinsic(apiModels))
+        {
+            throw new InvalidEventException(ev.EventId, where + "the related API Models defined is of invalid type.");
+        }
+
+        if (!Json.IsTruthy(models[model]))
+        {
+            throw new InvalidEventException(ev.EventId, where + "it wasn't defined in the API's Models.");
+        }
+
+        var name = model.ToLowerInvariant();
+        var required = requestModel["Required"];
+        if (body.ContainsKey("swagger"))
+        {
+            var parameter = SamDeploymentHash.InsertionOrdered(new JsonObject
+            {
+                ["in"] = "body",
+                ["name"] = SamDeploymentHash.FromTemplate(JsonValue.Create(name)),
+                ["schema"] = new JsonObject { ["$ref"] = "#/definitions/" + name },
+            });
+            if (required is not null)
+            {
+                parameter["required"] = SamDeploymentHash.FromTemplate(required.DeepClone());
+            }
+
+            var parameters = operation["parameters"] as JsonArray ?? new JsonArray();
+            parameters.Add(parameter);
+            operation["parameters"] = parameters;
+        }
+        else if (Json.Str(body["openapi"]) is { } version && System.Text.RegularExpressions.Regex.IsMatch(version, @"\A3(\.\d)(\.\d)?\z"))
+        {
+            var requestBody = new JsonObject
+            {
+                ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = new JsonObject { ["$ref"] = "#/components/schemas/" + name } } },
+            };
+            if (required is not null)
+            {
+                requestBody["required"] = SamDeploymentHash.FromTemplate(required.DeepClone());
+            }
+
+            operation["requestBody"] = requestBody;
+        }
+
+        var validateBody = requestModel["ValidateBody"];
+        var validateParameters = requestModel["ValidateParameters"];
+        if (validateBody is null && validateParameters is null)
+        {
+            return;
+        }
+
+        static bool? Flag(JsonNode? n) => n is null ? false : n is JsonValue v && v.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False ? v.GetValue<bool>() : null;
+        if (Flag(validateBody) is not { } checkBody || Flag(validateParameters) is not { } checkParameters)
+        {
+            throw new InvalidEventException(ev.EventId, $"Unable to set Validator to RequestModel [{model}] on API method [{ev.Method}] for path [{ev.Path}] ValidateBody and ValidateParameters must be a boolean type, strings or intrinsics are not supported.");
+        }
+
+        var validator = (checkBody, checkParameters) switch
+        {
+            (true, true) => "body-and-params",
+            (true, false) => "body-only",
+            (false, true) => "params-only",
+            _ => "no-validation",
+        };
+        var validators = body["x-amazon-apigateway-request-validators"] as JsonObject;
+        if (validators is null || validators.Count == 0)
+        {
+            validators = new JsonObject();
+            body["x-amazon-apigateway-request-validators"] = validators;
+        }
+
+        if (!Json.IsTruthy(validators[validator]))
+        {
+            validators[validator] = SamDeploymentHash.InsertionOrdered(new JsonObject
+            {
+                ["validateRequestBody"] = checkBody,
+                ["validateRequestParameters"] = checkParameters,
+            });
+        }
+
+        operation["x-amazon-apigateway-request-validator"] = validator;
+    }
+
+    private static void AddRequestParameters(ApiEvent ev, JsonObject operation, JsonObject integration, JsonArray requestParameters)
+    {
+        const string formatError = "Invalid value for 'RequestParameters' property. Keys must be in the format 'method.request.[querystring|path|header].{value}', e.g 'method.request.header.Authorization'.";
+        var settings = new List<(string Name, JsonNode Required, bool Caching)>();
+        foreach (var parameter in requestParameters)
+        {
+            string name;
+            JsonNode required = false;
+            var caching = false;
+            if (parameter is JsonObject o && o.Count > 0)
+            {
+                var (key, value) = o.First();
+                if (!RequestParameterName().IsMatch(key))
+                {
+                    throw new InvalidEventException(ev.EventId, formatError);
+                }
+
+                if (value is not JsonObject options || options.Any(kv => kv.Key is not ("Required" or "Caching")))
+                {
+                    throw new InvalidEventException(ev.EventId, "Invalid value for 'RequestParameters' property. Values must be an object, e.g { Required: true, Caching: false }");
+                }
+
+                name = key;
+                if (options["Required"] is { } r)
+                {
+                    required = SamDeploymentHash.FromTemplate(r.DeepClone());
+                }
+
+                caching = Json.IsTruthy(options["Caching"]);
+            }
+            else if (Json.Str(parameter) is { } text)
+            {
+                if (!RequestParameterName().IsMatch(text))
+                {
+                    throw new InvalidEventException(ev.EventId, formatError);
+                }
+
+                name = text;
+            }
+            else
+            {
+                throw new InvalidEventException(ev.EventId, "Invalid value for 'RequestParameters' property. Property must be either a string or an object");
+            }
+
+            settings.Add((name, required, caching));
+        }
+
+        var parameters = operation["parameters"] as JsonArray ?? new JsonArray();
+        foreach (var (name, required, caching) in settings)
+        {
+            var location = name["method.request.".Length..];
+            var dot = location.IndexOf('.', StringComparison.Ordinal);
+            var (where, what) = (location[..dot], location[(dot + 1)..]);
+            parameters.Add(SamDeploymentHash.InsertionOrdered(new JsonObject
+            {
+                ["in"] = where == "querystring" ? "query" : SamDeploymentHash.FromTemplate(JsonValue.Create(where)),
+                ["name"] = SamDeploymentHash.FromTemplate(JsonValue.Create(what)),
+                ["required"] = required,
+                ["type"] = "string",
+            }));
+            if (caching)
+            {
+                var cacheKeys = integration["cacheKeyParameters"] as JsonArray ?? new JsonArray();
+                cacheKeys.Add(SamDeploymentHash.FromTemplate(JsonValue.Create(name)));
+                integration["cacheKeyParameters"] = cacheKeys;
+            }
+        }
+
+        operation["parameters"] = parameters;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\Amethod\.request\.(querystring|path|header)\.")]
+    private static partial System.Text.RegularExpressions.Regex RequestParameterName();
+
     private static string PythonTypeName(JsonNode? node) => node switch
     {
         JsonArray => "list",

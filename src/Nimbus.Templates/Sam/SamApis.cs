@@ -378,17 +378,26 @@ internal sealed partial class SamApis(TranslationContext context)
             return;
         }
 
+        var streaming = Json.Str(ev.Properties["ResponseTransferMode"]) == "RESPONSE_STREAM";
         var operation = new JsonObject
         {
             ["x-amazon-apigateway-integration"] = new JsonObject
             {
                 ["type"] = "aws_proxy",
                 ["httpMethod"] = "POST",
-                ["uri"] = Json.Sub($"arn:{context.Partition}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/{FunctionArnVariable(ev)}/invocations"),
+                ["uri"] = Json.Sub(streaming
+                    ? $"arn:{context.Partition}:apigateway:${{AWS::Region}}:lambda:path/2021-11-15/functions/{FunctionArnVariable(ev)}/response-streaming-invocations"
+                    : $"arn:{context.Partition}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/{FunctionArnVariable(ev)}/invocations"),
             },
             ["responses"] = new JsonObject(),
         };
+        if (streaming)
+        {
+            ((JsonObject)operation["x-amazon-apigateway-integration"]!)["responseTransferMode"] = "STREAM";
+        }
+
         AddEventAuth(body, ev, operation, apiAuth);
+        AddEventMethodSettings(body, ev, operation, context.InputResource(ev.ApiId)?["Properties"] as JsonObject);
 
         if (EventCondition(ev) is { } condition)
         {

@@ -24,7 +24,7 @@ internal sealed class SamDeploymentHash
     [
         "swagger", "openapi", "info", "version", "title", "paths", "summary", "consumes", "produces", "type", "requestTemplates",
         "statusCode", "responseParameters", "responseTemplates", "description", "headers", "x-amazon-apigateway-integration",
-        "httpMethod", "uri", "credentials", "responses", "security",
+        "httpMethod", "uri", "responseTransferMode", "credentials", "responses", "security",
         "method.response.header.Access-Control-Allow-Origin", "method.response.header.Access-Control-Allow-Headers",
         "method.response.header.Access-Control-Allow-Methods", "method.response.header.Access-Control-Max-Age",
         "method.response.header.Access-Control-Allow-Credentials",
