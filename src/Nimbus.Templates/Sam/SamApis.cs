@@ -137,7 +137,8 @@ internal sealed partial class SamApis(TranslationContext context)
             return "Prod";
         }
 
-        return Json.Str(apiResource?["Properties"]?["StageName"]);
+        // An intrinsic stage name gives the suffix "Stage" (the translator does not resolve it here).
+        return apiResource?["Properties"]?["StageName"] is { } stage ? Json.Str(stage) ?? "Stage" : null;
     }
 
     // ---- REST APIs ------------------------------------------------------------------------------------------------
@@ -285,7 +286,10 @@ internal sealed partial class SamApis(TranslationContext context)
 
         // Deployment: id and description hashed over the body as the translator does, so a change redeploys.
         var stageName = p["StageName"]!;
-        var stageId = id + AlphaNumeric(Json.Str(context.ResolveParameterRefs(stageName)) ?? "") + "Stage";
+        // An intrinsic stage name: no prefix; a name with other than letters and digits: a hash of it.
+        var stageId = Json.Str(stageName) is not { } stageText ? id + "Stage"
+            : stageText.All(char.IsAsciiLetterOrDigit) && stageText.Length > 0 ? id + stageText + "Stage"
+            : id + "Stage" + (stageText.Length == 0 ? "" : Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(Encoding.UTF8.GetBytes(stageText)))[..10]);
         var domainJson = RestDomain(id, resource, p, stageId, output);
         var digest = SamDeploymentHash.Digest(swagger, p["DefinitionUri"] is not null, p["DefinitionBody"], p["Cors"], openApiVersion, domainJson, FunctionNames(id));
         var deploymentId = id + "Deployment" + digest[..10];
