@@ -277,8 +277,9 @@ internal sealed partial class SamApis(TranslationContext context)
             api["Parameters"] = new JsonObject { ["endpointConfigurationTypes"] = type.DeepClone() };
         }
 
-        if (p["Tags"] is JsonObject tags && tags.Count > 0)
+        if (p["Tags"] is JsonObject tags && tags.Count > 0 && Json.IsTruthy(p["PropagateTags"]))
         {
+            // Tags are the stage's; PropagateTags copies them to the RestApi (and the other generated resources).
             api["Tags"] = TranslationContext.TagList(id, tags, samTag: false);
         }
 
