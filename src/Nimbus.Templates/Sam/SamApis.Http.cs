@@ -37,10 +37,9 @@ internal sealed partial class SamApis
                     ["info"] = new JsonObject { ["version"] = "1.0", ["title"] = Json.Ref("AWS::StackName") },
                     ["paths"] = new JsonObject(),
                 };
-            var generated = p["DefinitionBody"] is null && !isImplicit;
             foreach (var ev in _events.Where(e => e.Http && e.ApiId == id))
             {
-                AddHttpPath(body, ev, generated, p["Auth"] as JsonObject);
+                AddHttpPath(body, ev, p["Auth"] as JsonObject);
             }
 
             if (p["Auth"] is JsonObject auth)
@@ -67,6 +66,12 @@ internal sealed partial class SamApis
                 case JsonValue corsFlag when corsFlag.TryGetValue<bool>(out var enabled) && enabled:
                     body["x-amazon-apigateway-cors"] = new JsonObject { ["allowOrigins"] = new JsonArray("*") };
                     break;
+            }
+
+            if (Json.IsTruthy(p["FailOnWarnings"]) && body["paths"] is JsonObject bodyPaths && bodyPaths["$default"] is var defaultPath && bodyPaths.Remove("$default"))
+            {
+                // "Resource $default should start with /" is a warning, an import failure with FailOnWarnings.
+                bodyPaths["/$default"] = defaultPath;
             }
 
             if (p["Name"] is not null || p["Description"] is not null)
@@ -167,12 +172,11 @@ internal sealed partial class SamApis
         return output;
     }
 
-    private void AddHttpPath(JsonObject body, ApiEvent ev, bool explicitGenerated, JsonObject? apiAuth)
+    private void AddHttpPath(JsonObject body, ApiEvent ev, JsonObject? apiAuth)
     {
         var paths = body["paths"] as JsonObject ?? (JsonObject)(body["paths"] = new JsonObject());
         var isDefault = ev.Path is null && ev.Method is null;
-        // The translator writes an explicit, generated API's default route as "/$default" when the API has Auth.
-        var pathName = isDefault ? (explicitGenerated && apiAuth is not null ? "/$default" : "$default") : ev.Path ?? "/";
+        var pathName = isDefault ? "$default" : ev.Path ?? "/";
         var path = paths[pathName] as JsonObject ?? (JsonObject)(paths[pathName] = new JsonObject());
         var method = isDefault ? "x-amazon-apigateway-any-method" : OpenApiMethod(ev.Method ?? "any");
         if (path[method] is JsonObject existing)
@@ -231,6 +235,17 @@ internal sealed partial class SamApis
     private void AddHttpAuth(string id, JsonObject body, JsonObject auth)
     {
         var schemes = new JsonObject();
+        if (auth["EnableIamAuthorizer"] is JsonValue iam && iam.GetValueKind() == System.Text.Json.JsonValueKind.True)
+        {
+            schemes["AWS_IAM"] = new JsonObject
+            {
+                ["type"] = "apiKey",
+                ["name"] = "Authorization",
+                ["in"] = "header",
+                ["x-amazon-apigateway-authtype"] = "awsSigv4",
+            };
+        }
+
         if (auth["Authorizers"] is JsonObject authorizers)
         {
             foreach (var (name, node) in authorizers)
@@ -240,14 +255,13 @@ internal sealed partial class SamApis
                     throw new InvalidResourceException(id, $"Authorizer {name} must be a map.");
                 }
 
-                if (a["JwtConfiguration"] is { } jwt)
+                if (Json.IsTruthy(a["JwtConfiguration"]))
                 {
-                    var authorizer = new JsonObject { ["type"] = "jwt", ["jwtConfiguration"] = jwt.DeepClone() };
-                    if (a["IdentitySource"] is { } source)
-                    {
-                        authorizer["identitySource"] = source.DeepClone();
-                    }
-
+                    // OpenAPI wants the JWT configuration's keys in lower case (Issuer → issuer).
+                    var jwt = a["JwtConfiguration"] is JsonObject given
+                        ? new JsonObject(given.Select(kv => KeyValuePair.Create(kv.Key.ToLowerInvariant(), kv.Value?.DeepClone())))
+                        : a["JwtConfiguration"]!.DeepClone();
+                    var authorizer = new JsonObject { ["jwtConfiguration"] = jwt, ["identitySource"] = a["IdentitySource"]?.DeepClone(), ["type"] = "jwt" };
                     schemes[name] = new JsonObject { ["type"] = "oauth2", ["x-amazon-apigateway-authorizer"] = authorizer };
                 }
                 else if (a["FunctionArn"] is { } functionArn)
@@ -261,26 +275,38 @@ internal sealed partial class SamApis
                                 $"arn:{context.Partition}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{__FunctionArn__}}/invocations",
                                 new JsonObject { ["__FunctionArn__"] = functionArn.DeepClone() }),
                         },
-                        ["authorizerPayloadFormatVersion"] = a["AuthorizerPayloadFormatVersion"]?.DeepClone() ?? "2.0",
                     };
-                    if (a["FunctionInvokeRole"] is { } invokeRole && Json.IsTruthy(invokeRole))
+                    if (a["FunctionInvokeRole"] is { } invokeRole && Json.IsTruthy(invokeRole) && Json.Str(invokeRole) != "NONE")
                     {
                         authorizer["authorizerCredentials"] = invokeRole.DeepClone();
                     }
 
+                    if (a["Identity"] is JsonObject { Count: > 0 } identity)
+                    {
+                        if (identity["ReauthorizeEvery"] is { } ttl)
+                        {
+                            authorizer["authorizerResultTtlInSeconds"] = ttl.DeepClone();
+                        }
+
+                        var sources = new JsonArray();
+                        foreach (var (prefix, property) in (ReadOnlySpan<(string, string)>)[("$request.header.", "Headers"), ("$request.querystring.", "QueryStrings"), ("$stageVariables.", "StageVariables"), ("$context.", "Context")])
+                        {
+                            if (identity[property] is JsonArray values)
+                            {
+                                foreach (var value in values)
+                                {
+                                    sources.Add(prefix + Json.Str(value));
+                                }
+                            }
+                        }
+
+                        authorizer["identitySource"] = sources;
+                    }
+
+                    authorizer["authorizerPayloadFormatVersion"] = a["AuthorizerPayloadFormatVersion"]?.DeepClone() ?? "2.0";
                     if (a["EnableSimpleResponses"] is { } simple && Json.IsTruthy(simple))
                     {
                         authorizer["enableSimpleResponses"] = simple.DeepClone();
-                    }
-
-                    if (a["Identity"]?["Headers"] is JsonArray headers)
-                    {
-                        authorizer["identitySource"] = new JsonArray(headers.Select(h => (JsonNode?)("$request.header." + Json.Str(h))).ToArray());
-                    }
-
-                    if (a["Identity"]?["ReauthorizeEvery"] is { } ttl)
-                    {
-                        authorizer["authorizerResultTtlInSeconds"] = ttl.DeepClone();
                     }
 
                     schemes[name] = new JsonObject { ["type"] = "apiKey", ["name"] = "Unused", ["in"] = "header", ["x-amazon-apigateway-authorizer"] = authorizer };
