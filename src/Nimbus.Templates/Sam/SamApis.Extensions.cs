@@ -352,6 +352,57 @@ internal sealed partial class SamApis
     [System.Text.RegularExpressions.GeneratedRegex(@"\Amethod\.request\.(querystring|path|header)\.")]
     private static partial System.Text.RegularExpressions.Regex RequestParameterName();
 
+    /// <summary>
+    /// <c>MergeDefinitions</c>: the event's method is generated in a skeleton document and merged over the same method of
+    /// the given body (generated keys win). As the translator, the method is stored under the event's Method as written,
+    /// and nothing is merged into a body without paths.
+    /// </summary>
+    private void MergeRestPath(JsonObject body, ApiEvent ev, JsonObject? apiAuth)
+    {
+        if (ev.Path is null || ev.Method is null)
+        {
+            return;
+        }
+
+        var skeleton = new JsonObject
+        {
+            ["swagger"] = "2.0",
+            ["info"] = new JsonObject { ["version"] = "1.0", ["title"] = Json.Ref("AWS::StackName") },
+            ["paths"] = new JsonObject(),
+        };
+        AddRestPath(skeleton, ev, apiAuth);
+        if (body["paths"] is not JsonObject { Count: > 0 } paths || skeleton["paths"]?[ev.Path]?[OpenApiMethod(ev.Method)] is not JsonObject generated)
+        {
+            return;
+        }
+
+        var source = paths[ev.Path] is JsonObject sourcePath ? sourcePath[ev.Method] : null;
+        if (source is not (JsonObject or null))
+        {
+            throw new InvalidResourceException(ev.ApiId, $"Property 'DefinitionBody.paths.{ev.Path}.{ev.Method}' should be a map.");
+        }
+
+        // Moved, not copied: the nodes keep what the deployment hash knows about where their strings came from.
+        var merged = new JsonObject();
+        foreach (var from in new[] { source as JsonObject ?? [], generated })
+        {
+            foreach (var key in from.Select(kv => kv.Key).ToList())
+            {
+                var value = from[key];
+                from.Remove(key);
+                merged[key] = value;
+            }
+        }
+
+        if (paths[ev.Path] is not JsonObject pathItem)
+        {
+            pathItem = new JsonObject();
+            paths[ev.Path] = pathItem;
+        }
+
+        pathItem[ev.Method] = merged;
+    }
+
     private static string PythonTypeName(JsonNode? node) => node switch
     {
         JsonArray => "list",

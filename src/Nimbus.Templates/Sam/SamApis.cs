@@ -196,8 +196,15 @@ internal sealed partial class SamApis(TranslationContext context)
         else
         {
             var body = p["DefinitionBody"] is JsonObject given ? (JsonObject)given.DeepClone() : NewSwagger(openApiVersion, p);
+            var merge = Json.IsTruthy(p["MergeDefinitions"]) && p["DefinitionBody"] is JsonObject;
             foreach (var ev in InTranslatorOrder(_events.Where(e => !e.Http && e.ApiId == id)))
             {
+                if (merge)
+                {
+                    MergeRestPath(body, ev, p["Auth"] as JsonObject);
+                    continue;
+                }
+
                 AddRestPath(body, ev, p["Auth"] as JsonObject);
                 AddEventResourcePolicy(body, ev);
             }
