@@ -390,6 +390,11 @@ internal sealed partial class SamApis
             {
                 var value = from[key];
                 from.Remove(key);
+                if (value is not null && ReferenceEquals(from, generated))
+                {
+                    SamDeploymentHash.Generated(value);
+                }
+
                 merged[key] = value;
             }
         }

@@ -70,6 +70,16 @@ internal sealed class SamDeploymentHash
         return node;
     }
 
+    /// <summary>Marks a node the translator generated that now sits where the template had a value (a merged method's
+    /// integration): the template's value there no longer decides how its strings print.</summary>
+    public static void Generated(JsonNode node)
+    {
+        if (!Origins.TryGetValue(node, out _))
+        {
+            Origins.Add(node, "gen");
+        }
+    }
+
     /// <summary>Marks a key of a dict the translator builds as a template string (an authorizer's name, say).</summary>
     public static JsonObject TemplateKey(JsonObject node, string key)
     {
@@ -249,6 +259,11 @@ internal sealed class SamDeploymentHash
     private void Repr(StringBuilder sb, JsonNode? node, List<string> path, JsonNode? template)
     {
         var origin = node is not null && Origins.TryGetValue(node, out var kind) ? kind : null;
+        if (origin == "gen")
+        {
+            template = null;
+        }
+
         if (template is null && origin == "t")
         {
             template = node;
