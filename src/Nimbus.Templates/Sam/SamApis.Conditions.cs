@@ -87,7 +87,14 @@ internal sealed partial class SamApis
             }
 
             paths.Remove(pathName);
-            paths[pathName] = Conditional(condition, item);
+            var conditional = Conditional(condition, item);
+            if (distinct.Count > 1)
+            {
+                // A condition name the translator makes up prints as a plain str; a function's own as unicode.
+                SamDeploymentHash.Plain(((JsonArray)conditional["Fn::If"]!)[0]!);
+            }
+
+            paths[pathName] = conditional;
         }
     }
 

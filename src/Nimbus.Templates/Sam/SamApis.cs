@@ -32,6 +32,9 @@ internal sealed partial class SamApis(TranslationContext context)
 
     private readonly List<ApiEvent> _events = [];
 
+    /// <summary>The translator's editor pass the REST API being built is in (one per event, then CORS), for the deployment hash.</summary>
+    private int _pass;
+
     public IReadOnlyList<ApiEvent> Events => _events;
 
     /// <summary>Finds every Api/HttpApi event in the template's functions; returns the implicit APIs to create.</summary>
@@ -197,8 +200,10 @@ internal sealed partial class SamApis(TranslationContext context)
         {
             var body = p["DefinitionBody"] is JsonObject given ? (JsonObject)given.DeepClone() : NewSwagger(openApiVersion, p);
             var merge = Json.IsTruthy(p["MergeDefinitions"]) && p["DefinitionBody"] is JsonObject;
+            _pass = 0;
             foreach (var ev in InTranslatorOrder(_events.Where(e => !e.Http && e.ApiId == id)))
             {
+                _pass++;
                 if (merge)
                 {
                     MergeRestPath(body, ev, p["Auth"] as JsonObject);
@@ -209,6 +214,7 @@ internal sealed partial class SamApis(TranslationContext context)
                 AddEventResourcePolicy(body, ev);
             }
 
+            _pass++;
             if (p["Cors"] is { } cors)
             {
                 AddCors(id, body, cors);
@@ -416,15 +422,17 @@ internal sealed partial class SamApis(TranslationContext context)
             var integration = (JsonObject)operation["x-amazon-apigateway-integration"]!;
             integration["uri"] = Conditional(condition, integration["uri"]!.DeepClone());
             path[method] = Conditional(condition, operation);
+            SamDeploymentHash.InsertedInPass(path, method, _pass);
             return;
         }
 
         path[method] = operation;
+        SamDeploymentHash.InsertedInPass(path, method, _pass);
     }
 
     private static readonly string[] CorsProperties = ["AllowMethods", "AllowHeaders", "AllowOrigin", "MaxAge", "AllowCredentials"];
 
-    private static void AddCors(string id, JsonObject body, JsonNode cors)
+    private void AddCors(string id, JsonObject body, JsonNode cors)
     {
         JsonNode? origin;
         JsonNode? headers = null, methods = null, maxAge = null;
@@ -534,6 +542,7 @@ internal sealed partial class SamApis(TranslationContext context)
                     ["200"] = new JsonObject { ["description"] = "Default response for CORS method", ["headers"] = responseHeaders },
                 },
             };
+            SamDeploymentHash.InsertedInPass(path, "options", _pass);
         }
     }
 

@@ -38,6 +38,8 @@ internal sealed class SamDeploymentHash
 
     private static readonly ConditionalWeakTable<JsonObject, HashSet<string>> UnicodeKeys = [];
 
+    private static readonly ConditionalWeakTable<JsonObject, Dictionary<string, int>> Passes = [];
+
     private static readonly ConditionalWeakTable<JsonObject, List<(string Ghost, int Index)>> Ghosts = [];
 
     private readonly HashSet<string> _templateStrings;
@@ -79,6 +81,9 @@ internal sealed class SamDeploymentHash
             Origins.Add(node, "gen");
         }
     }
+
+    /// <summary>Records that <paramref name="key"/> went into <paramref name="node"/> in editor pass <paramref name="pass"/> (one per event).</summary>
+    public static void InsertedInPass(JsonObject node, string key, int pass) => Passes.GetOrCreateValue(node)[key] = pass;
 
     /// <summary>Marks a key of a dict the translator builds as a template string (an authorizer's name, say).</summary>
     public static JsonObject TemplateKey(JsonObject node, string key)
@@ -310,6 +315,10 @@ internal sealed class SamDeploymentHash
                             ordered = Py27Hash.Order(ordered.Concat(late), 0);
                         }
                     }
+                    else if (!_s3Location && templateObject is null && Passes.TryGetValue(o, out var passes))
+                    {
+                        ordered = Py27Hash.OrderByPasses(insertion.Select(k => (k, passes.TryGetValue(k, out var pass) ? pass : int.MaxValue)));
+                    }
                     else
                     {
                         ordered = Py27Hash.Order(insertion, _s3Location || templateObject is not null ? 0 : 1);
@@ -358,7 +367,7 @@ internal sealed class SamDeploymentHash
                     if (i == 0 && path.Count > 0 && path[^1] == "Fn::If" && Json.Str(a[i]) is { } condition && template is null)
                     {
                         // make_conditional: the condition is the function's (a template string) or a combined one the translator names.
-                        sb.Append(condition.EndsWith("PathCondition", StringComparison.Ordinal) ? Py27Hash.StrRepr(condition) : Py27Hash.UnicodeRepr(condition));
+                        sb.Append(Origins.TryGetValue(a[i]!, out var conditionOrigin) && conditionOrigin == "plain" ? Py27Hash.StrRepr(condition) : Py27Hash.UnicodeRepr(condition));
                         continue;
                     }
 
