@@ -375,7 +375,13 @@ internal sealed partial class SamApis(TranslationContext context)
         }
 
         var paths = body["paths"] as JsonObject ?? (JsonObject)(body["paths"] = new JsonObject());
-        var path = paths[ev.Path] as JsonObject ?? (JsonObject)(paths[ev.Path] = new JsonObject());
+        if (paths[ev.Path] is not JsonObject path)
+        {
+            path = new JsonObject();
+            paths[ev.Path] = path;
+            SamDeploymentHash.InsertedInPass(paths, ev.Path, _pass);
+        }
+
         var method = OpenApiMethod(ev.Method);
         if (path.ContainsKey(method))
         {
