@@ -321,7 +321,9 @@ internal sealed class SamDeploymentHash
                     }
                     else
                     {
-                        ordered = Py27Hash.Order(insertion, _s3Location || templateObject is not null ? 0 : 1);
+                        // A template dict has been through at least one editor pass (two copies); copies alternate
+                        // between two orders after the first, so two copies stand for any even number.
+                        ordered = Py27Hash.Order(insertion, _s3Location ? 0 : templateObject is not null ? 2 : 1);
                     }
 
                     foreach (var key in ordered)
