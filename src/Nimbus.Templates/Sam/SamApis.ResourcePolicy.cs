@@ -118,7 +118,7 @@ internal sealed partial class SamApis
         }
 
         var document = PolicyDocument(body);
-        document["Version"] = "2012-10-17";
+        document["Version"] = SamDeploymentHash.Plain(JsonValue.Create("2012-10-17"));
         var statement = new JsonObject
         {
             ["Effect"] = effect,
@@ -181,7 +181,7 @@ internal sealed partial class SamApis
     private static void AddAllowDeny(JsonObject body, JsonObject condition, Func<List<JsonNode>> resources)
     {
         var document = PolicyDocument(body);
-        document["Version"] = "2012-10-17";
+        document["Version"] = SamDeploymentHash.Plain(JsonValue.Create("2012-10-17"));
         var allow = new JsonObject
         {
             ["Effect"] = "Allow",
@@ -237,7 +237,7 @@ internal sealed partial class SamApis
         }
 
         var document = PolicyDocument(body);
-        document["Version"] = "2012-10-17";
+        document["Version"] = SamDeploymentHash.Plain(JsonValue.Create("2012-10-17"));
         var statements = custom is JsonArray a ? a.Select(s => SamDeploymentHash.FromTemplate(s!.DeepClone())).ToList() : [SamDeploymentHash.FromTemplate(custom.DeepClone())];
         if (document["Statement"] is null)
         {

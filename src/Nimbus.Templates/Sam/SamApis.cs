@@ -199,6 +199,12 @@ internal sealed partial class SamApis(TranslationContext context)
         else
         {
             var body = p["DefinitionBody"] is JsonObject given ? (JsonObject)given.DeepClone() : NewSwagger(openApiVersion, p);
+            if (body[PolicyKey]?["Statement"] is JsonObject givenStatement)
+            {
+                // The template's single statement stays a template value when a policy turns Statement into a list.
+                SamDeploymentHash.FromTemplate(givenStatement);
+            }
+
             var merge = Json.IsTruthy(p["MergeDefinitions"]) && p["DefinitionBody"] is JsonObject;
             _pass = 0;
             foreach (var ev in InTranslatorOrder(_events.Where(e => !e.Http && e.ApiId == id)))
