@@ -115,13 +115,13 @@ internal sealed partial class SamApis
         var definitions = SecurityDefinitions(body);
         if (!definitions.ContainsKey("AWS_IAM"))
         {
-            definitions["AWS_IAM"] = new JsonObject
+            definitions["AWS_IAM"] = SamDeploymentHash.InsertionOrdered(new JsonObject
             {
                 ["x-amazon-apigateway-authtype"] = "awsSigv4",
                 ["type"] = "apiKey",
                 ["name"] = "Authorization",
                 ["in"] = "header",
-            };
+            });
         }
     }
 

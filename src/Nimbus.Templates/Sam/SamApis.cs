@@ -207,6 +207,7 @@ internal sealed partial class SamApis(TranslationContext context)
 
             var merge = Json.IsTruthy(p["MergeDefinitions"]) && p["DefinitionBody"] is JsonObject;
             _pass = 0;
+            RecordNewKeys(body);
             foreach (var ev in InTranslatorOrder(_events.Where(e => !e.Http && e.ApiId == id)))
             {
                 _pass++;
@@ -218,6 +219,7 @@ internal sealed partial class SamApis(TranslationContext context)
 
                 AddRestPath(body, ev, p["Auth"] as JsonObject);
                 AddEventResourcePolicy(body, ev);
+                RecordNewKeys(body);
             }
 
             _pass++;
@@ -228,8 +230,10 @@ internal sealed partial class SamApis(TranslationContext context)
 
             if (p["Auth"] is JsonObject restAuth)
             {
+                _pass++;
                 AddRestAuth(id, body, restAuth);
                 AddRestResourcePolicy(body, restAuth, p["StageName"], !isImplicit);
+                RecordNewKeys(body);
                 OpenApi3PostProcess(body, openApiVersion);
             }
 
@@ -348,6 +352,15 @@ internal sealed partial class SamApis(TranslationContext context)
         _resourceRefs[id + ".Stage"] = stageId;
         _resourceRefs[id + ".Deployment"] = deploymentId;
         return output;
+    }
+
+    /// <summary>Records the top-level keys the current pass added (the translator writes them into the document in that pass).</summary>
+    private void RecordNewKeys(JsonObject body)
+    {
+        foreach (var (key, _) in body)
+        {
+            SamDeploymentHash.InsertedInPass(body, key, _pass, overwrite: false);
+        }
     }
 
     private static JsonObject NewSwagger(string? openApiVersion, JsonObject p)

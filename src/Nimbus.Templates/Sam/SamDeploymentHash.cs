@@ -29,7 +29,7 @@ internal sealed class SamDeploymentHash
         "method.response.header.Access-Control-Allow-Methods", "method.response.header.Access-Control-Max-Age",
         "method.response.header.Access-Control-Allow-Credentials",
         "Access-Control-Allow-Origin", "Access-Control-Allow-Headers", "Access-Control-Allow-Methods", "Access-Control-Max-Age",
-        "Access-Control-Allow-Credentials", "name", "in",
+        "Access-Control-Allow-Credentials", "name", "in", "x-amazon-apigateway-policy", "securityDefinitions",
     ];
 
     /// <summary>Nodes the translator copies from the template into the document it builds : every key and string of the subtree
@@ -83,7 +83,14 @@ internal sealed class SamDeploymentHash
     }
 
     /// <summary>Records that <paramref name="key"/> went into <paramref name="node"/> in editor pass <paramref name="pass"/> (one per event).</summary>
-    public static void InsertedInPass(JsonObject node, string key, int pass) => Passes.GetOrCreateValue(node)[key] = pass;
+    public static void InsertedInPass(JsonObject node, string key, int pass, bool overwrite = true)
+    {
+        var passes = Passes.GetOrCreateValue(node);
+        if (overwrite || !passes.ContainsKey(key))
+        {
+            passes[key] = pass;
+        }
+    }
 
     /// <summary>Marks a key of a dict the translator builds as a template string (an authorizer's name, say).</summary>
     public static JsonObject TemplateKey(JsonObject node, string key)
