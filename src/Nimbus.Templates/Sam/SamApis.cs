@@ -159,6 +159,12 @@ internal sealed partial class SamApis(TranslationContext context)
     {
         var isImplicit = p.Remove("__Implicit");
         TranslationContext.CheckProperties(id, "AWS::Serverless::Api", p, RestProperties);
+        if (p["Auth"] is JsonObject givenAuth)
+        {
+            // The translator resolves parameter references in Auth (with the parameters' defaults) before using it.
+            p["Auth"] = context.ResolveParameterRefs(givenAuth);
+        }
+
         if (p["EndpointConfiguration"] is JsonObject endpointSettings && endpointSettings.ContainsKey("VPCEndpointIds") && endpointSettings.ContainsKey("VpcEndpointIds"))
         {
             throw new InvalidResourceException(id, "'VPCEndpointIds' and 'VpcEndpointIds' cannot be used together in EndpointConfiguration.");
