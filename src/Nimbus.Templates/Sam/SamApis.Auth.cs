@@ -522,12 +522,15 @@ internal sealed partial class SamApis
             {
                 var index = body.Select(kv => kv.Key).ToList().IndexOf(from);
                 body.Remove(from);
-                var components = body["components"] as JsonObject ?? new JsonObject();
-                components[to] = definitions;
-                if (!body.ContainsKey("components"))
+                var components = body["components"] as JsonObject is { Count: > 0 } existingComponents ? existingComponents : null;
+                if (components is null)
                 {
+                    // Absent, null or empty: a new dict (a key the template had keeps its place).
+                    components = new JsonObject();
                     body["components"] = components;
                 }
+
+                components[to] = definitions;
 
                 SamDeploymentHash.Ghost(body, from, index);
             }
