@@ -223,6 +223,13 @@ internal sealed partial class SamApis(TranslationContext context)
                     continue;
                 }
 
+                if (p["DefinitionBody"] is not null && !OverridesApiAuth(ev, body))
+                {
+                    // The customer's own document: the translator adds no paths to it (an event naming a path the
+                    // document lacks only gets its permission), and event auth only with OverrideApiAuth.
+                    continue;
+                }
+
                 AddRestPath(body, ev, p["Auth"] as JsonObject);
                 AddEventResourcePolicy(body, ev);
                 RecordNewKeys(body);
@@ -359,6 +366,12 @@ internal sealed partial class SamApis(TranslationContext context)
         _resourceRefs[id + ".Deployment"] = deploymentId;
         return output;
     }
+
+    /// <summary>Whether an event's Auth has OverrideApiAuth and its path and method are in the given document.</summary>
+    private static bool OverridesApiAuth(ApiEvent ev, JsonObject body) =>
+        ev.Properties["Auth"]?["OverrideApiAuth"] is JsonValue overrides && overrides.TryGetValue<bool>(out var o) && o
+        && ev.Path is not null && ev.Method is not null
+        && body["paths"]?[ev.Path] is JsonObject item && Branches(item).Any(i => i.ContainsKey(OpenApiMethod(ev.Method)));
 
     /// <summary>Records the top-level keys the current pass added (the translator writes them into the document in that pass).</summary>
     private void RecordNewKeys(JsonObject body)
