@@ -16,7 +16,8 @@ internal sealed partial class SamApis
     {
         if (body["paths"] is JsonObject paths)
         {
-            foreach (var (pathName, _) in paths.ToList())
+            // The statements follow the order the translator iterates its (2.7) paths dict in.
+            foreach (var pathName in SamDeploymentHash.IterationOrder(paths))
             {
                 AddResourcePolicy(body, policy, pathName, stage, stageFromTemplate);
             }

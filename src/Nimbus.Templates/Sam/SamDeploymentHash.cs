@@ -92,6 +92,21 @@ internal sealed class SamDeploymentHash
         }
     }
 
+    /// <summary>
+    /// The order the translator iterates a generated dict in whose keys went in over several passes (as recorded by
+    /// <see cref="InsertedInPass"/>); other dicts in their own order.
+    /// </summary>
+    public static List<string> IterationOrder(JsonObject node)
+    {
+        var keys = node.Select(kv => kv.Key).ToList();
+        if (!Passes.TryGetValue(node, out var passes))
+        {
+            return keys;
+        }
+
+        return Py27Hash.OrderByPasses(keys.Select(k => (k, passes.TryGetValue(k, out var pass) ? pass : int.MaxValue)));
+    }
+
     /// <summary>Marks a key of a dict the translator builds as a template string (an authorizer's name, say).</summary>
     public static JsonObject TemplateKey(JsonObject node, string key)
     {
