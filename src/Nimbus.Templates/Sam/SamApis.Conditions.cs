@@ -99,7 +99,7 @@ internal sealed partial class SamApis
     }
 
     /// <summary>Adds <paramref name="name"/> = Fn::Or of the conditions, chaining through numbered conditions past 10.</summary>
-    private void AddCombinedCondition(string name, List<string> conditions)
+    internal void AddCombinedCondition(string name, List<string> conditions)
     {
         var count = 1;
         for (var length = conditions.Count; length > MaxOrConditions; length = length - MaxOrConditions + 1)

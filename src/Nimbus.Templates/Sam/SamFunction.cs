@@ -267,6 +267,25 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
         }
     }
 
+    /// <summary>PassthroughCondition as a boolean: true/false (or their strings), through parameter Refs and FindInMap.</summary>
+    private bool PassthroughCondition(JsonNode? value)
+    {
+        var resolved = context.ResolveRefsAndMappings(value);
+        if (resolved is JsonValue v && (v.GetValueKind() == System.Text.Json.JsonValueKind.True || Json.Str(v) is "true" or "True"))
+        {
+            return true;
+        }
+
+        if (resolved is JsonValue f && (f.GetValueKind() == System.Text.Json.JsonValueKind.False || Json.Str(f) is "false" or "False"))
+        {
+            return false;
+        }
+
+        throw new InvalidResourceException(id, Json.IsIntrinsic(resolved)
+            ? "Unsupported intrinsic: the only intrinsic functions supported for property PassthroughCondition are FindInMap and parameter Refs."
+            : "Invalid value for property PassthroughCondition.");
+    }
+
     private bool DeploymentEnabled(JsonObject preference)
     {
         var enabled = context.ResolveParameterRefs(preference["Enabled"]);
@@ -315,10 +334,14 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
             group["TriggerConfigurations"] = triggers.DeepClone();
         }
         var groupResource = TranslationContext.NewResource("AWS::CodeDeploy::DeploymentGroup", group);
-        if (Json.IsTruthy(preference["PassthroughCondition"]) && resource["Condition"] is { } condition)
+        var passthrough = preference.ContainsKey("PassthroughCondition") && PassthroughCondition(preference["PassthroughCondition"]);
+        var condition = passthrough ? Json.Str(resource["Condition"]) : null;
+        if (condition is not null)
         {
-            groupResource["Condition"] = condition.DeepClone();
+            groupResource["Condition"] = condition;
         }
+
+        context.DeploymentConditions.Add(condition);
         _out.Add((groupId, groupResource));
         var update = new JsonObject
         {

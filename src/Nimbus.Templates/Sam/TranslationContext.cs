@@ -25,6 +25,9 @@ internal sealed partial class TranslationContext
     public bool NeedsDeploymentApplication { get; set; }
     public bool NeedsCodeDeployRole { get; set; }
 
+    /// <summary>The condition each enabled deployment preference passes through (null: none).</summary>
+    public List<string?> DeploymentConditions { get; } = [];
+
     /// <summary>The template's REST and HTTP APIs and the functions' events on them.</summary>
     public SamApis Apis { get; private set; } = null!;
 
@@ -161,7 +164,24 @@ internal sealed partial class TranslationContext
         if (NeedsDeploymentApplication)
         {
             generated.Clear();
+            // When every enabled preference passes a condition through, the shared resources exist only under those conditions.
+            string? sharedCondition = null;
+            if (DeploymentConditions.Count > 0 && DeploymentConditions.All(c => c is not null))
+            {
+                var distinct = DeploymentConditions.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(c => c!).ToList();
+                sharedCondition = distinct.Count == 1 ? distinct[0] : "ServerlessCodeDeployCondition";
+                if (distinct.Count > 1)
+                {
+                    Apis.AddCombinedCondition(sharedCondition, distinct);
+                }
+            }
+
             resources["ServerlessDeploymentApplication"] = NewResource("AWS::CodeDeploy::Application", new JsonObject { ["ComputePlatform"] = "Lambda" });
+            if (sharedCondition is not null)
+            {
+                resources["ServerlessDeploymentApplication"]!["Condition"] = sharedCondition;
+            }
+
             if (NeedsCodeDeployRole)
             {
                 resources["CodeDeployServiceRole"] = NewResource("AWS::IAM::Role", new JsonObject
@@ -178,6 +198,10 @@ internal sealed partial class TranslationContext
                     },
                     ["ManagedPolicyArns"] = new JsonArray(ManagedPolicyArn("service-role/AWSCodeDeployRoleForLambda")),
                 });
+                if (sharedCondition is not null)
+                {
+                    resources["CodeDeployServiceRole"]!["Condition"] = sharedCondition;
+                }
             }
         }
 
