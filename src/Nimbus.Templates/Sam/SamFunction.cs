@@ -105,6 +105,9 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
             }
             var alias = TranslationContext.NewResource("AWS::Lambda::Alias", aliasProps, resource);
             _out.Add((_aliasId, alias));
+            // Function.Version and Function.Alias stand for the generated resources.
+            context.AddReferable(id, "Version", versionId);
+            context.AddReferable(id, "Alias", _aliasId);
             DeploymentPreference(alias);
         }
         else if (p["DeploymentPreference"] is JsonObject preference && DeploymentEnabled(preference))
