@@ -420,6 +420,20 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
             {
                 logical[k] = context.ResolveParameterRefs(v);
             }
+
+            // A layer of this template with PublishLambdaVersion: its properties join the hash, so a new layer version
+            // publishes a new function version.
+            if (fprops["Layers"] is JsonArray layers)
+            {
+                foreach (var layer in layers)
+                {
+                    if (Json.Str(layer?["Ref"]) is { } layerId && context.InputResource(layerId)?["Properties"] is JsonObject layerProperties
+                        && Json.IsTruthy(layerProperties["PublishLambdaVersion"]))
+                    {
+                        logical[layerId] = layerProperties.DeepClone();
+                    }
+                }
+            }
         }
         var sha = Json.Str(context.ResolveParameterRefs(p["AutoPublishCodeSha256"]));
         var versionId = id + "Version" + (sha is not null ? sha[..Math.Min(10, sha.Length)] : SamTranslator.Hash(logical));
