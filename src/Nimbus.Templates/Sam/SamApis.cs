@@ -98,7 +98,7 @@ internal sealed partial class SamApis(TranslationContext context)
             }
         }
 
-        if (needRest && !inputResources.ContainsKey(ImplicitRestApi))
+        if (needRest && Json.Str((inputResources[ImplicitRestApi] as JsonObject)?["Type"]) != "AWS::Serverless::Api")
         {
             var stage = Json.Str(globals?["Api"]?["StageName"]) ?? "Prod";
             var implicitApi = new JsonObject

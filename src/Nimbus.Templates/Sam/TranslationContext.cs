@@ -90,16 +90,20 @@ internal sealed partial class TranslationContext
 
         // Api/HttpApi events are gathered first: they shape the APIs (explicit or implicit) whatever the resource order.
         Apis = new SamApis(this);
+        var implicitApis = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (id, resource) in Apis.Collect(_inputResources, _template["Globals"]).ToList())
         {
+            // An implicit API takes the place of a template resource of another type with its id (as the translator's plugin).
+            translatable.RemoveAll(t => t.Id == id);
             translatable.Add((id, resource));
+            implicitApis.Add(id);
         }
 
         // Non-SAM resources pass through untouched.
         foreach (var (id, node) in _inputResources)
         {
             var type = node is JsonObject o ? Json.Str(o["Type"]) : null;
-            if (type is null || !type.StartsWith("AWS::Serverless::", StringComparison.Ordinal))
+            if ((type is null || !type.StartsWith("AWS::Serverless::", StringComparison.Ordinal)) && !implicitApis.Contains(id))
             {
                 resources[id] = node?.DeepClone();
             }
