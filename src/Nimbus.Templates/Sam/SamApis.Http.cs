@@ -89,12 +89,23 @@ internal sealed partial class SamApis
             }
 
             var tags = body["tags"] as JsonArray ?? (JsonArray)(body["tags"] = new JsonArray());
-            tags.Add(new JsonObject { ["name"] = "httpapi:createdBy", ["x-amazon-apigateway-tag-value"] = "SAM" });
+            var apiTags = new List<(string Name, JsonNode? Value)>();
             if (p["Tags"] is JsonObject userTags)
             {
-                foreach (var (k, v) in userTags)
+                apiTags.AddRange(userTags.Select(kv => (kv.Key, kv.Value)));
+            }
+
+            apiTags.Add(("httpapi:createdBy", "SAM"));
+            foreach (var (tagName, tagValue) in apiTags)
+            {
+                // A tag the document already names gets the value; others are appended.
+                if (tags.OfType<JsonObject>().FirstOrDefault(t => Json.Str(t["name"]) == tagName) is { } existingTag)
                 {
-                    tags.Add(new JsonObject { ["name"] = k, ["x-amazon-apigateway-tag-value"] = v?.DeepClone() });
+                    existingTag["x-amazon-apigateway-tag-value"] = tagValue?.DeepClone();
+                }
+                else
+                {
+                    tags.Add(new JsonObject { ["name"] = tagName, ["x-amazon-apigateway-tag-value"] = tagValue?.DeepClone() });
                 }
             }
 
@@ -181,9 +192,43 @@ internal sealed partial class SamApis
         var method = isDefault ? "x-amazon-apigateway-any-method" : OpenApiMethod(ev.Method ?? "any");
         if (path[method] is JsonObject existing)
         {
-            if (existing["x-amazon-apigateway-integration"] is null)
+            // A method the document already has: the integration only if it has none (under the function's condition),
+            // then the event's auth and payload format version on it, as the translator's OpenApiEditor.
+            if (ConditionalContents(existing).All(m => m["x-amazon-apigateway-integration"] is null))
             {
-                existing["x-amazon-apigateway-integration"] = HttpIntegration(ev);
+                var integration = HttpIntegration(ev);
+                integration["payloadFormatVersion"] = "2.0";
+                integration.Remove("timeoutInMillis");
+                if (EventCondition(ev) is { } condition)
+                {
+                    integration["uri"] = Conditional(condition, integration["uri"]!.DeepClone());
+                    existing["x-amazon-apigateway-integration"] = integration;
+                    path[method] = Conditional(condition, existing.DeepClone());
+                }
+                else
+                {
+                    existing["x-amazon-apigateway-integration"] = integration;
+                }
+            }
+
+            foreach (var definition in ConditionalContents(path[method]).Where(m => m["x-amazon-apigateway-integration"] is JsonObject))
+            {
+                if (HttpEventSecurity(ev, apiAuth) is { } entry)
+                {
+                    var security = definition["security"] as JsonArray ?? new JsonArray();
+                    security.Add(entry);
+                    definition["security"] = security;
+                }
+
+                if (ev.Properties["PayloadFormatVersion"] is { } payloadFormat)
+                {
+                    definition["x-amazon-apigateway-integration"]!["payloadFormatVersion"] = payloadFormat.DeepClone();
+                }
+
+                if (ev.Properties["TimeoutInMillis"] is { } timeoutInMillis && Json.IsTruthy(timeoutInMillis))
+                {
+                    definition["x-amazon-apigateway-integration"]!["timeoutInMillis"] = timeoutInMillis.DeepClone();
+                }
             }
 
             return;
@@ -203,16 +248,27 @@ internal sealed partial class SamApis
 
         operation["x-amazon-apigateway-integration"] = HttpIntegration(ev);
         operation["responses"] = new JsonObject();
+        if (HttpEventSecurity(ev, apiAuth) is { } securityEntry)
+        {
+            operation["security"] = new JsonArray(securityEntry);
+        }
+
+        path[method] = operation;
+    }
+
+    /// <summary>The security entry an event's own Auth asks for (its authorizer, or the API's default, with scopes), or null.</summary>
+    private static JsonObject? HttpEventSecurity(ApiEvent ev, JsonObject? apiAuth)
+    {
         if (ev.Properties["Auth"] is JsonObject auth && (Json.Str(auth["Authorizer"]) ?? Json.Str(apiAuth?["DefaultAuthorizer"])) is { } authorizer
             && (auth["Authorizer"] is not null || auth["AuthorizationScopes"] is not null))
         {
             // An event without scopes inherits a JWT authorizer's AuthorizationScopes.
             var inherited = authorizer != "AWS_IAM" && apiAuth?["Authorizers"]?[authorizer] is JsonObject { } definition && definition.ContainsKey("JwtConfiguration") ? definition["AuthorizationScopes"] : null;
             var scopes = auth["AuthorizationScopes"]?.DeepClone() ?? inherited?.DeepClone() ?? new JsonArray();
-            operation["security"] = new JsonArray(new JsonObject { [authorizer] = scopes });
+            return new JsonObject { [authorizer] = scopes };
         }
 
-        path[method] = operation;
+        return null;
     }
 
     private JsonObject HttpIntegration(ApiEvent ev)
@@ -316,8 +372,14 @@ internal sealed partial class SamApis
 
         if (schemes.Count > 0)
         {
+            // Schemes the document already has stay; the API's authorizers are added (or replace ones of the same name).
             var components = body["components"] as JsonObject ?? (JsonObject)(body["components"] = new JsonObject());
-            components["securitySchemes"] = schemes;
+            var existingSchemes = components["securitySchemes"] as JsonObject ?? (JsonObject)(components["securitySchemes"] = new JsonObject());
+            foreach (var (name, scheme) in schemes.ToList())
+            {
+                schemes.Remove(name);
+                existingSchemes[name] = scheme;
+            }
         }
 
         if (Json.Str(auth["DefaultAuthorizer"]) is { } defaultAuthorizer && body["paths"] is JsonObject paths)
