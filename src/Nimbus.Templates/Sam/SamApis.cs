@@ -41,6 +41,7 @@ internal sealed partial class SamApis(TranslationContext context)
     public IEnumerable<(string Id, JsonObject Resource)> Collect(JsonObject inputResources, JsonNode? globals)
     {
         bool needRest = false, needHttp = false;
+        var implicitTags = new JsonObject();
         _resourceOrder = Py27Hash.Order(inputResources.Select(r => r.Key));
         foreach (var (functionId, node) in inputResources)
         {
@@ -72,6 +73,20 @@ internal sealed partial class SamApis(TranslationContext context)
                 var isImplicit = false;
                 if (given is null)
                 {
+                    if (!http)
+                    {
+                        // A function (or state machine) with PropagateTags passes its Tags to the implicit API it creates.
+                        var resourceGlobals = globals?[isStateMachine ? "StateMachine" : "Function"];
+                        if (Json.IsTruthy(fnProps["PropagateTags"] ?? resourceGlobals?["PropagateTags"])
+                            && (Json.IsTruthy(fnProps["Tags"]) ? fnProps["Tags"] : resourceGlobals?["Tags"]) is JsonObject { Count: > 0 } tagsToPropagate)
+                        {
+                            foreach (var (tagKey, tagValue) in tagsToPropagate)
+                            {
+                                implicitTags[tagKey] = tagValue?.DeepClone();
+                            }
+                        }
+                    }
+
                     apiId = http ? ImplicitHttpApi : ImplicitRestApi;
                     apiRef = Json.Ref(apiId);
                     isImplicit = true;
@@ -106,6 +121,12 @@ internal sealed partial class SamApis(TranslationContext context)
                 ["Type"] = "AWS::Serverless::Api",
                 ["Properties"] = new JsonObject { ["StageName"] = stage, ["__Implicit"] = true },
             };
+            if (implicitTags.Count > 0)
+            {
+                implicitApi["Properties"]!["Tags"] = implicitTags;
+                implicitApi["Properties"]!["PropagateTags"] = true;
+            }
+
             if (ImplicitRestApiCondition() is { } condition)
             {
                 implicitApi["Condition"] = condition;

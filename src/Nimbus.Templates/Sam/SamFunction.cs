@@ -18,6 +18,13 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
     ];
 
     private readonly List<(string Id, JsonObject Resource)> _out = [];
+
+    /// <summary>The generated types whose translator model has a Tags property (what PropagateTags reaches).</summary>
+    private static readonly HashSet<string> TaggableTypes =
+    [
+        "AWS::Lambda::Function", "AWS::IAM::Role", "AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::CodeDeploy::DeploymentGroup",
+        "AWS::S3::Bucket", "AWS::DynamoDB::Table", "AWS::IoT::TopicRule", "AWS::StepFunctions::StateMachine",
+    ];
     private JsonObject? _role;
     private bool _cognitoPermission;
     private string? _aliasId;
@@ -146,6 +153,19 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
                 }
             }
         }
+        if (Json.IsTruthy(p["PropagateTags"]) && p["Tags"] is JsonObject { Count: > 0 } propagated)
+        {
+            // The translator assigns the function's tags to every resource it generated that takes Tags (the function
+            // itself included: it then has no lambda:createdBy tag).
+            foreach (var (_, generated) in _out)
+            {
+                if (TaggableTypes.Contains(Json.Str(generated["Type"]) ?? "") && generated["Properties"] is JsonObject generatedProperties)
+                {
+                    generatedProperties["Tags"] = TranslationContext.TagList(id, propagated, samTag: false);
+                }
+            }
+        }
+
         return _out;
     }
 
