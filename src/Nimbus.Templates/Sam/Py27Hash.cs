@@ -82,6 +82,38 @@ internal static class Py27Hash
         return keys.InOrder();
     }
 
+    /// <summary>
+    /// The 2.7 order of a dict whose keys went in over several editor passes: each pass deep-copies the document when it
+    /// starts (after the dict's first) and when it ends, so keys of a later pass meet a table the copies rebuilt.
+    /// </summary>
+    public static List<string> OrderByPasses(IEnumerable<(string Key, int Pass)> insertion)
+    {
+        Keys? keys = null;
+        foreach (var group in insertion.Select((k, i) => (k.Key, k.Pass, Index: i)).GroupBy(k => k.Pass).OrderBy(g => g.Key))
+        {
+            keys = keys is null ? new Keys() : Copy(keys);
+            foreach (var (key, _, _) in group.OrderBy(k => k.Index))
+            {
+                keys.Add(key);
+            }
+
+            keys = Copy(keys);
+        }
+
+        return keys?.InOrder() ?? [];
+    }
+
+    private static Keys Copy(Keys keys)
+    {
+        var copy = new Keys();
+        foreach (var key in keys.InOrder())
+        {
+            copy.Add(key);
+        }
+
+        return copy;
+    }
+
     /// <summary>Python 3's <c>repr()</c> of a <c>str</c> (the translator's own literals).</summary>
     public static string StrRepr(string s)
     {

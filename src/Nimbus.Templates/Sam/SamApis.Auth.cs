@@ -115,13 +115,13 @@ internal sealed partial class SamApis
         var definitions = SecurityDefinitions(body);
         if (!definitions.ContainsKey("AWS_IAM"))
         {
-            definitions["AWS_IAM"] = new JsonObject
+            definitions["AWS_IAM"] = SamDeploymentHash.InsertionOrdered(new JsonObject
             {
                 ["x-amazon-apigateway-authtype"] = "awsSigv4",
                 ["type"] = "apiKey",
                 ["name"] = "Authorization",
                 ["in"] = "header",
-            };
+            });
         }
     }
 
@@ -490,8 +490,16 @@ internal sealed partial class SamApis
                     continue;
                 }
 
-                options.Remove("produces");
-                options.Remove("consumes");
+                foreach (var field in (string[])["consumes", "produces"])
+                {
+                    // Deleted after the document's last copy: the slot still shapes the 2.7 order of the keys after it.
+                    var index = options.Select(kv => kv.Key).ToList().IndexOf(field);
+                    if (index >= 0)
+                    {
+                        options.Remove(field);
+                        SamDeploymentHash.Ghost(options, field, index);
+                    }
+                }
                 if (options["responses"] is JsonObject responses && responses["200"] is JsonObject ok && ok["headers"] is JsonObject headers)
                 {
                     foreach (var (name, header) in headers.ToList())
@@ -514,12 +522,15 @@ internal sealed partial class SamApis
             {
                 var index = body.Select(kv => kv.Key).ToList().IndexOf(from);
                 body.Remove(from);
-                var components = body["components"] as JsonObject ?? new JsonObject();
-                components[to] = definitions;
-                if (!body.ContainsKey("components"))
+                var components = body["components"] as JsonObject is { Count: > 0 } existingComponents ? existingComponents : null;
+                if (components is null)
                 {
+                    // Absent, null or empty: a new dict (a key the template had keeps its place).
+                    components = new JsonObject();
                     body["components"] = components;
                 }
+
+                components[to] = definitions;
 
                 SamDeploymentHash.Ghost(body, from, index);
             }

@@ -87,12 +87,19 @@ internal sealed partial class SamApis
             }
 
             paths.Remove(pathName);
-            paths[pathName] = Conditional(condition, item);
+            var conditional = Conditional(condition, item);
+            if (distinct.Count > 1)
+            {
+                // A condition name the translator makes up prints as a plain str; a function's own as unicode.
+                SamDeploymentHash.Plain(((JsonArray)conditional["Fn::If"]!)[0]!);
+            }
+
+            paths[pathName] = conditional;
         }
     }
 
     /// <summary>Adds <paramref name="name"/> = Fn::Or of the conditions, chaining through numbered conditions past 10.</summary>
-    private void AddCombinedCondition(string name, List<string> conditions)
+    internal void AddCombinedCondition(string name, List<string> conditions)
     {
         var count = 1;
         for (var length = conditions.Count; length > MaxOrConditions; length = length - MaxOrConditions + 1)

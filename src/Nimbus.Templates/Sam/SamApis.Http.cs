@@ -37,10 +37,9 @@ internal sealed partial class SamApis
                     ["info"] = new JsonObject { ["version"] = "1.0", ["title"] = Json.Ref("AWS::StackName") },
                     ["paths"] = new JsonObject(),
                 };
-            var generated = p["DefinitionBody"] is null && !isImplicit;
             foreach (var ev in _events.Where(e => e.Http && e.ApiId == id))
             {
-                AddHttpPath(body, ev, generated, p["Auth"] as JsonObject);
+                AddHttpPath(body, ev, p["Auth"] as JsonObject);
             }
 
             if (p["Auth"] is JsonObject auth)
@@ -69,6 +68,12 @@ internal sealed partial class SamApis
                     break;
             }
 
+            if (Json.IsTruthy(p["FailOnWarnings"]) && body["paths"] is JsonObject bodyPaths && bodyPaths["$default"] is var defaultPath && bodyPaths.Remove("$default"))
+            {
+                // "Resource $default should start with /" is a warning, an import failure with FailOnWarnings.
+                bodyPaths["/$default"] = defaultPath;
+            }
+
             if (p["Name"] is not null || p["Description"] is not null)
             {
                 var info = body["info"] as JsonObject ?? (JsonObject)(body["info"] = new JsonObject());
@@ -84,12 +89,23 @@ internal sealed partial class SamApis
             }
 
             var tags = body["tags"] as JsonArray ?? (JsonArray)(body["tags"] = new JsonArray());
-            tags.Add(new JsonObject { ["name"] = "httpapi:createdBy", ["x-amazon-apigateway-tag-value"] = "SAM" });
+            var apiTags = new List<(string Name, JsonNode? Value)>();
             if (p["Tags"] is JsonObject userTags)
             {
-                foreach (var (k, v) in userTags)
+                apiTags.AddRange(userTags.Select(kv => (kv.Key, kv.Value)));
+            }
+
+            apiTags.Add(("httpapi:createdBy", "SAM"));
+            foreach (var (tagName, tagValue) in apiTags)
+            {
+                // A tag the document already names gets the value; others are appended.
+                if (tags.OfType<JsonObject>().FirstOrDefault(t => Json.Str(t["name"]) == tagName) is { } existingTag)
                 {
-                    tags.Add(new JsonObject { ["name"] = k, ["x-amazon-apigateway-tag-value"] = v?.DeepClone() });
+                    existingTag["x-amazon-apigateway-tag-value"] = tagValue?.DeepClone();
+                }
+                else
+                {
+                    tags.Add(new JsonObject { ["name"] = tagName, ["x-amazon-apigateway-tag-value"] = tagValue?.DeepClone() });
                 }
             }
 
@@ -167,19 +183,52 @@ internal sealed partial class SamApis
         return output;
     }
 
-    private void AddHttpPath(JsonObject body, ApiEvent ev, bool explicitGenerated, JsonObject? apiAuth)
+    private void AddHttpPath(JsonObject body, ApiEvent ev, JsonObject? apiAuth)
     {
         var paths = body["paths"] as JsonObject ?? (JsonObject)(body["paths"] = new JsonObject());
         var isDefault = ev.Path is null && ev.Method is null;
-        // The translator writes an explicit, generated API's default route as "/$default" when the API has Auth.
-        var pathName = isDefault ? (explicitGenerated && apiAuth is not null ? "/$default" : "$default") : ev.Path ?? "/";
+        var pathName = isDefault ? "$default" : ev.Path ?? "/";
         var path = paths[pathName] as JsonObject ?? (JsonObject)(paths[pathName] = new JsonObject());
         var method = isDefault ? "x-amazon-apigateway-any-method" : OpenApiMethod(ev.Method ?? "any");
         if (path[method] is JsonObject existing)
         {
-            if (existing["x-amazon-apigateway-integration"] is null)
+            // A method the document already has: the integration only if it has none (under the function's condition),
+            // then the event's auth and payload format version on it, as the translator's OpenApiEditor.
+            if (ConditionalContents(existing).All(m => m["x-amazon-apigateway-integration"] is null))
             {
-                existing["x-amazon-apigateway-integration"] = HttpIntegration(ev);
+                var integration = HttpIntegration(ev);
+                integration["payloadFormatVersion"] = "2.0";
+                integration.Remove("timeoutInMillis");
+                if (EventCondition(ev) is { } condition)
+                {
+                    integration["uri"] = Conditional(condition, integration["uri"]!.DeepClone());
+                    existing["x-amazon-apigateway-integration"] = integration;
+                    path[method] = Conditional(condition, existing.DeepClone());
+                }
+                else
+                {
+                    existing["x-amazon-apigateway-integration"] = integration;
+                }
+            }
+
+            foreach (var definition in ConditionalContents(path[method]).Where(m => m["x-amazon-apigateway-integration"] is JsonObject))
+            {
+                if (HttpEventSecurity(ev, apiAuth) is { } entry)
+                {
+                    var security = definition["security"] as JsonArray ?? new JsonArray();
+                    security.Add(entry);
+                    definition["security"] = security;
+                }
+
+                if (ev.Properties["PayloadFormatVersion"] is { } payloadFormat)
+                {
+                    definition["x-amazon-apigateway-integration"]!["payloadFormatVersion"] = payloadFormat.DeepClone();
+                }
+
+                if (ev.Properties["TimeoutInMillis"] is { } timeoutInMillis && Json.IsTruthy(timeoutInMillis))
+                {
+                    definition["x-amazon-apigateway-integration"]!["timeoutInMillis"] = timeoutInMillis.DeepClone();
+                }
             }
 
             return;
@@ -199,16 +248,27 @@ internal sealed partial class SamApis
 
         operation["x-amazon-apigateway-integration"] = HttpIntegration(ev);
         operation["responses"] = new JsonObject();
+        if (HttpEventSecurity(ev, apiAuth) is { } securityEntry)
+        {
+            operation["security"] = new JsonArray(securityEntry);
+        }
+
+        path[method] = operation;
+    }
+
+    /// <summary>The security entry an event's own Auth asks for (its authorizer, or the API's default, with scopes), or null.</summary>
+    private static JsonObject? HttpEventSecurity(ApiEvent ev, JsonObject? apiAuth)
+    {
         if (ev.Properties["Auth"] is JsonObject auth && (Json.Str(auth["Authorizer"]) ?? Json.Str(apiAuth?["DefaultAuthorizer"])) is { } authorizer
             && (auth["Authorizer"] is not null || auth["AuthorizationScopes"] is not null))
         {
             // An event without scopes inherits a JWT authorizer's AuthorizationScopes.
             var inherited = authorizer != "AWS_IAM" && apiAuth?["Authorizers"]?[authorizer] is JsonObject { } definition && definition.ContainsKey("JwtConfiguration") ? definition["AuthorizationScopes"] : null;
             var scopes = auth["AuthorizationScopes"]?.DeepClone() ?? inherited?.DeepClone() ?? new JsonArray();
-            operation["security"] = new JsonArray(new JsonObject { [authorizer] = scopes });
+            return new JsonObject { [authorizer] = scopes };
         }
 
-        path[method] = operation;
+        return null;
     }
 
     private JsonObject HttpIntegration(ApiEvent ev)
@@ -231,6 +291,17 @@ internal sealed partial class SamApis
     private void AddHttpAuth(string id, JsonObject body, JsonObject auth)
     {
         var schemes = new JsonObject();
+        if (auth["EnableIamAuthorizer"] is JsonValue iam && iam.GetValueKind() == System.Text.Json.JsonValueKind.True)
+        {
+            schemes["AWS_IAM"] = new JsonObject
+            {
+                ["type"] = "apiKey",
+                ["name"] = "Authorization",
+                ["in"] = "header",
+                ["x-amazon-apigateway-authtype"] = "awsSigv4",
+            };
+        }
+
         if (auth["Authorizers"] is JsonObject authorizers)
         {
             foreach (var (name, node) in authorizers)
@@ -240,14 +311,13 @@ internal sealed partial class SamApis
                     throw new InvalidResourceException(id, $"Authorizer {name} must be a map.");
                 }
 
-                if (a["JwtConfiguration"] is { } jwt)
+                if (Json.IsTruthy(a["JwtConfiguration"]))
                 {
-                    var authorizer = new JsonObject { ["type"] = "jwt", ["jwtConfiguration"] = jwt.DeepClone() };
-                    if (a["IdentitySource"] is { } source)
-                    {
-                        authorizer["identitySource"] = source.DeepClone();
-                    }
-
+                    // OpenAPI wants the JWT configuration's keys in lower case (Issuer → issuer).
+                    var jwt = a["JwtConfiguration"] is JsonObject given
+                        ? new JsonObject(given.Select(kv => KeyValuePair.Create(kv.Key.ToLowerInvariant(), kv.Value?.DeepClone())))
+                        : a["JwtConfiguration"]!.DeepClone();
+                    var authorizer = new JsonObject { ["jwtConfiguration"] = jwt, ["identitySource"] = a["IdentitySource"]?.DeepClone(), ["type"] = "jwt" };
                     schemes[name] = new JsonObject { ["type"] = "oauth2", ["x-amazon-apigateway-authorizer"] = authorizer };
                 }
                 else if (a["FunctionArn"] is { } functionArn)
@@ -261,26 +331,38 @@ internal sealed partial class SamApis
                                 $"arn:{context.Partition}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{__FunctionArn__}}/invocations",
                                 new JsonObject { ["__FunctionArn__"] = functionArn.DeepClone() }),
                         },
-                        ["authorizerPayloadFormatVersion"] = a["AuthorizerPayloadFormatVersion"]?.DeepClone() ?? "2.0",
                     };
-                    if (a["FunctionInvokeRole"] is { } invokeRole && Json.IsTruthy(invokeRole))
+                    if (a["FunctionInvokeRole"] is { } invokeRole && Json.IsTruthy(invokeRole) && Json.Str(invokeRole) != "NONE")
                     {
                         authorizer["authorizerCredentials"] = invokeRole.DeepClone();
                     }
 
+                    if (a["Identity"] is JsonObject { Count: > 0 } identity)
+                    {
+                        if (identity["ReauthorizeEvery"] is { } ttl)
+                        {
+                            authorizer["authorizerResultTtlInSeconds"] = ttl.DeepClone();
+                        }
+
+                        var sources = new JsonArray();
+                        foreach (var (prefix, property) in (ReadOnlySpan<(string, string)>)[("$request.header.", "Headers"), ("$request.querystring.", "QueryStrings"), ("$stageVariables.", "StageVariables"), ("$context.", "Context")])
+                        {
+                            if (identity[property] is JsonArray values)
+                            {
+                                foreach (var value in values)
+                                {
+                                    sources.Add(prefix + Json.Str(value));
+                                }
+                            }
+                        }
+
+                        authorizer["identitySource"] = sources;
+                    }
+
+                    authorizer["authorizerPayloadFormatVersion"] = a["AuthorizerPayloadFormatVersion"]?.DeepClone() ?? "2.0";
                     if (a["EnableSimpleResponses"] is { } simple && Json.IsTruthy(simple))
                     {
                         authorizer["enableSimpleResponses"] = simple.DeepClone();
-                    }
-
-                    if (a["Identity"]?["Headers"] is JsonArray headers)
-                    {
-                        authorizer["identitySource"] = new JsonArray(headers.Select(h => (JsonNode?)("$request.header." + Json.Str(h))).ToArray());
-                    }
-
-                    if (a["Identity"]?["ReauthorizeEvery"] is { } ttl)
-                    {
-                        authorizer["authorizerResultTtlInSeconds"] = ttl.DeepClone();
                     }
 
                     schemes[name] = new JsonObject { ["type"] = "apiKey", ["name"] = "Unused", ["in"] = "header", ["x-amazon-apigateway-authorizer"] = authorizer };
@@ -290,8 +372,14 @@ internal sealed partial class SamApis
 
         if (schemes.Count > 0)
         {
+            // Schemes the document already has stay; the API's authorizers are added (or replace ones of the same name).
             var components = body["components"] as JsonObject ?? (JsonObject)(body["components"] = new JsonObject());
-            components["securitySchemes"] = schemes;
+            var existingSchemes = components["securitySchemes"] as JsonObject ?? (JsonObject)(components["securitySchemes"] = new JsonObject());
+            foreach (var (name, scheme) in schemes.ToList())
+            {
+                schemes.Remove(name);
+                existingSchemes[name] = scheme;
+            }
         }
 
         if (Json.Str(auth["DefaultAuthorizer"]) is { } defaultAuthorizer && body["paths"] is JsonObject paths)

@@ -16,7 +16,8 @@ internal sealed partial class SamApis
     {
         if (body["paths"] is JsonObject paths)
         {
-            foreach (var (pathName, _) in paths.ToList())
+            // The statements follow the order the translator iterates its (2.7) paths dict in.
+            foreach (var pathName in SamDeploymentHash.IterationOrder(paths))
             {
                 AddResourcePolicy(body, policy, pathName, stage, stageFromTemplate);
             }
@@ -118,7 +119,7 @@ internal sealed partial class SamApis
         }
 
         var document = PolicyDocument(body);
-        document["Version"] = "2012-10-17";
+        document["Version"] = SamDeploymentHash.Plain(JsonValue.Create("2012-10-17"));
         var statement = new JsonObject
         {
             ["Effect"] = effect,
@@ -181,7 +182,7 @@ internal sealed partial class SamApis
     private static void AddAllowDeny(JsonObject body, JsonObject condition, Func<List<JsonNode>> resources)
     {
         var document = PolicyDocument(body);
-        document["Version"] = "2012-10-17";
+        document["Version"] = SamDeploymentHash.Plain(JsonValue.Create("2012-10-17"));
         var allow = new JsonObject
         {
             ["Effect"] = "Allow",
@@ -237,7 +238,7 @@ internal sealed partial class SamApis
         }
 
         var document = PolicyDocument(body);
-        document["Version"] = "2012-10-17";
+        document["Version"] = SamDeploymentHash.Plain(JsonValue.Create("2012-10-17"));
         var statements = custom is JsonArray a ? a.Select(s => SamDeploymentHash.FromTemplate(s!.DeepClone())).ToList() : [SamDeploymentHash.FromTemplate(custom.DeepClone())];
         if (document["Statement"] is null)
         {

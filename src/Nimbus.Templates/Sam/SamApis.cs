@@ -32,6 +32,9 @@ internal sealed partial class SamApis(TranslationContext context)
 
     private readonly List<ApiEvent> _events = [];
 
+    /// <summary>The translator's editor pass the REST API being built is in (one per event, then CORS), for the deployment hash.</summary>
+    private int _pass;
+
     public IReadOnlyList<ApiEvent> Events => _events;
 
     /// <summary>Finds every Api/HttpApi event in the template's functions; returns the implicit APIs to create.</summary>
@@ -100,7 +103,7 @@ internal sealed partial class SamApis(TranslationContext context)
             }
         }
 
-        if (needRest && !inputResources.ContainsKey(ImplicitRestApi))
+        if (needRest && Json.Str((inputResources[ImplicitRestApi] as JsonObject)?["Type"]) != "AWS::Serverless::Api")
         {
             var stage = Json.Str(globals?["Api"]?["StageName"]) ?? "Prod";
             var implicitApi = new JsonObject
@@ -180,7 +183,8 @@ internal sealed partial class SamApis(TranslationContext context)
             return "Prod";
         }
 
-        return Json.Str(apiResource?["Properties"]?["StageName"]);
+        // An intrinsic stage name gives the suffix "Stage" (the translator does not resolve it here).
+        return apiResource?["Properties"]?["StageName"] is { } stage ? Json.Str(stage) ?? "Stage" : null;
     }
 
     // ---- REST APIs ------------------------------------------------------------------------------------------------
@@ -198,6 +202,12 @@ internal sealed partial class SamApis(TranslationContext context)
     {
         var isImplicit = p.Remove("__Implicit");
         TranslationContext.CheckProperties(id, "AWS::Serverless::Api", p, RestProperties);
+        if (p["Auth"] is JsonObject givenAuth)
+        {
+            // The translator resolves parameter references in Auth (with the parameters' defaults) before using it.
+            p["Auth"] = context.ResolveParameterRefs(givenAuth);
+        }
+
         if (p["EndpointConfiguration"] is JsonObject endpointSettings && endpointSettings.ContainsKey("VPCEndpointIds") && endpointSettings.ContainsKey("VpcEndpointIds"))
         {
             throw new InvalidResourceException(id, "'VPCEndpointIds' and 'VpcEndpointIds' cannot be used together in EndpointConfiguration.");
@@ -216,22 +226,59 @@ internal sealed partial class SamApis(TranslationContext context)
         var output = new List<(string, JsonObject)>();
         var api = new JsonObject();
         JsonNode swagger;
-        var openApiVersion = Json.Str(p["OpenApiVersion"]);
+        // A YAML number (OpenApiVersion: 3.0) counts as its text, as the translator's str() of it.
+        var openApiVersion = Json.Str(p["OpenApiVersion"]) ?? (p["OpenApiVersion"] is JsonValue number && number.GetValueKind() == System.Text.Json.JsonValueKind.Number ? number.ToJsonString() : null);
         if (p["DefinitionUri"] is { } uri)
         {
+            foreach (var (property, message) in (ReadOnlySpan<(string, string)>)[
+                ("GatewayResponses", "GatewayResponses works only with inline Swagger specified in 'DefinitionBody' property."),
+                ("Models", "Models works only with inline Swagger specified in 'DefinitionBody' property."),
+                ("DisableExecuteApiEndpoint", "DisableExecuteApiEndpoint works only within 'DefinitionBody' property.")])
+            {
+                if (Json.IsTruthy(p[property]) || (property == "DisableExecuteApiEndpoint" && p[property] is not null))
+                {
+                    throw new InvalidResourceException(id, message);
+                }
+            }
+
             var location = TranslationContext.S3Location(id, "DefinitionUri", uri, "Bucket", "Key", "Version");
             api["BodyS3Location"] = location;
             swagger = location;
         }
         else
         {
-            var body = p["DefinitionBody"] is JsonObject given ? (JsonObject)given.DeepClone() : NewSwagger(openApiVersion);
-            foreach (var ev in InTranslatorOrder(_events.Where(e => !e.Http && e.ApiId == id)))
+            var body = p["DefinitionBody"] is JsonObject given ? (JsonObject)given.DeepClone() : NewSwagger(openApiVersion, p);
+            if (body[PolicyKey]?["Statement"] is JsonObject givenStatement)
             {
-                AddRestPath(body, ev, p["Auth"] as JsonObject);
-                AddEventResourcePolicy(body, ev);
+                // The template's single statement stays a template value when a policy turns Statement into a list.
+                SamDeploymentHash.FromTemplate(givenStatement);
             }
 
+            var merge = Json.IsTruthy(p["MergeDefinitions"]) && p["DefinitionBody"] is JsonObject;
+            _pass = 0;
+            RecordNewKeys(body);
+            foreach (var ev in InTranslatorOrder(_events.Where(e => !e.Http && e.ApiId == id)))
+            {
+                _pass++;
+                if (merge)
+                {
+                    MergeRestPath(body, ev, p["Auth"] as JsonObject);
+                    continue;
+                }
+
+                if (p["DefinitionBody"] is not null && !OverridesApiAuth(ev, body))
+                {
+                    // The customer's own document: the translator adds no paths to it (an event naming a path the
+                    // document lacks only gets its permission), and event auth only with OverrideApiAuth.
+                    continue;
+                }
+
+                AddRestPath(body, ev, p["Auth"] as JsonObject);
+                AddEventResourcePolicy(body, ev);
+                RecordNewKeys(body);
+            }
+
+            _pass++;
             if (p["Cors"] is { } cors)
             {
                 AddCors(id, body, cors);
@@ -239,9 +286,32 @@ internal sealed partial class SamApis(TranslationContext context)
 
             if (p["Auth"] is JsonObject restAuth)
             {
+                _pass++;
                 AddRestAuth(id, body, restAuth);
                 AddRestResourcePolicy(body, restAuth, p["StageName"], !isImplicit);
+                RecordNewKeys(body);
                 OpenApi3PostProcess(body, openApiVersion);
+            }
+
+            if (p["GatewayResponses"] is { } gatewayResponses)
+            {
+                AddGatewayResponses(id, body, gatewayResponses);
+            }
+
+            if (p["BinaryMediaTypes"] is { } binaryMediaTypes && Json.IsTruthy(binaryMediaTypes))
+            {
+                AddBinaryMediaTypes(body, context.ResolveParameterRefs(binaryMediaTypes)!);
+            }
+
+            if (p["Models"] is { } models && Json.IsTruthy(models))
+            {
+                AddModels(id, body, models);
+                OpenApi3PostProcess(body, openApiVersion);
+            }
+
+            if (p["DisableExecuteApiEndpoint"] is { } disableExecuteApiEndpoint)
+            {
+                AddDisableExecuteApiEndpoint(body, disableExecuteApiEndpoint);
             }
 
             OpenApi3PostProcess(body, openApiVersion);
@@ -260,7 +330,12 @@ internal sealed partial class SamApis(TranslationContext context)
             swagger = body;
         }
 
-        CopyIf(p, api, "Name", "Description", "BinaryMediaTypes", "MinimumCompressionSize", "Mode", "FailOnWarnings", "DisableExecuteApiEndpoint", "Policy", "ApiKeySourceType");
+        CopyIf(p, api, "Name", "Description", "MinimumCompressionSize", "Mode", "FailOnWarnings", "Policy", "ApiKeySourceType", "SecurityPolicy", "EndpointAccessMode");
+        if (p["BinaryMediaTypes"] is { } restBinaryMediaTypes)
+        {
+            api["BinaryMediaTypes"] = context.ResolveParameterRefs(restBinaryMediaTypes);
+        }
+
         if (p["EndpointConfiguration"] is { } endpoint)
         {
             // {Type, VPCEndpointIds, IpAddressType} or just the type (a string or an intrinsic).
@@ -281,8 +356,9 @@ internal sealed partial class SamApis(TranslationContext context)
             api["Parameters"] = new JsonObject { ["endpointConfigurationTypes"] = type.DeepClone() };
         }
 
-        if (p["Tags"] is JsonObject tags && tags.Count > 0)
+        if (p["Tags"] is JsonObject tags && tags.Count > 0 && Json.IsTruthy(p["PropagateTags"]))
         {
+            // Tags are the stage's; PropagateTags copies them to the RestApi (and the other generated resources).
             api["Tags"] = TranslationContext.TagList(id, tags, samTag: false);
         }
 
@@ -290,7 +366,10 @@ internal sealed partial class SamApis(TranslationContext context)
 
         // Deployment: id and description hashed over the body as the translator does, so a change redeploys.
         var stageName = p["StageName"]!;
-        var stageId = id + AlphaNumeric(Json.Str(context.ResolveParameterRefs(stageName)) ?? "") + "Stage";
+        // An intrinsic stage name: no prefix; a name with other than letters and digits: a hash of it.
+        var stageId = Json.Str(stageName) is not { } stageText ? id + "Stage"
+            : stageText.All(char.IsAsciiLetterOrDigit) && stageText.Length > 0 ? id + stageText + "Stage"
+            : id + "Stage" + (stageText.Length == 0 ? "" : Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(Encoding.UTF8.GetBytes(stageText)))[..10]);
         var domainJson = RestDomain(id, resource, p, stageId, output);
         var digest = SamDeploymentHash.Digest(swagger, p["DefinitionUri"] is not null, p["DefinitionBody"], p["Cors"], openApiVersion, domainJson, FunctionNames(id));
         var deploymentId = id + "Deployment" + digest[..10];
@@ -331,7 +410,22 @@ internal sealed partial class SamApis(TranslationContext context)
         return output;
     }
 
-    private JsonObject NewSwagger(string? openApiVersion)
+    /// <summary>Whether an event's Auth has OverrideApiAuth and its path and method are in the given document.</summary>
+    private static bool OverridesApiAuth(ApiEvent ev, JsonObject body) =>
+        ev.Properties["Auth"]?["OverrideApiAuth"] is JsonValue overrides && overrides.TryGetValue<bool>(out var o) && o
+        && ev.Path is not null && ev.Method is not null
+        && body["paths"]?[ev.Path] is JsonObject item && Branches(item).Any(i => i.ContainsKey(OpenApiMethod(ev.Method)));
+
+    /// <summary>Records the top-level keys the current pass added (the translator writes them into the document in that pass).</summary>
+    private void RecordNewKeys(JsonObject body)
+    {
+        foreach (var (key, _) in body)
+        {
+            SamDeploymentHash.InsertedInPass(body, key, _pass, overwrite: false);
+        }
+    }
+
+    private static JsonObject NewSwagger(string? openApiVersion, JsonObject p)
     {
         var body = new JsonObject
         {
@@ -341,6 +435,10 @@ internal sealed partial class SamApis(TranslationContext context)
         if (openApiVersion is not null && openApiVersion.StartsWith("3", StringComparison.Ordinal))
         {
             body["openapi"] = openApiVersion;
+            if (p["OpenApiVersion"] is JsonValue given && !Json.IsString(given))
+            {
+                SamDeploymentHash.Plain(body["openapi"]!);
+            }
         }
         else
         {
@@ -358,7 +456,13 @@ internal sealed partial class SamApis(TranslationContext context)
         }
 
         var paths = body["paths"] as JsonObject ?? (JsonObject)(body["paths"] = new JsonObject());
-        var path = paths[ev.Path] as JsonObject ?? (JsonObject)(paths[ev.Path] = new JsonObject());
+        if (paths[ev.Path] is not JsonObject path)
+        {
+            path = new JsonObject();
+            paths[ev.Path] = path;
+            SamDeploymentHash.InsertedInPass(paths, ev.Path, _pass);
+        }
+
         var method = OpenApiMethod(ev.Method);
         if (path.ContainsKey(method))
         {
@@ -379,124 +483,38 @@ internal sealed partial class SamApis(TranslationContext context)
             return;
         }
 
+        var streaming = Json.Str(ev.Properties["ResponseTransferMode"]) == "RESPONSE_STREAM";
         var operation = new JsonObject
         {
             ["x-amazon-apigateway-integration"] = new JsonObject
             {
                 ["type"] = "aws_proxy",
                 ["httpMethod"] = "POST",
-                ["uri"] = Json.Sub($"arn:{context.Partition}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/{FunctionArnVariable(ev)}/invocations"),
+                ["uri"] = Json.Sub(streaming
+                    ? $"arn:{context.Partition}:apigateway:${{AWS::Region}}:lambda:path/2021-11-15/functions/{FunctionArnVariable(ev)}/response-streaming-invocations"
+                    : $"arn:{context.Partition}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/{FunctionArnVariable(ev)}/invocations"),
             },
             ["responses"] = new JsonObject(),
         };
+        if (streaming)
+        {
+            ((JsonObject)operation["x-amazon-apigateway-integration"]!)["responseTransferMode"] = "STREAM";
+        }
+
         AddEventAuth(body, ev, operation, apiAuth);
+        AddEventMethodSettings(body, ev, operation, context.InputResource(ev.ApiId)?["Properties"] as JsonObject);
 
         if (EventCondition(ev) is { } condition)
         {
             var integration = (JsonObject)operation["x-amazon-apigateway-integration"]!;
             integration["uri"] = Conditional(condition, integration["uri"]!.DeepClone());
             path[method] = Conditional(condition, operation);
+            SamDeploymentHash.InsertedInPass(path, method, _pass);
             return;
         }
 
         path[method] = operation;
-    }
-
-    private void AddCors(string id, JsonObject body, JsonNode cors)
-    {
-        string? origin;
-        JsonNode? headers = null, methods = null, maxAge = null;
-        var credentials = false;
-        if (Json.Str(cors) is { } allowOrigin)
-        {
-            origin = allowOrigin;
-        }
-        else if (cors is JsonObject c)
-        {
-            origin = Json.Str(c["AllowOrigin"]);
-            headers = c["AllowHeaders"];
-            methods = c["AllowMethods"];
-            maxAge = c["MaxAge"];
-            credentials = c["AllowCredentials"] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
-            if (origin is null && c["AllowOrigin"] is null)
-            {
-                origin = "'*'"; // the translator's CorsProperties default
-            }
-        }
-        else
-        {
-            throw new InvalidResourceException(id, "Invalid value for 'Cors' property");
-        }
-
-        if (body["paths"] is not JsonObject paths)
-        {
-            return;
-        }
-
-        foreach (var path in paths.SelectMany(kv => Branches(kv.Value)).ToList())
-        {
-            if (path.ContainsKey("options"))
-            {
-                continue;
-            }
-
-            var allowed = methods is not null
-                ? methods.DeepClone()
-                : string.Join(",", path.Select(kv => kv.Key).Where(k => k != "parameters").Select(k => k == "x-amazon-apigateway-any-method" ? "DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT" : k.ToUpperInvariant()).Append("OPTIONS").SelectMany(m => m.Split(',')).Distinct().Order(StringComparer.Ordinal));
-            var responseParameters = new JsonObject
-            {
-                ["method.response.header.Access-Control-Allow-Origin"] = origin is null && cors is JsonObject { } withOrigin && withOrigin["AllowOrigin"] is JsonObject originIntrinsic
-                    ? SamDeploymentHash.FromTemplate(originIntrinsic.DeepClone())
-                    : origin ?? "'*'",
-                ["method.response.header.Access-Control-Allow-Methods"] = allowed is JsonNode n && Json.IsString(n) && !Json.Str(n)!.StartsWith('\'') ? $"'{Json.Str(n)}'" : allowed,
-            };
-            if (headers is not null)
-            {
-                responseParameters["method.response.header.Access-Control-Allow-Headers"] = headers.DeepClone();
-            }
-
-            if (maxAge is not null)
-            {
-                responseParameters["method.response.header.Access-Control-Max-Age"] = maxAge.DeepClone();
-            }
-
-            if (credentials)
-            {
-                responseParameters["method.response.header.Access-Control-Allow-Credentials"] = "'true'";
-            }
-
-            var responseHeaders = new JsonObject();
-            foreach (var (name, _) in responseParameters)
-            {
-                var header = name["method.response.header.".Length..];
-                responseHeaders[header] = new JsonObject { ["type"] = header == "Access-Control-Max-Age" ? "integer" : "string" };
-            }
-
-            path["options"] = new JsonObject
-            {
-                ["summary"] = "CORS support",
-                ["consumes"] = new JsonArray("application/json"),
-                ["produces"] = new JsonArray("application/json"),
-                ["x-amazon-apigateway-integration"] = new JsonObject
-                {
-                    ["type"] = "mock",
-                    ["requestTemplates"] = new JsonObject { ["application/json"] = "{\n  \"statusCode\" : 200\n}\n" },
-                    ["responses"] = new JsonObject
-                    {
-                        ["default"] = new JsonObject
-                        {
-                            ["statusCode"] = "200",
-                            ["responseParameters"] = responseParameters,
-                            ["responseTemplates"] = new JsonObject { ["application/json"] = "{}\n" },
-                        },
-                    },
-                },
-                ["responses"] = new JsonObject
-                {
-                    ["200"] = new JsonObject { ["description"] = "Default response for CORS method", ["headers"] = responseHeaders },
-                },
-            };
-        }
+        SamDeploymentHash.InsertedInPass(path, method, _pass);
     }
 
     // ---- permissions (called by SamFunction) -----------------------------------------------------------------------

@@ -24,12 +24,12 @@ internal sealed class SamDeploymentHash
     [
         "swagger", "openapi", "info", "version", "title", "paths", "summary", "consumes", "produces", "type", "requestTemplates",
         "statusCode", "responseParameters", "responseTemplates", "description", "headers", "x-amazon-apigateway-integration",
-        "httpMethod", "uri", "credentials", "responses", "security",
+        "httpMethod", "uri", "responseTransferMode", "credentials", "responses", "security",
         "method.response.header.Access-Control-Allow-Origin", "method.response.header.Access-Control-Allow-Headers",
         "method.response.header.Access-Control-Allow-Methods", "method.response.header.Access-Control-Max-Age",
         "method.response.header.Access-Control-Allow-Credentials",
         "Access-Control-Allow-Origin", "Access-Control-Allow-Headers", "Access-Control-Allow-Methods", "Access-Control-Max-Age",
-        "Access-Control-Allow-Credentials", "name", "in",
+        "Access-Control-Allow-Credentials", "name", "in", "x-amazon-apigateway-policy", "securityDefinitions",
     ];
 
     /// <summary>Nodes the translator copies from the template into the document it builds : every key and string of the subtree
@@ -37,6 +37,8 @@ internal sealed class SamDeploymentHash
     private static readonly ConditionalWeakTable<JsonNode, string> Origins = [];
 
     private static readonly ConditionalWeakTable<JsonObject, HashSet<string>> UnicodeKeys = [];
+
+    private static readonly ConditionalWeakTable<JsonObject, Dictionary<string, int>> Passes = [];
 
     private static readonly ConditionalWeakTable<JsonObject, List<(string Ghost, int Index)>> Ghosts = [];
 
@@ -60,6 +62,49 @@ internal sealed class SamDeploymentHash
     {
         Origins.AddOrUpdate(node, "t");
         return node;
+    }
+
+    /// <summary>Marks a value the translator prints as a plain <c>str</c> although it equals a template string (<c>str(3.0)</c>).</summary>
+    public static T Plain<T>(T node)
+        where T : JsonNode
+    {
+        Origins.AddOrUpdate(node, "plain");
+        return node;
+    }
+
+    /// <summary>Marks a node the translator generated that now sits where the template had a value (a merged method's
+    /// integration): the template's value there no longer decides how its strings print.</summary>
+    public static void Generated(JsonNode node)
+    {
+        if (!Origins.TryGetValue(node, out _))
+        {
+            Origins.Add(node, "gen");
+        }
+    }
+
+    /// <summary>Records that <paramref name="key"/> went into <paramref name="node"/> in editor pass <paramref name="pass"/> (one per event).</summary>
+    public static void InsertedInPass(JsonObject node, string key, int pass, bool overwrite = true)
+    {
+        var passes = Passes.GetOrCreateValue(node);
+        if (overwrite || !passes.ContainsKey(key))
+        {
+            passes[key] = pass;
+        }
+    }
+
+    /// <summary>
+    /// The order the translator iterates a generated dict in whose keys went in over several passes (as recorded by
+    /// <see cref="InsertedInPass"/>); other dicts in their own order.
+    /// </summary>
+    public static List<string> IterationOrder(JsonObject node)
+    {
+        var keys = node.Select(kv => kv.Key).ToList();
+        if (!Passes.TryGetValue(node, out var passes))
+        {
+            return keys;
+        }
+
+        return Py27Hash.OrderByPasses(keys.Select(k => (k, passes.TryGetValue(k, out var pass) ? pass : int.MaxValue)));
     }
 
     /// <summary>Marks a key of a dict the translator builds as a template string (an authorizer's name, say).</summary>
@@ -102,6 +147,12 @@ internal sealed class SamDeploymentHash
         hasher._rootTemplate = templateBody as JsonObject;
         hasher.Repr(sb, swagger, [], templateBody);
         var input = sb.ToString();
+        if (Environment.GetEnvironmentVariable("NIMBUS_SAM_HASH_TRACE") is { Length: > 0 })
+        {
+            // Diagnostics: the text hashed, to compare with the translator's str(swagger).
+            Console.Error.WriteLine("HASHINPUT " + input);
+        }
+
         if (!string.IsNullOrEmpty(openApiVersion))
         {
             input += "||" + openApiVersion;
@@ -235,6 +286,11 @@ internal sealed class SamDeploymentHash
     private void Repr(StringBuilder sb, JsonNode? node, List<string> path, JsonNode? template)
     {
         var origin = node is not null && Origins.TryGetValue(node, out var kind) ? kind : null;
+        if (origin == "gen")
+        {
+            template = null;
+        }
+
         if (template is null && origin == "t")
         {
             template = node;
@@ -281,9 +337,15 @@ internal sealed class SamDeploymentHash
                             ordered = Py27Hash.Order(ordered.Concat(late), 0);
                         }
                     }
+                    else if (!_s3Location && templateObject is null && Passes.TryGetValue(o, out var passes))
+                    {
+                        ordered = Py27Hash.OrderByPasses(insertion.Select(k => (k, passes.TryGetValue(k, out var pass) ? pass : int.MaxValue)));
+                    }
                     else
                     {
-                        ordered = Py27Hash.Order(insertion, _s3Location || templateObject is not null ? 0 : 1);
+                        // A template dict has been through at least one editor pass (two copies); copies alternate
+                        // between two orders after the first, so two copies stand for any even number.
+                        ordered = Py27Hash.Order(insertion, _s3Location ? 0 : templateObject is not null ? 2 : 1);
                     }
 
                     foreach (var key in ordered)
@@ -329,7 +391,7 @@ internal sealed class SamDeploymentHash
                     if (i == 0 && path.Count > 0 && path[^1] == "Fn::If" && Json.Str(a[i]) is { } condition && template is null)
                     {
                         // make_conditional: the condition is the function's (a template string) or a combined one the translator names.
-                        sb.Append(condition.EndsWith("PathCondition", StringComparison.Ordinal) ? Py27Hash.StrRepr(condition) : Py27Hash.UnicodeRepr(condition));
+                        sb.Append(Origins.TryGetValue(a[i]!, out var conditionOrigin) && conditionOrigin == "plain" ? Py27Hash.StrRepr(condition) : Py27Hash.UnicodeRepr(condition));
                         continue;
                     }
 
@@ -343,7 +405,7 @@ internal sealed class SamDeploymentHash
                 {
                     case JsonValueKind.String:
                         var s = v.GetValue<string>();
-                        var unicode = (Json.Str(template) == s && template is not null) || ValueIsUnicode(s, path);
+                        var unicode = origin != "plain" && ((Json.Str(template) == s && template is not null) || ValueIsUnicode(s, path));
                         sb.Append(unicode ? Py27Hash.UnicodeRepr(s) : Py27Hash.StrRepr(s));
                         break;
                     case JsonValueKind.True:

@@ -18,6 +18,13 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
     ];
 
     private readonly List<(string Id, JsonObject Resource)> _out = [];
+
+    /// <summary>The generated types whose translator model has a Tags property (what PropagateTags reaches).</summary>
+    private static readonly HashSet<string> TaggableTypes =
+    [
+        "AWS::Lambda::Function", "AWS::IAM::Role", "AWS::SQS::Queue", "AWS::SNS::Topic", "AWS::CodeDeploy::DeploymentGroup",
+        "AWS::S3::Bucket", "AWS::DynamoDB::Table", "AWS::IoT::TopicRule", "AWS::StepFunctions::StateMachine",
+    ];
     private JsonObject? _role;
     private bool _cognitoPermission;
     private string? _aliasId;
@@ -105,6 +112,9 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
             }
             var alias = TranslationContext.NewResource("AWS::Lambda::Alias", aliasProps, resource);
             _out.Add((_aliasId, alias));
+            // Function.Version and Function.Alias stand for the generated resources.
+            context.AddReferable(id, "Version", versionId);
+            context.AddReferable(id, "Alias", _aliasId);
             DeploymentPreference(alias);
         }
         else if (p["DeploymentPreference"] is JsonObject preference && DeploymentEnabled(preference))
@@ -151,9 +161,6 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
         return _out;
     }
 
-    /// <summary>Generated resource types that take a Tags list (the translator's assign_tags on each generated resource).</summary>
-    private static readonly string[] TaggableTypes = ["AWS::Lambda::Function", "AWS::IAM::Role"];
-
     /// <summary>PropagateTags: every generated resource that has Tags carries the function's tags (and only those).</summary>
     private void PropagateTags()
     {
@@ -163,7 +170,7 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
         }
         foreach (var (_, generated) in _out)
         {
-            if (TaggableTypes.Contains(Json.Str(generated["Type"])) && generated["Properties"] is JsonObject properties)
+            if (TaggableTypes.Contains(Json.Str(generated["Type"]) ?? "") && generated["Properties"] is JsonObject properties)
             {
                 properties["Tags"] = TranslationContext.TagList(id, tags, samTag: false);
             }
@@ -339,10 +346,14 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
             group["TriggerConfigurations"] = triggers.DeepClone();
         }
         var groupResource = TranslationContext.NewResource("AWS::CodeDeploy::DeploymentGroup", group);
-        if (ResolveToBoolean(preference["PassthroughCondition"] ?? false, "PassthroughCondition") && resource["Condition"] is { } condition)
+        var passthrough = preference.ContainsKey("PassthroughCondition") && ResolveToBoolean(preference["PassthroughCondition"]!, "PassthroughCondition");
+        var condition = passthrough ? Json.Str(resource["Condition"]) : null;
+        if (condition is not null)
         {
-            groupResource["Condition"] = condition.DeepClone();
+            groupResource["Condition"] = condition;
         }
+
+        context.DeploymentConditions.Add(condition);
         _out.Add((groupId, groupResource));
         var update = new JsonObject
         {
@@ -417,6 +428,20 @@ internal sealed partial class SamFunction(TranslationContext context, string id,
             foreach (var (k, v) in fprops)
             {
                 logical[k] = context.ResolveParameterRefs(v);
+            }
+
+            // A layer of this template with PublishLambdaVersion: its properties join the hash, so a new layer version
+            // publishes a new function version.
+            if (fprops["Layers"] is JsonArray layers)
+            {
+                foreach (var layer in layers)
+                {
+                    if (Json.Str(layer?["Ref"]) is { } layerId && context.InputResource(layerId)?["Properties"] is JsonObject layerProperties
+                        && Json.IsTruthy(layerProperties["PublishLambdaVersion"]))
+                    {
+                        logical[layerId] = layerProperties.DeepClone();
+                    }
+                }
             }
         }
         var sha = Json.Str(context.ResolveParameterRefs(p["AutoPublishCodeSha256"]));

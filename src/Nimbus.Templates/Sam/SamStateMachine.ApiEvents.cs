@@ -52,6 +52,7 @@ internal sealed partial class SamApis
         });
         AddEventAuth(body, ev, operation, apiAuth);
         path[method] = condition is not null ? Conditional(condition, operation) : operation;
+        SamDeploymentHash.InsertedInPass(path, method, _pass);
     }
 
     /// <summary>

@@ -25,6 +25,9 @@ internal sealed partial class TranslationContext
     public bool NeedsDeploymentApplication { get; set; }
     public bool NeedsCodeDeployRole { get; set; }
 
+    /// <summary>The condition each enabled deployment preference passes through (null: none).</summary>
+    public List<string?> DeploymentConditions { get; } = [];
+
     /// <summary>The template's REST and HTTP APIs and the functions' events on them.</summary>
     public SamApis Apis { get; private set; } = null!;
 
@@ -89,16 +92,20 @@ internal sealed partial class TranslationContext
 
         // Api/HttpApi events are gathered first: they shape the APIs (explicit or implicit) whatever the resource order.
         Apis = new SamApis(this);
+        var implicitApis = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (id, resource) in Apis.Collect(_inputResources, _template["Globals"]).ToList())
         {
+            // An implicit API takes the place of a template resource of another type with its id (as the translator's plugin).
+            translatable.RemoveAll(t => t.Id == id);
             translatable.Add((id, resource));
+            implicitApis.Add(id);
         }
 
         // Non-SAM resources pass through untouched.
         foreach (var (id, node) in _inputResources)
         {
             var type = node is JsonObject o ? Json.Str(o["Type"]) : null;
-            if (type is null || !type.StartsWith("AWS::Serverless::", StringComparison.Ordinal))
+            if ((type is null || !type.StartsWith("AWS::Serverless::", StringComparison.Ordinal)) && !implicitApis.Contains(id))
             {
                 resources[id] = node?.DeepClone();
             }
@@ -163,26 +170,9 @@ internal sealed partial class TranslationContext
         if (NeedsDeploymentApplication)
         {
             generated.Clear();
-            resources["ServerlessDeploymentApplication"] = NewResource("AWS::CodeDeploy::Application", new JsonObject { ["ComputePlatform"] = "Lambda" });
-            if (NeedsCodeDeployRole)
-            {
-                resources["CodeDeployServiceRole"] = NewResource("AWS::IAM::Role", new JsonObject
-                {
-                    ["AssumeRolePolicyDocument"] = new JsonObject
-                    {
-                        ["Version"] = "2012-10-17",
-                        ["Statement"] = new JsonArray(new JsonObject
-                        {
-                            ["Action"] = new JsonArray("sts:AssumeRole"),
-                            ["Effect"] = "Allow",
-                            ["Principal"] = new JsonObject { ["Service"] = new JsonArray("codedeploy.amazonaws.com") },
-                        }),
-                    },
-                    ["ManagedPolicyArns"] = new JsonArray(ManagedPolicyArn("service-role/AWSCodeDeployRoleForLambda")),
-                });
-            }
         }
 
+        AddCodeDeployResources(resources);
         if (Applications.WaitForActiveTemplates() is { } notReady)
         {
             _errors.Add(("\uffff", notReady));
@@ -240,7 +230,7 @@ internal sealed partial class TranslationContext
             Validation.SwaggerChecks.Check(id, type, properties, Apis.Events);
             var hasPaths = properties["DefinitionBody"]?["paths"] is JsonObject { Count: > 0 } || Apis.Events.Any(e => e.ApiId == id);
             Validation.ApiChecks.Check(id, type, properties, hasPaths);
-            Validation.AuthChecks.Check(id, type, properties, hasPaths);
+            Validation.AuthChecks.Check(id, type, properties, hasPaths, ResolveParameterRefs);
             Validation.ApiChecks.CheckGatewayResponses(id, type, properties);
         }
         return type switch

@@ -19,7 +19,7 @@ internal static class AuthChecks
     private static readonly string[] IdentitySources = ["Headers", "QueryStrings", "StageVariables", "Context"];
 
     /// <param name="hasPaths">Whether the API has paths (its body's or its events'): the ResourcePolicy goes on each.</param>
-    public static void Check(string id, string type, JsonObject p, bool hasPaths)
+    public static void Check(string id, string type, JsonObject p, bool hasPaths, Func<JsonNode?, JsonNode?>? resolveParameters = null)
     {
         if (p["Auth"] is not JsonObject auth || Json.IsIntrinsic(auth))
         {
@@ -28,7 +28,8 @@ internal static class AuthChecks
         if (type == "AWS::Serverless::Api")
         {
             CheckRest(id, p, auth);
-            CheckResourcePolicy(auth["ResourcePolicy"], hasPaths);
+            // The translator resolves parameter Refs in Auth before the Swagger editor looks at the lists.
+            CheckResourcePolicy(resolveParameters is null ? auth["ResourcePolicy"] : resolveParameters(auth["ResourcePolicy"]), hasPaths);
         }
         else if (type == "AWS::Serverless::HttpApi")
         {
