@@ -1,8 +1,8 @@
 using System.Globalization;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Nimbus.Core.Identity;
 using Nimbus.Core.Targets;
+using Nimbus.Messaging.Delivery;
 
 namespace Nimbus.Messaging.Scheduler;
 
@@ -17,51 +17,15 @@ namespace Nimbus.Messaging.Scheduler;
 /// so a restart loses nothing.
 /// </remarks>
 internal sealed partial class SchedulerDeliveryWorker(
-    SchedulerStore store, SchedulerSignal signal, IArnTargets targets, TimeProvider time, ILogger<SchedulerDeliveryWorker> logger) : BackgroundService
+    SchedulerStore store, SchedulerSignal signal, IArnTargets targets, TimeProvider time, ILogger<SchedulerDeliveryWorker> logger) : OutboxWorker<ScheduleInvocation>(signal, time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await DrainAsync(stoppingToken);
-                var next = store.NextDue();
-                var wait = next is { } due ? TimeSpan.FromMilliseconds(Math.Clamp(due - time.GetUtcNow().ToUnixTimeMilliseconds(), 0, 5000)) : TimeSpan.FromSeconds(5);
-                if (wait > TimeSpan.Zero)
-                {
-                    await signal.WaitAsync(wait, time, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                Log.LoopFailed(logger, e);
-                await signal.WaitAsync(TimeSpan.FromSeconds(1), time, stoppingToken);
-            }
-        }
-    }
+    protected override IReadOnlyList<ScheduleInvocation> Due(long now, int limit) => store.Due(now, limit);
 
-    public async Task<int> DrainAsync(CancellationToken cancellationToken = default)
-    {
-        var total = 0;
-        while (true)
-        {
-            var due = store.Due(time.GetUtcNow().ToUnixTimeMilliseconds(), 32);
-            if (due.Count == 0)
-            {
-                return total;
-            }
+    protected override long? NextDue() => store.NextDue();
 
-            await Task.WhenAll(due.Select(d => DeliverOneAsync(d, cancellationToken)));
-            total += due.Count;
-        }
-    }
+    protected override void LoopFailed(Exception exception) => Log.LoopFailed(logger, exception);
 
-    private async Task DeliverOneAsync(ScheduleInvocation d, CancellationToken cancellationToken)
+    protected override async Task DeliverOneAsync(ScheduleInvocation d, CancellationToken cancellationToken)
     {
         var caller = new AwsRequestContext(d.Account, d.Region, Guid.NewGuid().ToString());
         var targetArn = d.Target["Arn"]!.GetValue<string>();
@@ -74,7 +38,7 @@ internal sealed partial class SchedulerDeliveryWorker(
         catch (Exception e) when (e is ArnDeliveryException or Core.Errors.AwsServiceException or HttpRequestException)
         {
             var attempts = d.Attempts + 1;
-            var next = time.GetUtcNow().AddSeconds(Math.Min(60, Math.Pow(2, attempts - 1)));
+            var next = Time.GetUtcNow().AddSeconds(Math.Min(60, Math.Pow(2, attempts - 1)));
             var retriesLeft = attempts <= d.MaxAttempts;
             if (retriesLeft && next.ToUnixTimeMilliseconds() < d.Expires)
             {

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Nimbus.Core.Targets;
+using Nimbus.Messaging.Delivery;
 
 namespace Nimbus.Messaging.Sns;
 
@@ -14,62 +14,27 @@ namespace Nimbus.Messaging.Sns;
 /// retry 10 times with exponential backoff up to a minute (AWS retries for days; Nimbus gives up sooner, then redrives).
 /// </remarks>
 internal sealed partial class SnsDeliveryWorker(
-    SnsStore store, SnsDeliverySignal signal, IArnTargets targets, SnsHttp http, TimeProvider time, ILogger<SnsDeliveryWorker> logger) : BackgroundService
+    SnsStore store, SnsDeliverySignal signal, IArnTargets targets, SnsHttp http, TimeProvider time, ILogger<SnsDeliveryWorker> logger) : OutboxWorker<OutboxEntry>(signal, time)
 {
-    private const int BatchSize = 32;
     private const int ManagedRetries = 10;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
+    protected override IReadOnlyList<OutboxEntry> Due(long now, int limit) => store.Due(now, limit);
+
+    protected override long? NextDue() => store.NextDue();
+
+    protected override void LoopFailed(Exception exception) => Log.LoopFailed(logger, exception);
+
+    // FIFO order matters within a subscription: deliver each subscription's entries in order, subscriptions in parallel.
+    protected override Task DeliverBatchAsync(IReadOnlyList<OutboxEntry> due, CancellationToken cancellationToken) =>
+        Task.WhenAll(due.GroupBy(e => e.SubscriptionArn).Select(async group =>
         {
-            try
+            foreach (var entry in group)
             {
-                await DrainAsync(stoppingToken);
-                var next = store.NextDue();
-                var wait = next is { } due ? TimeSpan.FromMilliseconds(Math.Clamp(due - time.GetUtcNow().ToUnixTimeMilliseconds(), 0, 5000)) : TimeSpan.FromSeconds(5);
-                if (wait > TimeSpan.Zero)
-                {
-                    await signal.WaitAsync(wait, time, stoppingToken);
-                }
+                await DeliverOneAsync(entry, cancellationToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                Log.LoopFailed(logger, e);
-                await signal.WaitAsync(TimeSpan.FromSeconds(1), time, stoppingToken);
-            }
-        }
-    }
+        }));
 
-    /// <summary>Delivers every entry due now; returns how many were attempted.</summary>
-    public async Task<int> DrainAsync(CancellationToken cancellationToken = default)
-    {
-        var total = 0;
-        while (true)
-        {
-            var due = store.Due(time.GetUtcNow().ToUnixTimeMilliseconds(), BatchSize);
-            if (due.Count == 0)
-            {
-                return total;
-            }
-
-            // FIFO order matters within a subscription: deliver each subscription's entries in order, subscriptions in parallel.
-            await Task.WhenAll(due.GroupBy(e => e.SubscriptionArn).Select(async group =>
-            {
-                foreach (var entry in group)
-                {
-                    await DeliverOneAsync(entry, cancellationToken);
-                }
-            }));
-            total += due.Count;
-        }
-    }
-
-    private async Task DeliverOneAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    protected override async Task DeliverOneAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
         var sub = store.Subscription(entry.SubscriptionArn);
         if (sub is null)
@@ -89,7 +54,7 @@ internal sealed partial class SnsDeliveryWorker(
             var (retries, delay) = RetryPlan(sub, attempts);
             if (attempts <= retries)
             {
-                store.Retry(entry.Id, attempts, time.GetUtcNow().Add(delay).ToUnixTimeMilliseconds(), e.Message);
+                store.Retry(entry.Id, attempts, Time.GetUtcNow().Add(delay).ToUnixTimeMilliseconds(), e.Message);
                 return;
             }
 
