@@ -404,13 +404,15 @@ describe("Stage canaries", () => {
   test("a canary deployment takes percentTraffic of the stage with its variable overrides, and is promoted by UpdateStage", async () => {
     const { id, resourceId } = await restApi("version");
     await apigw.send(new PutMethodCommand({ restApiId: id, resourceId, httpMethod: "GET", authorizationType: "NONE" }));
-    const mock = (answer) => [
-      apigw.send(new PutIntegrationCommand({ restApiId: id, resourceId, httpMethod: "GET", type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 200}' } })),
-      apigw.send(new PutIntegrationResponseCommand({ restApiId: id, resourceId, httpMethod: "GET", statusCode: "200", responseTemplates: { "application/json": `{"v": "${answer}", "color": "$stageVariables.color"}` } })),
-    ];
-    await Promise.all(mock("v1"));
+    // The integration first, then its response: PutIntegration replaces the integration (and its responses), so the two
+    // must not race.
+    const mock = async (answer) => {
+      await apigw.send(new PutIntegrationCommand({ restApiId: id, resourceId, httpMethod: "GET", type: "MOCK", requestTemplates: { "application/json": '{"statusCode": 200}' } }));
+      await apigw.send(new PutIntegrationResponseCommand({ restApiId: id, resourceId, httpMethod: "GET", statusCode: "200", responseTemplates: { "application/json": `{"v": "${answer}", "color": "$stageVariables.color"}` } }));
+    };
+    await mock("v1");
     const stable = await apigw.send(new CreateDeploymentCommand({ restApiId: id, stageName: "live", variables: { color: "blue" } }));
-    await Promise.all(mock("v2"));
+    await mock("v2");
     const canary = await apigw.send(new CreateDeploymentCommand({
       restApiId: id, stageName: "live", canarySettings: { percentTraffic: 100, stageVariableOverrides: { color: "green" } },
     }));
