@@ -3,7 +3,7 @@
 # behind an HTTP API and a REST API (Lambda proxy) on Nimbus and on serverless-offline 13, plus a REST MOCK
 # integration on Nimbus and a bare Kestrel endpoint (`nimbus-bench echo-server`, the machine's ceiling for one hop).
 # autocannon (from the peer's node_modules) at 10 and 50 connections, GET, keep-alive. Only 127.0.0.1 traffic; stops
-# everything it started. Knobs: DURATION (s per run, 10), WARMUP (s, 2), CONNECTIONS ("10 50"), NO_BUILD=1,
+# everything it started. Knobs: DURATION (s per run, 10), WARMUP (s per cell, 20: steady state — with a few seconds the first Lambda cells run during .NET tier-1 JIT and V8 warm-up of 50 runtimes), CONNECTIONS ("10 50"), NO_BUILD=1,
 # PEER_DIR (a folder whose node_modules has serverless@3, serverless-offline@13, autocannon; bench/gateway-peer),
 # BEFORE_CLI (a second nimbus executable, e.g. a build of an older commit, measured side by side as before-*),
 # TARGETS (a subset of the target names). When wrk is installed every cell is also run with wrk (C, one thread:
@@ -15,7 +15,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 out="$root/bench/out/gateway-vs-offline"
 duration=${DURATION:-10}
-warmup=${WARMUP:-2}
+warmup=${WARMUP:-20}
 connections=${CONNECTIONS:-"10 50"}
 peer=${PEER_DIR:-$root/bench/gateway-peer}
 autocannon="$peer/node_modules/.bin/autocannon"
