@@ -112,7 +112,11 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
 
             if (_dead)
             {
-                return PlatformError(OutcomeKind.Exited, "Runtime.ExitError", $"RequestId: {work.RequestId} Error: Runtime exited without providing a reason");
+                // The runtime may have exited before this invocation reached it (a bootstrap that exits at once):
+                // report it as AWS does, with its init error or exit status, not as a reason-less exit.
+                return _process is { HasExited: true } && _killReason is null
+                    ? ExitOutcome(work)
+                    : PlatformError(OutcomeKind.Exited, "Runtime.ExitError", $"RequestId: {work.RequestId} Error: Runtime exited without providing a reason");
             }
 
             _queue.Writer.TryWrite(work);
@@ -273,17 +277,21 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
             return;
         }
 
+        work.Completion.TrySetResult(ExitOutcome(work));
+    }
+
+    private InvocationOutcome ExitOutcome(InvocationWork work)
+    {
         if (_initError is { } init)
         {
-            work.Completion.TrySetResult(new InvocationOutcome(OutcomeKind.InitError, init.Body, init.Type));
-            return;
+            return new InvocationOutcome(OutcomeKind.InitError, init.Body, init.Type);
         }
 
         var code = ExitCode();
         var reason = _killedForMemory || _killedForTimeout || code is 137 or -1 ? "signal: killed" : $"exit status {code}";
-        work.Completion.TrySetResult(_killedForMemory
+        return _killedForMemory
             ? PlatformError(OutcomeKind.OutOfMemory, "Runtime.OutOfMemory", $"RequestId: {work.RequestId} Error: Runtime exited with error: {reason}")
-            : PlatformError(OutcomeKind.Exited, "Runtime.ExitError", $"RequestId: {work.RequestId} Error: Runtime exited with error: {reason}"));
+            : PlatformError(OutcomeKind.Exited, "Runtime.ExitError", $"RequestId: {work.RequestId} Error: Runtime exited with error: {reason}");
     }
 
     private int ExitCode()
