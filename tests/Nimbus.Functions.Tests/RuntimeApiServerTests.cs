@@ -29,12 +29,34 @@ public sealed class RuntimeApiServerTests : IAsyncLifetime
     {
         public ConcurrentQueue<RuntimeRequest> Requests { get; } = new();
 
+        /// <summary>Set when a 202 to <c>…/accept</c> has been handed over (its AfterSend ran).</summary>
+        public TaskCompletionSource Accepted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Holds <c>…/gated</c> requests, as GET /invocation/next waits for an event.</summary>
+        public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        private async ValueTask<RuntimeResponse> GatedAsync()
+        {
+            await Gate.Task;
+            return RuntimeResponse.Json(200, """{"event":1}""");
+        }
+
         public ValueTask<RuntimeResponse> HandleAsync(RuntimeRequest request, CancellationToken cancellationToken)
         {
             Requests.Enqueue(request);
             if (!request.Path.StartsWith("/2018-06-01/", StringComparison.Ordinal))
             {
                 return ValueTask.FromResult(RuntimeResponse.Error(404, "InvalidRequest", "Unknown path"));
+            }
+
+            if (request.Path.EndsWith("/accept", StringComparison.Ordinal))
+            {
+                return ValueTask.FromResult(RuntimeResponse.Accepted with { AfterSend = () => Accepted.TrySetResult() });
+            }
+
+            if (request.Path.EndsWith("/gated", StringComparison.Ordinal))
+            {
+                return GatedAsync();
             }
 
             if (request.Path.EndsWith("/big", StringComparison.Ordinal))
@@ -152,6 +174,45 @@ public sealed class RuntimeApiServerTests : IAsyncLifetime
         Assert.Equal("one", a.Json.GetProperty("body").GetString());
         Assert.Equal("/2018-06-01/b", b.Json.GetProperty("path").GetString());
         Assert.Equal("two", b.Json.GetProperty("body").GetString());
+    }
+
+    [Fact]
+    public async Task Serve_PostWithPipelinedGet_Its202GoesOutWithTheNextAnswerAndCompletesAtOnce()
+    {
+        var stream = await ConnectAsync();
+
+        await SendAsync(stream,
+            "POST /2018-06-01/runtime/invocation/r1/accept HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}"
+            + "GET /2018-06-01/runtime/gated HTTP/1.1\r\n\r\n");
+
+        // The invocation completes although its 202 waits for the next answer.
+        await _handler.Accepted.Task.WaitAsync(_timeout.Token);
+        Assert.Equal(0, _client.Available);
+        _handler.Gate.SetResult();
+        var accepted = await ReadResponseAsync(stream);
+        var next = await ReadResponseAsync(stream);
+
+        Assert.Equal(202, accepted.Status);
+        Assert.Equal("Accepted", accepted.Reason);
+        Assert.Equal("""{"status":"OK"}""", accepted.Text);
+        Assert.Equal(200, next.Status);
+        Assert.Equal("""{"event":1}""", next.Text);
+    }
+
+    [Fact]
+    public async Task Serve_PostWithoutPipelinedRequest_Answers202AtOnce()
+    {
+        var stream = await ConnectAsync();
+
+        await SendAsync(stream, "POST /2018-06-01/runtime/invocation/r1/accept HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}");
+        var accepted = await ReadResponseAsync(stream);
+        await SendAsync(stream, "GET /2018-06-01/runtime/gated HTTP/1.1\r\n\r\n");
+        _handler.Gate.SetResult();
+        var next = await ReadResponseAsync(stream);
+
+        Assert.Equal(202, accepted.Status);
+        Assert.True(_handler.Accepted.Task.IsCompleted);
+        Assert.Equal("""{"event":1}""", next.Text);
     }
 
     [Fact]

@@ -86,6 +86,7 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
     {
         var buffer = new byte[8192];
         var scratch = new byte[4096];
+        byte[]? deferred = null;
         int start = 0, end = 0;
         try
         {
@@ -115,6 +116,12 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
 
                 if (headers.TryGetValue("expect", out var expect) && expect.Equals("100-continue", StringComparison.OrdinalIgnoreCase))
                 {
+                    if (deferred is not null)
+                    {
+                        await socket.SendAsync(deferred, SocketFlags.None, _stop.Token);
+                        deferred = null;
+                    }
+
                     await socket.SendAsync(Continue, SocketFlags.None, _stop.Token);
                 }
 
@@ -158,15 +165,28 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
                     return;
                 }
 
+                var close = headers.TryGetValue("connection", out var conn) && conn.Equals("close", StringComparison.OrdinalIgnoreCase);
+                if (!close && CanDefer(method, response, buffer.AsSpan(start, end - start)))
+                {
+                    // A pipelining runtime (the Node bootstrap) has already sent its GET /invocation/next behind this
+                    // POST: its 202 goes out with the next event instead of on its own — one write and one runtime
+                    // wake-up fewer per invocation. A runtime that waits for the 202 before asking never gets here.
+                    deferred = Render(response);
+                    response.AfterSend?.Invoke();
+                    continue;
+                }
+
                 try
                 {
-                    await WriteAsync(socket, response, scratch);
+                    await WriteAsync(socket, response, scratch, deferred);
+                    deferred = null;
                 }
                 finally
                 {
                     response.AfterSend?.Invoke();
                 }
-                if (headers.TryGetValue("connection", out var conn) && conn.Equals("close", StringComparison.OrdinalIgnoreCase))
+
+                if (close)
                 {
                     return;
                 }
@@ -321,7 +341,22 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
         return Encoding.ASCII.GetString(name).ToLowerInvariant();
     }
 
-    private async Task WriteAsync(Socket socket, RuntimeResponse response, byte[] scratch)
+    /// <summary>True for a small 202 to a POST when the next request, a GET without a body, is already buffered.</summary>
+    private static bool CanDefer(string method, RuntimeResponse response, ReadOnlySpan<byte> buffered) =>
+        method == "POST" && response.Status == 202 && response.Headers is null && response.Body.Length < 1024 &&
+        buffered.StartsWith("GET "u8) && buffered.IndexOf("\r\n\r\n"u8) >= 0;
+
+    private static byte[] Render(RuntimeResponse response)
+    {
+        Span<byte> head = stackalloc byte[128];
+        var n = WriteHead(head, response);
+        var bytes = new byte[n + response.Body.Length];
+        head[..n].CopyTo(bytes);
+        response.Body.Span.CopyTo(bytes.AsSpan(n));
+        return bytes;
+    }
+
+    private async Task WriteAsync(Socket socket, RuntimeResponse response, byte[] scratch, byte[]? prefix = null)
     {
         // Head and a small body in one send; the head is written as bytes, without an intermediate string.
         var bodyLength = response.Body.Length;
@@ -335,11 +370,13 @@ internal sealed class RuntimeApiServer : IAsyncDisposable
         }
 
         var inline = bodyLength < 16 * 1024;
-        var needed = headMax + (inline ? bodyLength : 0);
+        var before = prefix?.Length ?? 0;
+        var needed = before + headMax + (inline ? bodyLength : 0);
         var buffer = needed <= scratch.Length ? scratch : ArrayPool<byte>.Shared.Rent(needed);
         try
         {
-            var n = WriteHead(buffer, response);
+            prefix?.CopyTo(buffer, 0);
+            var n = before + WriteHead(buffer.AsSpan(before), response);
             if (inline)
             {
                 response.Body.Span.CopyTo(buffer.AsSpan(n));
