@@ -13,7 +13,11 @@ internal static class ProcessTree
     }
 
     /// <summary>Current (<c>VmRSS</c>) and peak (<c>VmHWM</c>) resident memory of the tree, in bytes.</summary>
-    public static (long Rss, long Peak) Memory(int rootPid)
+    public static (long Rss, long Peak) Memory(int rootPid) => Memory(rootPid, null);
+
+    /// <summary>As <see cref="Memory(int)"/>, also collecting the tree's pids (bubblewrap's excluded) into
+    /// <paramref name="pids"/>, for <see cref="Resident"/> to re-read cheaply.</summary>
+    public static (long Rss, long Peak) Memory(int rootPid, List<int>? pids)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -34,12 +38,17 @@ internal static class ProcessTree
                 {
                     total += Field(status, "VmRSS:");
                     peakTotal += Field(status, "VmHWM:");
+                    pids?.Add(pid);
                 }
 
-                var children = File.ReadAllText($"/proc/{pid}/task/{pid}/children");
-                foreach (var child in children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                // Children are listed per thread: a process started from a worker thread is its thread's child.
+                foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
                 {
-                    stack.Push(int.Parse(child, CultureInfo.InvariantCulture));
+                    var children = File.ReadAllText(task + "/children");
+                    foreach (var child in children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                    {
+                        stack.Push(int.Parse(child, CultureInfo.InvariantCulture));
+                    }
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
@@ -49,6 +58,35 @@ internal static class ProcessTree
         }
 
         return (total, peakTotal);
+    }
+
+    /// <summary>Resident memory of the given processes, in bytes, from <c>/proc/PID/statm</c> (a few numbers): what the memory watchdog reads every 100 ms between full walks of the tree.</summary>
+    public static long Resident(IReadOnlyList<int> pids)
+    {
+        long pages = 0;
+        Span<byte> buffer = stackalloc byte[128];
+        foreach (var pid in pids)
+        {
+            try
+            {
+                using var handle = File.OpenHandle($"/proc/{pid}/statm");
+                var n = RandomAccess.Read(handle, buffer, 0);
+                var text = buffer[..n];
+                var sp = text.IndexOf((byte)' ');
+                var rest = sp < 0 ? [] : text[(sp + 1)..];
+                var end = rest.IndexOf((byte)' ');
+                if (end > 0 && long.TryParse(rest[..end], NumberStyles.Integer, CultureInfo.InvariantCulture, out var resident))
+                {
+                    pages += resident;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while we looked.
+            }
+        }
+
+        return pages * Environment.SystemPageSize;
     }
 
     private static long Field(string status, string name)

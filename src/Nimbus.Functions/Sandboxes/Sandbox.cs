@@ -35,6 +35,7 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
     private (string Type, byte[] Body)? _initError;
     private long _peakBytes;
     private long _peakSampledAt;
+    private volatile List<int> _memoryPids = [];
     private readonly ILogger? _logger;
     private volatile string? _killReason;
 
@@ -172,7 +173,7 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
     }
 
     /// <summary>Peak memory of the runtime's processes, in MB (what REPORT calls Max Memory Used).</summary>
-    /// <remarks>The kernel keeps the peak (<c>VmHWM</c>); the watchdog samples it every 100 ms while the sandbox is
+    /// <remarks>The kernel keeps the peak (<c>VmHWM</c>); the watchdog samples it once a second while the sandbox is
     /// busy, so a warm invoke reuses a recent sample instead of reading <c>/proc</c> on the hot path.</remarks>
     public long MaxMemoryUsedMb()
     {
@@ -193,7 +194,9 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
             return;
         }
 
-        var rss = SampleMemory();
+        // A full walk of the tree (new child processes, the kernel's peak) once a second; in between only the
+        // resident size of the processes already known, from statm.
+        var rss = Environment.TickCount64 - _peakSampledAt > 1000 ? SampleMemory() : ProcessTree.Resident(_memoryPids);
         if (rss > (long)_spec.MemorySize << 20)
         {
             _killedForMemory = true;
@@ -217,7 +220,9 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
 
     private long SampleMemory()
     {
-        var (rss, peak) = ProcessTree.Memory(_process!.Id);
+        var pids = new List<int>(2);
+        var (rss, peak) = ProcessTree.Memory(_process!.Id, pids);
+        _memoryPids = pids;
         _peakBytes = Math.Max(_peakBytes, peak);
         _peakSampledAt = Environment.TickCount64;
         return rss;

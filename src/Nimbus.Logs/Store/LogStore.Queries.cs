@@ -30,7 +30,7 @@ internal sealed partial class LogStore
         var deleted = _store.Write((c, tx) =>
         {
             (string, object?)[] p = [("$a", account), ("$r", region), ("$g", name)];
-            c.Execute("DELETE FROM log_events WHERE account=$a AND region=$r AND group_name=$g", tx, p);
+            c.Execute("DELETE FROM log_events WHERE group_id = (SELECT id FROM log_groups WHERE account=$a AND region=$r AND name=$g)", tx, p);
             c.Execute("DELETE FROM log_streams WHERE account=$a AND region=$r AND group_name=$g", tx, p);
             return c.Execute("DELETE FROM log_groups WHERE account=$a AND region=$r AND name=$g", tx, p);
         });
@@ -55,7 +55,10 @@ internal sealed partial class LogStore
     {
         RequireGroup(account, region, group);
         var inserted = _store.Write((c, tx) => c.Execute(
-            "INSERT OR IGNORE INTO log_streams (account, region, group_name, name, created) VALUES ($a, $r, $g, $s, $t)", tx,
+            """
+            INSERT OR IGNORE INTO log_streams (group_id, account, region, group_name, name, created)
+            SELECT id, $a, $r, $g, $s, $t FROM log_groups WHERE account=$a AND region=$r AND name=$g
+            """, tx,
             ("$a", account), ("$r", region), ("$g", group), ("$s", name), ("$t", _time.GetUtcNow().ToUnixTimeMilliseconds())));
         if (inserted == 0)
         {
@@ -68,7 +71,7 @@ internal sealed partial class LogStore
         var deleted = _store.Write((c, tx) =>
         {
             (string, object?)[] p = [("$a", account), ("$r", region), ("$g", group), ("$s", name)];
-            c.Execute("DELETE FROM log_events WHERE account=$a AND region=$r AND group_name=$g AND stream=$s", tx, p);
+            c.Execute("DELETE FROM log_events WHERE stream_id = (SELECT id FROM log_streams WHERE account=$a AND region=$r AND group_name=$g AND name=$s)", tx, p);
             return c.Execute("DELETE FROM log_streams WHERE account=$a AND region=$r AND group_name=$g AND name=$s", tx, p);
         });
         ForgetStreams();
@@ -120,22 +123,21 @@ internal sealed partial class LogStore
     public List<LogEventRecord> StreamEvents(string account, string region, string group, string stream, long? startTime, long? endTime, long afterId, long beforeId, int limit, bool fromHead)
     {
         using var c = _store.Open();
-        if (c.Scalar("SELECT 1 FROM log_streams WHERE account=$a AND region=$r AND group_name=$g AND name=$s", null,
-                ("$a", account), ("$r", region), ("$g", group), ("$s", stream)) is null)
+        if (c.Scalar("SELECT id FROM log_streams WHERE account=$a AND region=$r AND group_name=$g AND name=$s", null,
+                ("$a", account), ("$r", region), ("$g", group), ("$s", stream)) is not long streamId)
         {
             throw StreamNotFound().ToException();
         }
 
         var rows = c.Query(
             $"""
-            SELECT id, stream, ts, ingestion, message FROM log_events
-            WHERE account=$a AND region=$r AND group_name=$g AND stream=$s AND id > $after AND id < $before
+            SELECT id, ts, ingestion, message FROM log_events
+            WHERE stream_id=$sid AND id > $after AND id < $before
               AND ($st IS NULL OR ts >= $st) AND ($et IS NULL OR ts < $et)
             ORDER BY id {(fromHead ? "ASC" : "DESC")} LIMIT $n
             """,
-            r => new LogEventRecord(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetString(4)),
-            null, ("$a", account), ("$r", region), ("$g", group), ("$s", stream), ("$after", afterId), ("$before", beforeId),
-            ("$st", startTime), ("$et", endTime), ("$n", limit));
+            r => new LogEventRecord(r.GetInt64(0), stream, r.GetInt64(1), r.GetInt64(2), r.GetString(3)),
+            null, ("$sid", streamId), ("$after", afterId), ("$before", beforeId), ("$st", startTime), ("$et", endTime), ("$n", limit));
         if (!fromHead)
         {
             rows.Reverse();
@@ -147,19 +149,23 @@ internal sealed partial class LogStore
     /// <summary>Events of a group across streams, by time, after event id <paramref name="afterId"/>.</summary>
     public List<LogEventRecord> GroupEvents(string account, string region, string group, IReadOnlyCollection<string>? streams, string? streamPrefix, long? startTime, long? endTime, long afterId, int limit)
     {
-        RequireGroup(account, region, group);
         using var c = _store.Open();
+        if (c.Scalar("SELECT id FROM log_groups WHERE account=$a AND region=$r AND name=$g", null,
+                ("$a", account), ("$r", region), ("$g", group)) is not long groupId)
+        {
+            throw GroupNotFound().ToException();
+        }
+
         return c.Query(
             """
-            SELECT id, stream, ts, ingestion, message FROM log_events
-            WHERE account=$a AND region=$r AND group_name=$g AND id > $after
-              AND ($st IS NULL OR ts >= $st) AND ($et IS NULL OR ts <= $et)
-              AND ($p IS NULL OR substr(stream, 1, length($p)) = $p)
-            ORDER BY id LIMIT $n
+            SELECT e.id, s.name, e.ts, e.ingestion, e.message FROM log_events e JOIN log_streams s ON s.id = e.stream_id
+            WHERE e.group_id=$gid AND e.id > $after
+              AND ($st IS NULL OR e.ts >= $st) AND ($et IS NULL OR e.ts <= $et)
+              AND ($p IS NULL OR substr(s.name, 1, length($p)) = $p)
+            ORDER BY e.id LIMIT $n
             """,
             r => new LogEventRecord(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetInt64(3), r.GetString(4)),
-            null, ("$a", account), ("$r", region), ("$g", group), ("$after", afterId), ("$st", startTime), ("$et", endTime),
-            ("$p", streamPrefix), ("$n", limit))
+            null, ("$gid", groupId), ("$after", afterId), ("$st", startTime), ("$et", endTime), ("$p", streamPrefix), ("$n", limit))
             .Where(e => streams is null || streams.Contains(e.Stream))
             .ToList();
     }

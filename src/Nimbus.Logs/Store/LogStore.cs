@@ -17,7 +17,7 @@ internal sealed partial class LogStore : ILogSink, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Channel<Entry> _channel = Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
-    private readonly HashSet<(string, string, string, string)> _knownStreams = [];
+    private readonly Dictionary<(string, string, string, string), (long Group, long Stream)> _knownStreams = [];
 
     public LogStore(StateStore store, TimeProvider time)
     {
@@ -48,16 +48,16 @@ internal sealed partial class LogStore : ILogSink, IAsyncDisposable
         // One long-lived connection with prepared statements: a log line costs one bound INSERT, and a burst of
         // lines (START, output, END, REPORT of many invocations) shares one transaction.
         using var connection = _store.Open();
-        using var insert = connection.Command("INSERT INTO log_events (account, region, group_name, stream, ts, ingestion, message) VALUES ($a, $r, $g, $s, $t, $i, $m)");
-        var p = new[] { "$a", "$r", "$g", "$s", "$t", "$i", "$m" }.Select(n => insert.Parameters.Add(n, n is "$t" or "$i" ? SqliteType.Integer : SqliteType.Text)).ToArray();
+        using var insert = connection.Command("INSERT INTO log_events (group_id, stream_id, ts, ingestion, message) VALUES ($g, $s, $t, $i, $m)");
+        var p = new[] { "$g", "$s", "$t", "$i", "$m" }.Select(n => insert.Parameters.Add(n, n is "$m" ? SqliteType.Text : SqliteType.Integer)).ToArray();
         insert.Prepare();
         using var update = connection.Command(
             """
             UPDATE log_streams SET first_event = COALESCE(first_event, $f), last_event = MAX(COALESCE(last_event, 0), $l),
                 last_ingestion = $i, stored_bytes = stored_bytes + $b
-            WHERE account=$a AND region=$r AND group_name=$g AND name=$s
+            WHERE id = $id
             """);
-        var u = new[] { "$f", "$l", "$i", "$b", "$a", "$r", "$g", "$s" }.Select(n => update.Parameters.Add(n, n is "$a" or "$r" or "$g" or "$s" ? SqliteType.Text : SqliteType.Integer)).ToArray();
+        var u = new[] { "$f", "$l", "$i", "$b", "$id" }.Select(n => update.Parameters.Add(n, SqliteType.Integer)).ToArray();
         update.Prepare();
 
         var batch = new List<Entry>(1024);
@@ -116,14 +116,12 @@ internal sealed partial class LogStore : ILogSink, IAsyncDisposable
                 continue;
             }
 
-            EnsureStream(c, tx, stream, e.Timestamp);
-            p[0].Value = stream.AccountId;
-            p[1].Value = stream.Region;
-            p[2].Value = stream.GroupName;
-            p[3].Value = stream.StreamName;
-            p[4].Value = e.Timestamp;
-            p[5].Value = ingestion;
-            p[6].Value = e.Message;
+            var (groupId, streamId) = EnsureStream(c, tx, stream, e.Timestamp);
+            p[0].Value = groupId;
+            p[1].Value = streamId;
+            p[2].Value = e.Timestamp;
+            p[3].Value = ingestion;
+            p[4].Value = e.Message;
             insert.ExecuteNonQuery();
         }
 
@@ -134,28 +132,33 @@ internal sealed partial class LogStore : ILogSink, IAsyncDisposable
             u[1].Value = group.Max(e => e.Timestamp);
             u[2].Value = ingestion;
             u[3].Value = group.Sum(e => (long)e.Message.Length);
-            u[4].Value = k.AccountId;
-            u[5].Value = k.Region;
-            u[6].Value = k.GroupName;
-            u[7].Value = k.StreamName;
+            u[4].Value = _knownStreams[(k.AccountId, k.Region, k.GroupName, k.StreamName)].Stream;
             update.ExecuteNonQuery();
         }
 
         tx.Commit();
     }
 
-    private void EnsureStream(SqliteConnection c, SqliteTransaction tx, LogStreamRef stream, long now)
+    private (long Group, long Stream) EnsureStream(SqliteConnection c, SqliteTransaction tx, LogStreamRef stream, long now)
     {
-        if (_knownStreams.Contains((stream.AccountId, stream.Region, stream.GroupName, stream.StreamName)))
+        var key = (stream.AccountId, stream.Region, stream.GroupName, stream.StreamName);
+        if (_knownStreams.TryGetValue(key, out var ids))
         {
-            return;
+            return ids;
         }
 
         c.Execute("INSERT OR IGNORE INTO log_groups (account, region, name, created) VALUES ($a, $r, $g, $t)", tx,
             ("$a", stream.AccountId), ("$r", stream.Region), ("$g", stream.GroupName), ("$t", now));
-        c.Execute("INSERT OR IGNORE INTO log_streams (account, region, group_name, name, created) VALUES ($a, $r, $g, $s, $t)", tx,
-            ("$a", stream.AccountId), ("$r", stream.Region), ("$g", stream.GroupName), ("$s", stream.StreamName), ("$t", now));
-        _knownStreams.Add((stream.AccountId, stream.Region, stream.GroupName, stream.StreamName));
+        var groupId = (long)c.Scalar("SELECT id FROM log_groups WHERE account=$a AND region=$r AND name=$g", tx,
+            ("$a", stream.AccountId), ("$r", stream.Region), ("$g", stream.GroupName))!;
+        c.Execute(
+            "INSERT OR IGNORE INTO log_streams (group_id, account, region, group_name, name, created) VALUES ($gid, $a, $r, $g, $s, $t)", tx,
+            ("$gid", groupId), ("$a", stream.AccountId), ("$r", stream.Region), ("$g", stream.GroupName), ("$s", stream.StreamName), ("$t", now));
+        var streamId = (long)c.Scalar("SELECT id FROM log_streams WHERE account=$a AND region=$r AND group_name=$g AND name=$s", tx,
+            ("$a", stream.AccountId), ("$r", stream.Region), ("$g", stream.GroupName), ("$s", stream.StreamName))!;
+        ids = (groupId, streamId);
+        _knownStreams[key] = ids;
+        return ids;
     }
 
     /// <summary>Forgets cached stream names (after a group or stream is deleted).</summary>
