@@ -6,7 +6,8 @@
 # everything it started. Knobs: DURATION (s per run, 10), WARMUP (s per cell, 20: steady state — with a few seconds the first Lambda cells run during .NET tier-1 JIT and V8 warm-up of 50 runtimes), CONNECTIONS ("10 50"), NO_BUILD=1,
 # PEER_DIR (a folder whose node_modules has serverless@3, serverless-offline@13, autocannon; bench/gateway-peer),
 # BEFORE_CLI (a second nimbus executable, e.g. a build of an older commit, measured side by side as before-*),
-# TARGETS (a subset of the target names). When wrk is installed every cell is also run with wrk (C, one thread:
+# TARGETS (a subset of the target names), ROUNDS (1: with N > 1 every cell is measured N times, round after round, the
+# warm-up only in the first; the summary adds the median of each round's Nimbus/peer ratio). When wrk is installed every cell is also run with wrk (C, one thread:
 # autocannon itself takes about a core of this 2-core machine); CPU time of each Nimbus (with its runtime processes)
 # per request is printed from /proc.
 set -euo pipefail
@@ -141,10 +142,13 @@ per_request() { # name, ticks before, ticks after, requests
     [ -n "${server_pid[$1]:-}" ] && [ "$4" -gt 0 ] && echo ", server+runtimes CPU $(( ($3 - $2) * 1000000 / $(getconf CLK_TCK) / $4 )) us/request ($(pgrep -P "${server_pid[$1]}" | wc -l) runtime processes)"
     true
 }
+rounds=${ROUNDS:-1}
+for round in $(seq 1 "$rounds"); do
+[ "$rounds" -gt 1 ] && echo "round $round of $rounds"
 for name in $order; do
     for c in $connections; do
         pid=${server_pid[$name]:-}
-        "$autocannon" -c "$c" -d "$warmup" "${targets[$name]}" > /dev/null 2>&1
+        [ "$round" = 1 ] && "$autocannon" -c "$c" -d "$warmup" "${targets[$name]}" > /dev/null 2>&1
         t0=$([ -n "$pid" ] && ticks "$pid" || echo 0)
         "$autocannon" -c "$c" -d "$duration" -j "${targets[$name]}" > "$out/$name@$c.json" 2> /dev/null
         t1=$([ -n "$pid" ] && ticks "$pid" || echo 0)
@@ -156,8 +160,30 @@ for name in $order; do
             t1=$([ -n "$pid" ] && ticks "$pid" || echo 0)
             n=$(awk '/requests in/{print $1}' "$out/$name@$c.wrk.txt")
             echo "$name c=$c wrk: $(grep -E 'Requests/sec' "$out/$name@$c.wrk.txt" | xargs), p50 $(awk '$1=="50%"{print $2}' "$out/$name@$c.wrk.txt"), p99 $(awk '$1=="99%"{print $2}' "$out/$name@$c.wrk.txt")$(per_request "$name" "$t0" "$t1" "${n:-0}")"
+            printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$name" "$c" "$(awk '/Requests\/sec/{print $2}' "$out/$name@$c.wrk.txt")" "$(awk '$1=="99%"{print $2}' "$out/$name@$c.wrk.txt")" >> "$out/rounds.tsv"
         fi
     done
 done
+done
 echo "uptime at end: $(uptime)" | tee -a "$out/machine.txt"
 node bench/gateway-offline/summary.mjs "$out" | tee "$out/summary.md"
+if [ "$rounds" -gt 1 ] && [ -f "$out/rounds.tsv" ]; then
+    # Paired ratios: each round runs every cell once, Nimbus next to the peer, so a round's ratio compares the two under
+    # the same machine conditions (this machine's speed drifts by ±30 % over minutes); the median over rounds is reported.
+    python3 - "$out/rounds.tsv" <<'PY' | tee -a "$out/summary.md"
+import statistics, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
+rps = {(r, n, c): float(v) for r, n, c, v, _ in rows}
+print(f"\nwrk, {len({r for r, *_ in rows})} interleaved rounds (median of the per-round ratios; every round's figures in rounds.tsv):\n")
+print("| API | c | Nimbus req/s (median) | peer req/s (median) | ratio per round | median ratio |")
+print("|---|---|---|---|---|---|")
+for api, ours, peer in (("HTTP API", "nimbus-http-api", "offline-http-api"), ("REST API", "nimbus-rest-api", "offline-rest-api")):
+    for c in sorted({c for _, n, c, *_ in rows if n == ours}, key=int):
+        rounds = sorted({r for r, n, cc, *_ in rows if n == ours and cc == c and (r, peer, c) in rps}, key=int)
+        if not rounds:
+            continue
+        ratios = [rps[(r, ours, c)] / rps[(r, peer, c)] for r in rounds]
+        print(f"| {api} | {c} | {statistics.median(rps[(r, ours, c)] for r in rounds):,.0f} | {statistics.median(rps[(r, peer, c)] for r in rounds):,.0f} | "
+              + " / ".join(f"{x:.1f}×" for x in ratios) + f" | **{statistics.median(ratios):.1f}×** |")
+PY
+fi
