@@ -7,7 +7,8 @@
 # PEER_DIR (a folder whose node_modules has serverless@3, serverless-offline@13, autocannon; bench/gateway-peer),
 # BEFORE_CLI (a second nimbus executable, e.g. a build of an older commit, measured side by side as before-*),
 # TARGETS (a subset of the target names), ROUNDS (1: with N > 1 every cell is measured N times, round after round, the
-# warm-up only in the first; the summary adds the median of each round's Nimbus/peer ratio). When wrk is installed every cell is also run with wrk (C, one thread:
+# warm-up only in the first; the summary adds the median of each round's Nimbus/peer ratio; serverless-offline is
+# restarted and warmed PEER_WARMUP s before each later round unless RESTART_PEER=0). When wrk is installed every cell is also run with wrk (C, one thread:
 # autocannon itself takes about a core of this 2-core machine); CPU time of each Nimbus (with its runtime processes)
 # per request is printed from /proc.
 set -euo pipefail
@@ -73,10 +74,14 @@ svc="$tmp/offline"
 mkdir -p "$svc"
 cp bench/gateway-offline/serverless.yml bench/gateway-offline/handler.js "$svc/"
 ln -s "$peer/node_modules" "$svc/node_modules"
-(cd "$svc" && SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x \
-    exec node node_modules/serverless/bin/serverless.js offline start > "$out/offline.log" 2>&1) &
-pids+=($!)
-wait_ok "http://127.0.0.1:3055/hello"
+start_offline() {
+    (cd "$svc" && SLS_TELEMETRY_DISABLED=1 SLS_NOTIFICATIONS_MODE=off AWS_ACCESS_KEY_ID=x AWS_SECRET_ACCESS_KEY=x \
+        exec node node_modules/serverless/bin/serverless.js offline start >> "$out/offline.log" 2>&1) &
+    offline_pid=$!
+    pids+=($offline_pid)
+    wait_ok "http://127.0.0.1:3055/hello"
+}
+start_offline
 
 # The same handler on Nimbus: one function (hot-reload code folder), an HTTP API and a REST API in front of it.
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
@@ -145,6 +150,19 @@ per_request() { # name, ticks before, ticks after, requests
 rounds=${ROUNDS:-1}
 for round in $(seq 1 "$rounds"); do
 [ "$rounds" -gt 1 ] && echo "round $round of $rounds"
+if [ "$round" -gt 1 ] && [ "${RESTART_PEER:-1}" = 1 ]; then
+    # serverless-offline slows down the longer it runs (c=10: 543 → 273 → 201 req/s over three 4-minute rounds in
+    # one run): each round gets a fresh peer, warmed up again, so later rounds do not flatter Nimbus.
+    kill "$offline_pid" 2>/dev/null || true
+    wait "$offline_pid" 2>/dev/null || true
+    start_offline
+    for name in $order; do
+        case $name in offline-*)
+            seq 1 60 | xargs -P 60 -I{} curl -s -o /dev/null --max-time 120 "${targets[$name]}"
+            "$autocannon" -c 10 -d "${PEER_WARMUP:-10}" "${targets[$name]}" > /dev/null 2>&1 ;;
+        esac
+    done
+fi
 for name in $order; do
     for c in $connections; do
         pid=${server_pid[$name]:-}

@@ -37,7 +37,9 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
     private long _peakSampledAt;
     private volatile List<int> _memoryPids = [];
     private readonly ILogger? _logger;
-    private volatile string? _killReason;
+    private volatile KillReason _killReason;
+    private string? _killDetail;
+    private readonly Lock _killLock = new();
 
     public Sandbox(SandboxSpec spec, SandboxLauncher launcher, ILogSink logs, TimeProvider time, ILogger? logger = null)
     {
@@ -115,7 +117,7 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
             {
                 // The runtime may have exited before this invocation reached it (a bootstrap that exits at once):
                 // report it as AWS does, with its init error or exit status, not as a reason-less exit.
-                return _process is { HasExited: true } && _killReason is null
+                return _process is { HasExited: true } && _killReason == KillReason.None
                     ? ExitOutcome(work)
                     : PlatformError(OutcomeKind.Exited, "Runtime.ExitError", $"RequestId: {work.RequestId} Error: Runtime exited without providing a reason");
             }
@@ -127,7 +129,7 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
                 if (!init)
                 {
                     _dead = true;
-                    Kill("init timeout");
+                    Kill(KillReason.InitTimeout);
                     return PlatformError(OutcomeKind.InitError, "Runtime.InitError", $"RequestId: {work.RequestId} Error: Runtime failed to initialize within {initTimeout.TotalSeconds:F2} seconds");
                 }
             }
@@ -148,7 +150,7 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
                     Log($"{_time.GetUtcNow():yyyy-MM-dd'T'HH:mm:ss.fff'Z'} {work.RequestId} Task timed out after {timeout.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} seconds");
                 }
 
-                Kill("timeout");
+                Kill(KillReason.Timeout);
             }
 
             if (_stdout is not null && _stderr is not null)
@@ -160,7 +162,7 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
             if (!outcome.SandboxReusable)
             {
                 _dead = true;
-                Kill("not reusable");
+                Kill(KillReason.NotReusable);
             }
 
             return outcome;
@@ -200,7 +202,7 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
         if (rss > (long)_spec.MemorySize << 20)
         {
             _killedForMemory = true;
-            Kill($"memory: {rss >> 20} MB resident");
+            Kill(KillReason.Memory, $"memory: {rss >> 20} MB resident");
         }
     }
 
@@ -231,7 +233,7 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _dead = true;
-        Kill("disposed");
+        Kill(KillReason.Disposed);
         await _api.DisposeAsync();
         if (_process is not null)
         {
@@ -248,9 +250,28 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
         }
     }
 
-    private void Kill(string reason)
+    /// <summary>Why Nimbus killed the runtime, if it did: Disposed and NotReusable are expected, the rest are failures.</summary>
+    private enum KillReason
     {
-        _killReason ??= reason;
+        None,
+        InitTimeout,
+        Timeout,
+        NotReusable,
+        Memory,
+        Disposed,
+    }
+
+    private void Kill(KillReason reason, string? detail = null)
+    {
+        lock (_killLock)
+        {
+            if (_killReason == KillReason.None)
+            {
+                _killDetail = detail;
+                _killReason = reason;
+            }
+        }
+
         try
         {
             if (_process is { HasExited: false })
@@ -268,7 +289,7 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
 
     private void OnExited()
     {
-        var expected = _killReason is "disposed" or "not reusable";
+        var expected = _killReason is KillReason.Disposed or KillReason.NotReusable;
         _dead = true;
         var work = _active;
         if (work is null)
@@ -276,7 +297,7 @@ internal sealed partial class Sandbox : IRuntimeApiHandler, IAsyncDisposable
             if (!expected && _logger is not null)
             {
                 // Between invocations nobody else sees this: the next invocation just cold-starts a new sandbox.
-                LogIdleExit(_logger, _spec.FunctionName, _process?.Id ?? 0, ExitCode(), _killReason ?? "not killed by Nimbus");
+                LogIdleExit(_logger, _spec.FunctionName, _process?.Id ?? 0, ExitCode(), _killReason == KillReason.None ? "not killed by Nimbus" : _killDetail ?? _killReason.ToString());
             }
 
             return;
