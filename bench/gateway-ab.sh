@@ -5,6 +5,7 @@
 # alternating between them ROUNDS times, DUR s each, printing req/s, p99 and server+runtime CPU per request for every
 # round. Alternating keeps both under the same machine conditions (this machine's speed drifts by ±30 % over minutes).
 #   A=/path/to/old/nimbus B=src/Nimbus.Cli/bin/Release/net10.0/nimbus [C=50] [ROUNDS=6] [DUR=8] [WU=40] bench/gateway-ab.sh
+# FNENV_A / FNENV_B: a CreateFunction JSON fragment for one side, e.g. '"Environment":{"Variables":{"NODE_OPTIONS":"--v8-pool-size=1"}},'.
 # Build the old one in a worktree: git worktree add /tmp/old <commit> && dotnet build -c Release /tmp/old/src/Nimbus.Cli
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -21,7 +22,10 @@ start() { # name cli
   pid[$1]=$!
   base=http://127.0.0.1:$port
   for _ in $(seq 1 300); do curl -fs -o /dev/null $base/_nimbus/health && break; sleep 0.1; done
-  curl -fsS -X POST $base/2015-03-31/functions -H 'Content-Type: application/json' -d "{\"FunctionName\":\"bench-hello\",\"Runtime\":\"nodejs20.x\",\"Handler\":\"handler.hello\",\"Role\":\"arn:aws:iam::000000000000:role/x\",\"Timeout\":30,\"Code\":{\"S3Bucket\":\"hot-reload\",\"S3Key\":\"$root/bench/gateway-offline\"}}" >/dev/null
+  local fnenv=""
+  [ "$1" = A ] && fnenv=${FNENV_A:-}
+  [ "$1" = B ] && fnenv=${FNENV_B:-}
+  curl -fsS -X POST $base/2015-03-31/functions -H 'Content-Type: application/json' -d "{\"FunctionName\":\"bench-hello\",\"Runtime\":\"nodejs20.x\",\"Handler\":\"handler.hello\",\"Role\":\"arn:aws:iam::000000000000:role/x\",\"Timeout\":30,$fnenv\"Code\":{\"S3Bucket\":\"hot-reload\",\"S3Key\":\"$root/bench/gateway-offline\"}}" >/dev/null
   local rest=${REST:-0}
   [ "$1" = A ] && rest=${REST_A:-$rest}
   [ "$1" = B ] && rest=${REST_B:-$rest}

@@ -72,12 +72,16 @@ internal sealed partial class SandboxLauncher
             }
 
             // As AWS's nodejs runtimes start node: heap sized from the function's memory (new space a tenth, each semi-space half
-            // of that, old space the rest), gc exposed, 80 KB headers.
+            // of that, old space the rest), gc exposed, 80 KB headers. V8's background pool (GC, compilation) sized to the
+            // vCPUs Lambda gives that memory (one per 1,769 MB, at least one, at most six): node's default is four threads, and
+            // fifty sandboxes on a small machine then run two hundred V8 worker threads (−10–25 % CPU per request
+            // at 50 concurrent invocations on 2 cores, docs/benchmarks.md).
             var newSpace = spec.MemorySize / 10;
             command =
             [
                 node, "--expose-gc", "--max-http-header-size", "81920",
                 $"--max-semi-space-size={newSpace / 2}", $"--max-old-space-size={spec.MemorySize - newSpace}",
+                $"--v8-pool-size={LambdaVcpus(spec.MemorySize)}",
                 $"{runtimeDir}/node/bootstrap.mjs",
             ];
         }
@@ -196,6 +200,9 @@ internal sealed partial class SandboxLauncher
             return null;
         }
     }
+
+    /// <summary>The vCPUs Lambda allocates to a memory size: one at 1,769 MB, proportionally, at least one, at most six.</summary>
+    internal static int LambdaVcpus(int memoryMb) => Math.Clamp((memoryMb + 1768) / 1769, 1, 6);
 
     internal static string? FindExecutable(string name)
     {
