@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using Nimbus.Core.Logs;
 using Nimbus.Functions.Sandboxes;
 
@@ -20,21 +19,8 @@ public sealed class SandboxExitTests : IDisposable
         var bootstrap = Path.Combine(code, "bootstrap");
         await File.WriteAllTextAsync(bootstrap, "#!/bin/sh\necho dying >&2\nexit 3\n");
         File.SetUnixFileMode(bootstrap, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var launcher = new SandboxLauncher(new FunctionsOptions { Sandbox = "process", StateDirectory = _state.Directory }, NullLogger<SandboxLauncher>.Instance);
-        var spec = new SandboxSpec
-        {
-            FunctionName = "crash",
-            Version = "$LATEST",
-            Runtime = "provided.al2023",
-            Handler = "h",
-            MemorySize = 128,
-            TimeoutSeconds = 3,
-            CodeDirectory = code,
-            Region = "us-east-1",
-            AccountId = "123456789012",
-            UserEnvironment = new Dictionary<string, string>(),
-            LogStream = new LogStreamRef("123456789012", "us-east-1", "/aws/lambda/crash", ""),
-        };
+        var launcher = _state.ProcessLauncher();
+        var spec = TestState.Spec("crash", "provided.al2023", "h", code);
         await using var sandbox = new Sandbox(spec, launcher, new NullSink(), TimeProvider.System);
 
         // The race CI once hit: the runtime dies before the invocation is handed to the sandbox.

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using Nimbus.Core.Logs;
 using Nimbus.Functions.Sandboxes;
 
 namespace Nimbus.Functions.Tests;
@@ -26,21 +24,8 @@ public sealed class SandboxLauncherTests : IDisposable
     {
         Assert.NotNull(SandboxLauncher.FindExecutable("node")); // .ci/run installs it, as the e2e tests need it
 
-        var launcher = new SandboxLauncher(new FunctionsOptions { Sandbox = "process", StateDirectory = _state.Directory }, NullLogger<SandboxLauncher>.Instance);
-        var spec = new SandboxSpec
-        {
-            FunctionName = "fn",
-            Version = "$LATEST",
-            Runtime = "nodejs20.x",
-            Handler = "index.handler",
-            MemorySize = 3008,
-            TimeoutSeconds = 3,
-            CodeDirectory = _state.Directory,
-            Region = "us-east-1",
-            AccountId = "123456789012",
-            UserEnvironment = new Dictionary<string, string>(),
-            LogStream = new LogStreamRef("123456789012", "us-east-1", "/aws/lambda/fn", ""),
-        };
+        var launcher = _state.ProcessLauncher();
+        var spec = TestState.Spec("fn", "nodejs20.x", "index.handler", _state.Directory, memorySize: 3008);
 
         var (start, error) = launcher.Build(spec, "127.0.0.1:9001", "stream");
 

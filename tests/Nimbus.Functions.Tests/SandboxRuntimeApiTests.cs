@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using Nimbus.Core.Logs;
 using Nimbus.Functions.Runtime;
 using Nimbus.Functions.Sandboxes;
@@ -17,21 +16,8 @@ public sealed class SandboxRuntimeApiTests : IAsyncLifetime
 
     public SandboxRuntimeApiTests()
     {
-        var launcher = new SandboxLauncher(new FunctionsOptions { Sandbox = "process", StateDirectory = _state.Directory }, NullLogger<SandboxLauncher>.Instance);
-        var spec = new SandboxSpec
-        {
-            FunctionName = "fn",
-            Version = "$LATEST",
-            Runtime = "unsupported-runtime",
-            Handler = "h",
-            MemorySize = 128,
-            TimeoutSeconds = 3,
-            CodeDirectory = _state.Directory,
-            Region = "us-east-1",
-            AccountId = "123456789012",
-            UserEnvironment = new Dictionary<string, string>(),
-            LogStream = new LogStreamRef("123456789012", "us-east-1", "/aws/lambda/fn", ""),
-        };
+        var launcher = _state.ProcessLauncher();
+        var spec = TestState.Spec("fn", "unsupported-runtime", "h", _state.Directory);
         _sandbox = new Sandbox(spec, launcher, new ListSink(_lines), TimeProvider.System);
         _server = new RuntimeApiServer(_sandbox);
     }

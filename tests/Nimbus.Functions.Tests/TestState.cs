@@ -70,4 +70,24 @@ internal sealed class TestState : IDisposable
 
         return buffer.ToArray();
     }
+
+    /// <summary>A launcher without bubblewrap, with this state directory.</summary>
+    public Sandboxes.SandboxLauncher ProcessLauncher() =>
+        new(new FunctionsOptions { Sandbox = "process", StateDirectory = Directory }, Microsoft.Extensions.Logging.Abstractions.NullLogger<Sandboxes.SandboxLauncher>.Instance);
+
+    /// <summary>The spec of a sandbox for function <paramref name="name"/> in account 123456789012, us-east-1.</summary>
+    public static Sandboxes.SandboxSpec Spec(string name, string runtime, string handler, string codeDirectory, int memorySize = 128) => new()
+    {
+        FunctionName = name,
+        Version = "$LATEST",
+        Runtime = runtime,
+        Handler = handler,
+        MemorySize = memorySize,
+        TimeoutSeconds = 3,
+        CodeDirectory = codeDirectory,
+        Region = "us-east-1",
+        AccountId = "123456789012",
+        UserEnvironment = new Dictionary<string, string>(),
+        LogStream = new Core.Logs.LogStreamRef("123456789012", "us-east-1", "/aws/lambda/" + name, ""),
+    };
 }

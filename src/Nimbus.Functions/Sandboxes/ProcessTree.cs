@@ -5,19 +5,9 @@ namespace Nimbus.Functions.Sandboxes;
 /// <summary>Reads the memory of a sandbox's process tree from <c>/proc</c> (bubblewrap's own processes excluded).</summary>
 internal static class ProcessTree
 {
-    /// <summary>Sum of <c>VmHWM</c> (peak) or <c>VmRSS</c> (current) over the tree, in bytes; 0 when unavailable.</summary>
-    public static long MemoryBytes(int rootPid, bool peak)
-    {
-        var (rss, hwm) = Memory(rootPid);
-        return peak ? hwm : rss;
-    }
-
-    /// <summary>Current (<c>VmRSS</c>) and peak (<c>VmHWM</c>) resident memory of the tree, in bytes.</summary>
-    public static (long Rss, long Peak) Memory(int rootPid) => Memory(rootPid, null);
-
-    /// <summary>As <see cref="Memory(int)"/>, also collecting the tree's pids (bubblewrap's excluded) into
-    /// <paramref name="pids"/>, for <see cref="Resident"/> to re-read cheaply.</summary>
-    public static (long Rss, long Peak) Memory(int rootPid, List<int>? pids)
+    /// <summary>Current (<c>VmRSS</c>) and peak (<c>VmHWM</c>) resident memory of the tree, in bytes, collecting the
+    /// tree's pids (bubblewrap's excluded) into <paramref name="pids"/> for <see cref="Resident"/> to re-read cheaply.</summary>
+    public static (long Rss, long Peak) Memory(int rootPid, List<int> pids)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -38,7 +28,7 @@ internal static class ProcessTree
                 {
                     total += Field(status, "VmRSS:");
                     peakTotal += Field(status, "VmHWM:");
-                    pids?.Add(pid);
+                    pids.Add(pid);
                 }
 
                 // Children are listed per thread: a process started from a worker thread is its thread's child.
