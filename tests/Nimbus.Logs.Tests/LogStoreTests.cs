@@ -25,6 +25,23 @@ public sealed class LogStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ForgetStreams_InTheSameBatchAsEvents_StreamStatsKeptAndWriterAlive()
+    {
+        var stream = new LogStreamRef(A, R, "g", "s");
+        _state.Logs.Append(stream, 5, "before");
+        _state.Logs.ForgetStreams();
+        await _state.FlushAsync();
+        _state.Logs.Append(stream, 7, "after");
+        await _state.FlushAsync();
+
+        Assert.Equal(["before", "after"], _state.Logs.StreamEvents(A, R, "g", "s", null, null, 0, long.MaxValue, 10, true).Select(e => e.Message));
+        var s = Assert.Single(_state.Logs.Streams(A, R, "g", null));
+        Assert.Equal(5, s.FirstEvent);
+        Assert.Equal(7, s.LastEvent);
+        Assert.Equal("beforeafter".Length, s.StoredBytes);
+    }
+
+    [Fact]
     public async Task Append_ThenFlush_EventsReadableInOrderWithGroupAndStreamCreated()
     {
         var stream = new LogStreamRef(A, R, "/aws/lambda/fn", "2024/01/01/[$LATEST]abc");

@@ -104,6 +104,10 @@ internal sealed partial class LogStore : ILogSink, IAsyncDisposable
         using var tx = c.BeginTransaction(deferred: false);
         insert.Transaction = tx;
         update.Transaction = tx;
+
+        // Per stream id: first and last timestamp and bytes of this batch, for one log_streams update each. Keyed by the
+        // id the events were written with, so a ForgetStreams in the middle of the batch cannot lose them.
+        var touched = new Dictionary<long, (long First, long Last, long Bytes)>();
         foreach (var e in batch)
         {
             if (e.Stream is not { } stream)
@@ -123,16 +127,18 @@ internal sealed partial class LogStore : ILogSink, IAsyncDisposable
             p[3].Value = ingestion;
             p[4].Value = e.Message;
             insert.ExecuteNonQuery();
+            touched[streamId] = touched.TryGetValue(streamId, out var t)
+                ? (Math.Min(t.First, e.Timestamp), Math.Max(t.Last, e.Timestamp), t.Bytes + e.Message.Length)
+                : (e.Timestamp, e.Timestamp, e.Message.Length);
         }
 
-        foreach (var group in batch.Where(e => e.Stream is not null).GroupBy(e => e.Stream!))
+        foreach (var (streamId, t) in touched)
         {
-            var k = group.Key;
-            u[0].Value = group.Min(e => e.Timestamp);
-            u[1].Value = group.Max(e => e.Timestamp);
+            u[0].Value = t.First;
+            u[1].Value = t.Last;
             u[2].Value = ingestion;
-            u[3].Value = group.Sum(e => (long)e.Message.Length);
-            u[4].Value = _knownStreams[(k.AccountId, k.Region, k.GroupName, k.StreamName)].Stream;
+            u[3].Value = t.Bytes;
+            u[4].Value = streamId;
             update.ExecuteNonQuery();
         }
 
